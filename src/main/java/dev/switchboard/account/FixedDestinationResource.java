@@ -1,0 +1,65 @@
+package dev.switchboard.account;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.switchboard.account.FixedDestinationService.CreateFixedDestination;
+import dev.switchboard.account.FixedDestinationService.FixedDestinationView;
+import dev.switchboard.auth.Caller;
+import dev.switchboard.auth.Role;
+import dev.switchboard.common.PageResponse;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/orgs/{orgId}/users/{userId}/fixed-destinations")
+@Tag(name = "Fixed destinations")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
+public class FixedDestinationResource {
+
+    private final FixedDestinationService service;
+    private final Caller caller;
+
+    public FixedDestinationResource(FixedDestinationService service, Caller caller) {
+        this.service = service;
+        this.caller = caller;
+    }
+
+    @POST
+    public Uni<Response> create(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId,
+            @Valid @NotNull CreateFixedDestination body) {
+        caller.requireSelfOrAdmin(orgId, userId);
+        return service.create(orgId, userId, body).map(view -> Response
+                .created(URI.create("/api/orgs/" + orgId + "/users/" + userId + "/fixed-destinations/" + view.id()))
+                .entity(view).build());
+    }
+
+    /** All of the user's fixed destinations (a handful at most), in the usual list envelope. */
+    @GET
+    public Uni<PageResponse<FixedDestinationView>> list(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId) {
+        caller.requireSelfOrAdmin(orgId, userId);
+        return service.list(orgId, userId).map(items -> new PageResponse<>(items, 0, items.size(), items.size()));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId, @PathParam("id") UUID id) {
+        caller.requireSelfOrAdmin(orgId, userId);
+        return service.delete(orgId, userId, id).map(ignored -> Response.noContent().build());
+    }
+}

@@ -1,0 +1,85 @@
+package dev.switchboard.account;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import dev.switchboard.availability.DestinationType;
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.PresenceChanges;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/** A user's external numbers (E.164), candidates for call forwarding. */
+@ApplicationScoped
+public class FixedDestinationService {
+
+    public static final String E164 = "^\\+[1-9][0-9]{6,14}$";
+
+    public record CreateFixedDestination(
+            @NotBlank @Pattern(regexp = E164, message = "must be an E.164 number, e.g. +31201234567") String number,
+            @Size(max = 200) String description) {
+    }
+
+    public record FixedDestinationView(UUID id, UUID userId, String number, String description, Instant createdAt) {
+        static FixedDestinationView of(FixedDestination destination) {
+            return new FixedDestinationView(destination.id, destination.userId, destination.number,
+                    destination.description, destination.createdAt);
+        }
+    }
+
+    private final FixedDestinationRepository destinations;
+    private final UserRepository users;
+    private final PresenceChanges presence;
+
+    public FixedDestinationService(FixedDestinationRepository destinations, UserRepository users, PresenceChanges presence) {
+        this.destinations = destinations;
+        this.users = users;
+        this.presence = presence;
+    }
+
+    @WithTransaction
+    public Uni<FixedDestinationView> create(UUID orgId, UUID userId, CreateFixedDestination request) {
+        return users.requireInOrg(orgId, userId).flatMap(user -> {
+            FixedDestination destination = new FixedDestination();
+            destination.id = UUID.randomUUID();
+            destination.orgId = orgId;
+            destination.userId = userId;
+            destination.number = request.number();
+            destination.description = request.description() == null ? "" : request.description().trim();
+            destination.createdAt = Instant.now();
+            return destinations.persistAndFlush(destination).map(FixedDestinationView::of);
+        });
+    }
+
+    @WithSession
+    public Uni<List<FixedDestinationView>> list(UUID orgId, UUID userId) {
+        return users.requireInOrg(orgId, userId)
+                .flatMap(user -> destinations.ownedBy(userId))
+                .map(list -> list.stream().map(FixedDestinationView::of).toList());
+    }
+
+    /** Deleting the selected destination leaves the user with none (and says so in presence). */
+    @WithTransaction
+    public Uni<Void> delete(UUID orgId, UUID userId, UUID id) {
+        return users.requireInOrg(orgId, userId).flatMap(user -> destinations.findById(id).flatMap(destination -> {
+            if (destination == null || !userId.equals(destination.userId)) {
+                throw ApiException.notFound("fixed destination");
+            }
+            boolean selected = user.destinationType == DestinationType.FIXED_DESTINATION && id.equals(user.destinationId);
+            if (selected) {
+                user.destinationType = null;
+                user.destinationId = null;
+            }
+            return destinations.delete(destination)
+                    .flatMap(ignored -> destinations.flush())
+                    .flatMap(ignored -> selected ? presence.userChanged(orgId, userId) : Uni.createFrom().voidItem());
+        }));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.switchboard.account;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Converter;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import dev.switchboard.auth.Role;
+import dev.switchboard.availability.DestinationType;
+import dev.switchboard.availability.UserStatus;
+import dev.switchboard.common.WireEnumConverter;
+
+/** A person: logs in by email, owns devices and fixed destinations, chooses an availability. */
+@Entity
+@Table(name = "users")
+public class User {
+
+    @Id
+    public UUID id;
+
+    /** Null only for platform operators. */
+    @Column(name = "org_id")
+    public UUID orgId;
+
+    public String email;
+
+    public String name;
+
+    @Column(name = "internal_number")
+    public String internalNumber;
+
+    @Convert(converter = RoleConverter.class)
+    public Role role;
+
+    @Column(name = "password_hash")
+    public String passwordHash;
+
+    @Convert(converter = UserStatusConverter.class)
+    public UserStatus status = UserStatus.AVAILABLE;
+
+    @Column(name = "destination_type")
+    @Convert(converter = DestinationTypeConverter.class)
+    public DestinationType destinationType;
+
+    @Column(name = "destination_id")
+    public UUID destinationId;
+
+    @Column(name = "status_until")
+    public Instant statusUntil;
+
+    @Version
+    public long version;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Converter
+    public static class RoleConverter extends WireEnumConverter<Role> {
+        public RoleConverter() {
+            super(Role::wire, Role::fromWire);
+        }
+    }
+
+    @Converter
+    public static class UserStatusConverter extends WireEnumConverter<UserStatus> {
+        public UserStatusConverter() {
+            super(UserStatus::wire, UserStatus::fromWire);
+        }
+    }
+
+    @Converter
+    public static class DestinationTypeConverter extends WireEnumConverter<DestinationType> {
+        public DestinationTypeConverter() {
+            super(DestinationType::wire, DestinationType::fromWire);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.switchboard.account;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import dev.switchboard.common.ApiException;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class UserRepository implements PanacheRepositoryBase<User, UUID> {
+
+    /** The user if it belongs to this organization; a foreign or unknown id is a 404. */
+    public Uni<User> requireInOrg(UUID orgId, UUID userId) {
+        return findById(userId)
+                .map(user -> user != null && orgId.equals(user.orgId) ? user : null)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("user"));
+    }
+
+    /** Same, holding a row lock until commit: serializes concurrent device links to one user. */
+    public Uni<User> lockInOrg(UUID orgId, UUID userId) {
+        return findById(userId, LockModeType.PESSIMISTIC_WRITE)
+                .map(user -> user != null && orgId.equals(user.orgId) ? user : null);
+    }
+
+    public Uni<User> findByEmail(String email) {
+        return find("lower(email) = lower(?1)", email).firstResult();
+    }
+}

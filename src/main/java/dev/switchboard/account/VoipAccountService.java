@@ -1,0 +1,214 @@
+package dev.switchboard.account;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.switchboard.account.VoipAccountDtos.CreateVoipAccount;
+import dev.switchboard.account.VoipAccountDtos.UpdateVoipAccount;
+import dev.switchboard.account.VoipAccountDtos.VoipAccountView;
+import dev.switchboard.availability.DestinationType;
+import dev.switchboard.availability.DeviceKind;
+import dev.switchboard.availability.LiveDeviceStates;
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.common.PageResponse;
+import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.common.Versions;
+import dev.switchboard.organization.Organization;
+import dev.switchboard.organization.OrganizationRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/** VoIP accounts (devices): credentials, ownership and the per-user limits. */
+@ApplicationScoped
+public class VoipAccountService {
+
+    private final VoipAccountRepository accounts;
+    private final UserRepository users;
+    private final OrganizationRepository organizations;
+    private final InternalNumbers numbers;
+    private final LiveDeviceStates liveStates;
+    private final PresenceChanges presence;
+    private final String realm;
+
+    public VoipAccountService(VoipAccountRepository accounts, UserRepository users, OrganizationRepository organizations,
+            InternalNumbers numbers, LiveDeviceStates liveStates, PresenceChanges presence,
+            @ConfigProperty(name = "switchboard.sip.realm") String realm) {
+        this.accounts = accounts;
+        this.users = users;
+        this.organizations = organizations;
+        this.numbers = numbers;
+        this.liveStates = liveStates;
+        this.presence = presence;
+        this.realm = realm;
+    }
+
+    /** Creates the account; the answer is the only time its SIP password is shown. */
+    @WithTransaction
+    public Uni<VoipAccountView> create(UUID orgId, CreateVoipAccount request) {
+        SipCredentials credentials = SipCredentials.generate(realm);
+        VoipAccount account = new VoipAccount();
+        account.id = UUID.randomUUID();
+        account.orgId = orgId;
+        account.kind = request.kind();
+        account.description = request.description() == null ? "" : request.description().trim();
+        account.createdAt = Instant.now();
+        applyCredentials(account, credentials);
+        return organizations.require(orgId)
+                .flatMap(org -> request.userId() == null ? Uni.createFrom().voidItem()
+                        : checkCanLink(org, request.userId(), account.kind, null))
+                .invoke(() -> account.userId = request.userId())
+                .flatMap(ignored -> numbers.claim(orgId, request.internalNumber(), InternalNumbers.DEVICE_BASE, account.id))
+                .invoke(number -> account.internalNumber = number)
+                .flatMap(ignored -> accounts.persistAndFlush(account))
+                .flatMap(saved -> ownerChanged(orgId, saved.userId))
+                .map(ignored -> VoipAccountView.of(account, LiveDeviceStates.none().view(account.dnd), credentials.password()));
+    }
+
+    /** @param onlyOwner when set, only this user's accounts (what a plain user may list) */
+    @WithSession
+    public Uni<PageResponse<VoipAccountView>> list(UUID orgId, UUID onlyOwner, PageRequest page) {
+        var query = onlyOwner == null
+                ? accounts.find("orgId = :org", Sort.by("internalNumber").and("id"), Parameters.with("org", orgId))
+                : accounts.find("orgId = :org and userId = :user", Sort.by("internalNumber").and("id"),
+                        Parameters.with("org", orgId).and("user", onlyOwner));
+        return organizations.require(orgId)
+                .flatMap(org -> query.page(Page.of(page.page(), page.size())).list())
+                .flatMap(items -> liveStates.of(items.stream().map(a -> a.id).toList())
+                        .flatMap(states -> query.count().map(total -> page.respond(items.stream()
+                                .map(a -> VoipAccountView.of(a, states.getOrDefault(a.id, LiveDeviceStates.none()).view(a.dnd), null))
+                                .toList(), total))));
+    }
+
+    @WithSession
+    public Uni<VoipAccount> get(UUID orgId, UUID id) {
+        return accounts.requireInOrg(orgId, id);
+    }
+
+    @WithSession
+    public Uni<VoipAccountView> view(VoipAccount account) {
+        return liveStates.of(account.id).map(live -> VoipAccountView.of(account, live.view(account.dnd), null));
+    }
+
+    /** @param asAdmin admins may change everything; the owner only {@code dnd} */
+    @WithTransaction
+    public Uni<VoipAccountView> update(UUID orgId, UUID id, UpdateVoipAccount request, String ifMatch, boolean asAdmin,
+            UUID callerUserId) {
+        return accounts.requireInOrg(orgId, id).flatMap(account -> {
+            if (!asAdmin) {
+                if (!callerUserId.equals(account.userId)) {
+                    throw ApiException.forbidden("Only admins and the device's owner may change it.");
+                }
+                if (request.description != null || request.userIdPresent()) {
+                    throw ApiException.forbidden("Owners may change dnd only.");
+                }
+            }
+            Versions.checkIfMatch(ifMatch, account.version);
+            Versions.checkBodyVersion(request.version, account.version);
+            UUID previousOwner = account.userId;
+            boolean dndBefore = account.dnd;
+            if (request.description != null) {
+                account.description = request.description.trim();
+            }
+            if (request.dnd != null) {
+                account.dnd = request.dnd;
+            }
+            boolean relink = request.userIdPresent() && !java.util.Objects.equals(request.getUserId(), previousOwner);
+            Uni<Void> linkCheck = relink && request.getUserId() != null
+                    ? organizations.require(orgId).flatMap(org -> checkCanLink(org, request.getUserId(), account.kind, account.id))
+                    : Uni.createFrom().voidItem();
+            return linkCheck
+                    .flatMap(ignored -> relink ? clearDestination(previousOwner, account.id) : Uni.createFrom().voidItem())
+                    .invoke(() -> {
+                        if (relink) {
+                            account.userId = request.getUserId();
+                        }
+                    })
+                    .flatMap(ignored -> accounts.flush())
+                    .flatMap(ignored -> relink ? ownerChanged(orgId, previousOwner) : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> relink || dndBefore != account.dnd ? ownerChanged(orgId, account.userId)
+                            : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> liveStates.of(account.id))
+                    .map(live -> VoipAccountView.of(account, live.view(account.dnd), null));
+        });
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(UUID orgId, UUID id) {
+        return accounts.requireInOrg(orgId, id).flatMap(account -> {
+            UUID owner = account.userId;
+            return clearDestination(owner, account.id)
+                    .flatMap(ignored -> numbers.release(account.id))
+                    .flatMap(ignored -> accounts.delete(account))
+                    .flatMap(ignored -> accounts.flush())
+                    .flatMap(ignored -> ownerChanged(orgId, owner));
+        });
+    }
+
+    /** New SIP password (same username); the old one stops working at once. */
+    @WithTransaction
+    public Uni<VoipAccountView> rotateCredentials(UUID orgId, UUID id) {
+        return accounts.requireInOrg(orgId, id).flatMap(account -> {
+            SipCredentials credentials = SipCredentials.forUsername(account.sipUsername, realm);
+            applyCredentials(account, credentials);
+            return accounts.flush().flatMap(ignored -> liveStates.of(account.id))
+                    .map(live -> VoipAccountView.of(account, live.view(account.dnd), credentials.password()));
+        });
+    }
+
+    /**
+     * A user may own at most {@code maxVoipAccountsPerUser} accounts and at most one app and one
+     * webphone account. The user's row is locked so two concurrent links cannot both pass.
+     */
+    private Uni<Void> checkCanLink(Organization org, UUID userId, DeviceKind kind, UUID accountId) {
+        return users.lockInOrg(org.id, userId).flatMap(user -> {
+            if (user == null) {
+                return Uni.createFrom().failure(ApiException.unprocessable("userId", "no such user in this organization"));
+            }
+            return accounts.ownedBy(userId).map(owned -> {
+                List<VoipAccount> others = owned.stream().filter(a -> !a.id.equals(accountId)).toList();
+                if (others.size() >= org.maxVoipAccountsPerUser) {
+                    throw ApiException.unprocessable("userId",
+                            "the user already has the maximum of " + org.maxVoipAccountsPerUser + " VoIP accounts");
+                }
+                if ((kind == DeviceKind.APP || kind == DeviceKind.WEBPHONE) && others.stream().anyMatch(a -> a.kind == kind)) {
+                    throw ApiException.unprocessable("userId", "the user already has a " + kind.label() + " account");
+                }
+                return null;
+            });
+        }).replaceWithVoid();
+    }
+
+    /** A device that leaves its owner can no longer be the owner's selected destination. */
+    private Uni<Void> clearDestination(UUID ownerId, UUID accountId) {
+        if (ownerId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return users.findById(ownerId).invoke(owner -> {
+            if (owner != null && owner.destinationType == DestinationType.VOIP_ACCOUNT && accountId.equals(owner.destinationId)) {
+                owner.destinationType = null;
+                owner.destinationId = null;
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<Void> ownerChanged(UUID orgId, UUID ownerId) {
+        return ownerId == null ? Uni.createFrom().voidItem() : presence.userChanged(orgId, ownerId);
+    }
+
+    private static void applyCredentials(VoipAccount account, SipCredentials credentials) {
+        account.sipUsername = credentials.username();
+        account.sipRealm = credentials.realm();
+        account.sipHa1Md5 = credentials.ha1Md5();
+        account.sipHa1Sha256 = credentials.ha1Sha256();
+    }
+}

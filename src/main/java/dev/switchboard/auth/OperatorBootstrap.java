@@ -1,0 +1,76 @@
+package dev.switchboard.auth;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.switchboard.account.User;
+import dev.switchboard.account.UserRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Makes sure the operator account from {@code SWITCHBOARD_OPERATOR_EMAIL}/{@code _PASSWORD} exists
+ * after start-up: created when missing, its password updated when the configured one changed.
+ */
+@ApplicationScoped
+public class OperatorBootstrap {
+
+    private static final Logger LOG = Logger.getLogger(OperatorBootstrap.class);
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final Optional<String> email;
+    private final Optional<String> password;
+
+    public OperatorBootstrap(UserRepository users, PasswordHasher hasher,
+            @ConfigProperty(name = "switchboard.operator.email") Optional<String> email,
+            @ConfigProperty(name = "switchboard.operator.password") Optional<String> password) {
+        this.users = users;
+        this.hasher = hasher;
+        this.email = email;
+        this.password = password;
+    }
+
+    void onStart(@Observes StartupEvent event) throws Throwable {
+        if (email.isEmpty() || password.isEmpty()) {
+            LOG.info("No SWITCHBOARD_OPERATOR_EMAIL/SWITCHBOARD_OPERATOR_PASSWORD set: no operator account is ensured.");
+            return;
+        }
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(this::ensureOperator));
+    }
+
+    private Uni<Void> ensureOperator() {
+        String address = email.get().trim();
+        return users.findByEmail(address).flatMap(existing -> {
+            if (existing != null && existing.role != Role.OPERATOR) {
+                LOG.errorf("SWITCHBOARD_OPERATOR_EMAIL %s belongs to a member of an organization; not making it an operator.", address);
+                return Uni.createFrom().voidItem();
+            }
+            if (existing != null) {
+                return hasher.matches(password.get(), existing.passwordHash).flatMap(same -> same
+                        ? Uni.createFrom().voidItem()
+                        : hasher.hash(password.get()).invoke(hash -> existing.passwordHash = hash).replaceWithVoid());
+            }
+            User operator = new User();
+            operator.id = UUID.randomUUID();
+            operator.email = address;
+            operator.name = "Operator";
+            operator.role = Role.OPERATOR;
+            operator.createdAt = Instant.now();
+            return hasher.hash(password.get())
+                    .invoke(hash -> operator.passwordHash = hash)
+                    .flatMap(ignored -> users.persist(operator))
+                    .invoke(() -> LOG.infof("Created operator account %s", address))
+                    .replaceWithVoid();
+        });
+    }
+}

@@ -1,0 +1,86 @@
+package dev.switchboard.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.switchboard.account.User;
+import dev.switchboard.account.UserRepository;
+import dev.switchboard.common.ApiException;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.mutiny.Uni;
+
+/** Exchanges credentials for a signed JWT: users by email and password, the SIP platform by client secret. */
+@ApplicationScoped
+public class TokenService {
+
+    public record TokenResponse(String accessToken, String tokenType, long expiresIn) {
+    }
+
+    private static final String BAD_CREDENTIALS = "Unknown email or wrong password.";
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final LoginRateLimiter limiter;
+    private final Duration lifetime;
+    private final Optional<String> platformClientId;
+    private final Optional<String> platformClientSecret;
+
+    public TokenService(UserRepository users, PasswordHasher hasher, LoginRateLimiter limiter,
+            @ConfigProperty(name = "switchboard.auth.token-lifetime") Duration lifetime,
+            @ConfigProperty(name = "switchboard.platform.client-id") Optional<String> platformClientId,
+            @ConfigProperty(name = "switchboard.platform.client-secret") Optional<String> platformClientSecret) {
+        this.users = users;
+        this.hasher = hasher;
+        this.limiter = limiter;
+        this.lifetime = lifetime;
+        this.platformClientId = platformClientId;
+        this.platformClientSecret = platformClientSecret;
+    }
+
+    /** Same 401 for an unknown email and a wrong password, after the same bcrypt work. */
+    @WithSession
+    public Uni<TokenResponse> forUser(String email, String password, String clientAddress) {
+        limiter.attempt(email, clientAddress);
+        return users.findByEmail(email.trim()).flatMap(user -> hasher
+                .matches(password, user == null ? null : user.passwordHash)
+                .map(ok -> {
+                    if (!ok) {
+                        throw ApiException.unauthorized(BAD_CREDENTIALS);
+                    }
+                    return issue(user);
+                }));
+    }
+
+    public TokenResponse forPlatform(String clientId, String clientSecret, String clientAddress) {
+        limiter.attempt("client:" + clientId, clientAddress);
+        boolean configured = platformClientId.isPresent() && platformClientSecret.isPresent();
+        if (!configured || !constantTimeEquals(clientId, platformClientId.get())
+                || !constantTimeEquals(clientSecret, platformClientSecret.get())) {
+            throw ApiException.unauthorized("Unknown client or wrong secret.");
+        }
+        String token = Jwt.subject(clientId).upn(clientId).groups(Set.of(Role.PLATFORM_NAME))
+                .expiresIn(lifetime).sign();
+        return new TokenResponse(token, "Bearer", lifetime.toSeconds());
+    }
+
+    public TokenResponse issue(User user) {
+        var builder = Jwt.subject(user.id.toString()).upn(user.email).groups(Set.of(user.role.wire()))
+                .expiresIn(lifetime);
+        if (user.orgId != null) {
+            builder.claim(Caller.ORG_CLAIM, user.orgId.toString());
+        }
+        return new TokenResponse(builder.sign(), "Bearer", lifetime.toSeconds());
+    }
+
+    private static boolean constantTimeEquals(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.switchboard.common;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parses {@code ?page=&size=} by hand so a bad value is a 400 with a field error, not a 404. */
+public record PageRequest(int page, int size) {
+
+    public static final int DEFAULT_SIZE = 50;
+    public static final int MAX_SIZE = 200;
+
+    /** Sizes above {@value #MAX_SIZE} are capped, not refused; the answer says which size applied. */
+    public static PageRequest of(String page, String size) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        int p = parse(page, 0, "page", 0, errors);
+        int s = parse(size, DEFAULT_SIZE, "size", 1, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+        return new PageRequest(p, Math.min(s, MAX_SIZE));
+    }
+
+    private static int parse(String raw, int fallback, String field, int min, List<Problem.FieldError> errors) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value >= min) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        errors.add(new Problem.FieldError(field, "must be a whole number of at least " + min));
+        return fallback;
+    }
+
+    public <T> PageResponse<T> respond(List<T> items, long total) {
+        return new PageResponse<>(items, page, size, total);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.common;
+
+import java.util.UUID;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Account writes report here, inside their own transaction, whatever may change what colleagues
+ * see. The presence feature re-derives the affected users and records an org event (with the next
+ * org sequence number) only when something visible changed.
+ */
+public interface PresenceChanges {
+
+    Uni<Void> userChanged(UUID orgId, UUID userId);
+
+    Uni<Void> userAdded(UUID orgId, UUID userId);
+
+    Uni<Void> userRemoved(UUID orgId, UUID userId);
+
+    /** Org settings changed: every member may look different now. */
+    Uni<Void> orgChanged(UUID orgId);
+}

@@ -1,0 +1,95 @@
+package dev.switchboard.organization;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.common.PageResponse;
+import dev.switchboard.common.Versions;
+import dev.switchboard.organization.OrganizationDtos.CreateOrganization;
+import dev.switchboard.organization.OrganizationDtos.OrganizationView;
+import dev.switchboard.organization.OrganizationDtos.Settings;
+import dev.switchboard.organization.OrganizationDtos.UpdateOrganization;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/** Organizations and their settings. Authorization is the resource's job; this owns the data. */
+@ApplicationScoped
+public class OrganizationService {
+
+    private final OrganizationRepository organizations;
+    private final PresenceChanges presence;
+
+    public OrganizationService(OrganizationRepository organizations, PresenceChanges presence) {
+        this.organizations = organizations;
+        this.presence = presence;
+    }
+
+    @WithTransaction
+    public Uni<Organization> create(CreateOrganization request) {
+        Organization org = new Organization();
+        org.id = UUID.randomUUID();
+        org.name = request.name().trim();
+        org.createdAt = Instant.now();
+        applySettings(org, request.settings());
+        return organizations.persistAndFlush(org);
+    }
+
+    @WithSession
+    public Uni<PageResponse<OrganizationView>> list(PageRequest page) {
+        var query = organizations.findAll(Sort.by("name").and("id"));
+        return query.page(Page.of(page.page(), page.size())).list()
+                .flatMap(items -> query.count().map(total -> page.respond(items.stream().map(OrganizationView::of).toList(), total)));
+    }
+
+    @WithSession
+    public Uni<Organization> get(UUID id) {
+        return organizations.require(id);
+    }
+
+    @WithTransaction
+    public Uni<Organization> update(UUID id, UpdateOrganization request, String ifMatch) {
+        return organizations.require(id).flatMap(org -> {
+            Versions.checkIfMatch(ifMatch, org.version);
+            Versions.checkBodyVersion(request.version(), org.version);
+            boolean rulesBefore = org.applyUserStatusToDevices;
+            boolean contextBefore = org.showCallContext;
+            if (request.name() != null) {
+                org.name = request.name().trim();
+            }
+            applySettings(org, request.settings());
+            boolean presenceRulesChanged = rulesBefore != org.applyUserStatusToDevices || contextBefore != org.showCallContext;
+            return organizations.flush()
+                    .flatMap(ignored -> presenceRulesChanged ? presence.orgChanged(org.id) : Uni.createFrom().voidItem())
+                    .replaceWith(org);
+        });
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(UUID id) {
+        return organizations.require(id)
+                .flatMap(organizations::delete)
+                .replaceWithVoid();
+    }
+
+    private static void applySettings(Organization org, Settings settings) {
+        if (settings == null) {
+            return;
+        }
+        if (settings.applyUserStatusToDevices() != null) {
+            org.applyUserStatusToDevices = settings.applyUserStatusToDevices();
+        }
+        if (settings.maxVoipAccountsPerUser() != null) {
+            org.maxVoipAccountsPerUser = settings.maxVoipAccountsPerUser();
+        }
+        if (settings.showCallContext() != null) {
+            org.showCallContext = settings.showCallContext();
+        }
+    }
+}
