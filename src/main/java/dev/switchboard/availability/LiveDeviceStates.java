@@ -1,0 +1,87 @@
+package dev.switchboard.availability;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Reads the live state of devices (registration, calls) in one query per batch. Registration
+ * expiry is judged by the database clock, the one every replica shares.
+ */
+@ApplicationScoped
+public class LiveDeviceStates {
+
+    /** What the derivation needs of a device besides its account row. */
+    public record Live(boolean registered, String userAgent, Instant lastSeen, boolean ringing, boolean inCall) {
+        static final Live NONE = new Live(false, null, null, false, false);
+
+        public DeviceStateView view(boolean dnd) {
+            List<CallContext> context = new ArrayList<>(2);
+            if (ringing) {
+                context.add(CallContext.RINGING);
+            }
+            if (inCall) {
+                context.add(CallContext.IN_CALL);
+            }
+            return new DeviceStateView(registered, userAgent, lastSeen, dnd, context);
+        }
+    }
+
+    public Uni<Map<UUID, Live>> of(Collection<UUID> voipAccountIds) {
+        if (voipAccountIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        String sql = "SELECT a.id, "
+                + " coalesce(r.expires_at > now(), false), r.user_agent, r.last_seen, "
+                + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'ringing'), "
+                + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'answered') "
+                + "FROM voip_accounts a LEFT JOIN device_registrations r ON r.voip_account_id = a.id "
+                + "WHERE a.id IN (?1)";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
+                .setParameter(1, List.copyOf(voipAccountIds))
+                .getResultList())
+                .map(rows -> {
+                    Map<UUID, Live> states = new HashMap<>();
+                    for (Object[] row : rows) {
+                        states.put((UUID) row[0], new Live((Boolean) row[1], (String) row[2], instant(row[3]),
+                                (Boolean) row[4], (Boolean) row[5]));
+                    }
+                    return states;
+                });
+    }
+
+    public Uni<Live> of(UUID voipAccountId) {
+        return of(List.of(voipAccountId)).map(states -> states.getOrDefault(voipAccountId, Live.NONE));
+    }
+
+    public static Live none() {
+        return Live.NONE;
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        return Instant.parse(value.toString());
+    }
+}

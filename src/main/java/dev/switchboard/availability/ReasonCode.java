@@ -1,0 +1,40 @@
+package dev.switchboard.availability;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Machine-readable reachability / rejection codes; the wire value is the upper-case name. */
+public enum ReasonCode {
+    OK("OK"),
+    NO_DESTINATION("NO_DESTINATION"),
+    STATUS_OFFLINE("STATUS_OFFLINE"),
+    STATUS_DND("STATUS_DND"),
+    COLLEAGUES_ONLY("COLLEAGUES_ONLY"),
+    DEVICE_UNREGISTERED("DEVICE_UNREGISTERED"),
+    DEVICE_DND("DEVICE_DND"),
+    APP_NO_PUSH_DEVICE("APP_NO_PUSH_DEVICE"),
+    IN_CALL("IN_CALL");
+
+    private final String wire;
+
+    ReasonCode(String wire) {
+        this.wire = wire;
+    }
+
+    /** The JSON wire value. */
+    @JsonValue
+    public String wire() {
+        return wire;
+    }
+
+    /** Parses a JSON wire value; unknown or null values are rejected rather than silently mapped. */
+    @JsonCreator
+    public static ReasonCode fromWire(String value) {
+        for (ReasonCode candidate : values()) {
+            if (candidate.wire.equals(value)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("Unknown ReasonCode: " + value);
+    }
+}
