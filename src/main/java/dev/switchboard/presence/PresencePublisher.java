@@ -1,0 +1,37 @@
+package dev.switchboard.presence;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Announces recorded changes to every replica with PostgreSQL NOTIFY, inside the recording
+ * transaction: a notification is delivered if and only if the change commits, in commit order.
+ * Payloads are tiny (ids only); listeners read the frame from {@code presence_events}.
+ */
+@ApplicationScoped
+public class PresencePublisher {
+
+    public static final String CHANNEL = "switchboard_presence";
+
+    /** {@code e:<orgId>:<seq>} — an org event was stored. */
+    public Uni<Void> orgEvent(UUID orgId, long seq) {
+        return notify("e:" + orgId + ":" + seq);
+    }
+
+    /** {@code m:<orgId>:<userId>} — what this user sees of themselves changed. */
+    public Uni<Void> selfChanged(UUID orgId, UUID userId) {
+        return notify("m:" + orgId + ":" + userId);
+    }
+
+    private Uni<Void> notify(String payload) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("SELECT pg_notify(?1, ?2)")
+                .setParameter(1, CHANNEL).setParameter(2, payload)
+                .getSingleResult())
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.switchboard.presence;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.switchboard.account.User;
+import dev.switchboard.account.UserRepository;
+import dev.switchboard.availability.Availability;
+import dev.switchboard.availability.CallContext;
+import dev.switchboard.availability.PresenceDerivation;
+import dev.switchboard.availability.Reach;
+import dev.switchboard.availability.UserSituations;
+import dev.switchboard.availability.UserStatus;
+import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.organization.Organization;
+import dev.switchboard.organization.OrganizationRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one place presence changes flow through. Inside the caller's transaction it re-derives a
+ * user, compares with what was last published, and only when something visible changed assigns
+ * the org's next sequence number and stores the event (frame encoded once, here).
+ *
+ * <p>Lock order, to stay deadlock-free: the user's row, then the org's sequence row.
+ */
+@ApplicationScoped
+public class PresenceRecorder implements PresenceChanges {
+
+    private final UserRepository users;
+    private final OrganizationRepository organizations;
+    private final UserSituations situations;
+    private final ObjectMapper json;
+    private final PresencePublisher publisher;
+
+    public PresenceRecorder(UserRepository users, OrganizationRepository organizations, UserSituations situations,
+            ObjectMapper json, PresencePublisher publisher) {
+        this.users = users;
+        this.organizations = organizations;
+        this.situations = situations;
+        this.json = json;
+        this.publisher = publisher;
+    }
+
+    @Override
+    public Uni<Void> userChanged(UUID orgId, UUID userId) {
+        return record(orgId, userId, false);
+    }
+
+    @Override
+    public Uni<Void> userAdded(UUID orgId, UUID userId) {
+        return record(orgId, userId, true);
+    }
+
+    @Override
+    public Uni<Void> userRemoved(UUID orgId, UUID userId) {
+        return nextSeq(orgId).flatMap(seq -> storeEvent(orgId, seq, "colleague_removed", userId,
+                encode(new Frames.ColleagueRemoved(seq, userId))));
+    }
+
+    @Override
+    public Uni<Void> orgChanged(UUID orgId) {
+        return users.list("orgId", Sort.by("id"), orgId).flatMap(members -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (User member : members) {
+                chain = chain.flatMap(ignored -> userChanged(orgId, member.id));
+            }
+            return chain;
+        });
+    }
+
+    private Uni<Void> record(UUID orgId, UUID userId, boolean added) {
+        Instant now = Instant.now();
+        return users.findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(user -> {
+            if (user == null || !orgId.equals(user.orgId)) {
+                return Uni.createFrom().voidItem();
+            }
+            return organizations.findById(orgId)
+                    .flatMap(org -> situations.load(user, org))
+                    .flatMap(loaded -> lastPublished(userId).flatMap(previous -> {
+                        var derived = PresenceDerivation.derive(loaded.situation(), now);
+                        Organization org = loaded.org();
+                        PresenceView candidate = new PresenceView(user.id, user.name, user.internalNumber,
+                                derived.presence().availability(), derived.presence().effectiveStatus(),
+                                derived.presence().contextForColleagues(UserSituations.rules(org)),
+                                derived.presence().reach(), now);
+                        boolean changed = added || previous == null || !candidate.sameAs(previous.view());
+                        PresenceView published = changed && previous != null
+                                && previous.view().availability() == candidate.availability()
+                                        ? withSince(candidate, previous.view().since())
+                                        : changed ? candidate : previous.view();
+                        SelfView self = Selves.of(published, user, derived);
+                        String digest = digest(encode(self));
+                        boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
+                        Uni<Void> colleagues = !changed ? Uni.createFrom().voidItem()
+                                : nextSeq(orgId).flatMap(seq -> saveState(orgId, published, digest)
+                                        .flatMap(ignored -> storeEvent(orgId, seq, added ? "colleague_added" : "presence", userId,
+                                                encode(added ? new Frames.ColleagueAdded(seq, published) : new Frames.Presence(seq, published)))));
+                        Uni<Void> me = !selfChanged ? Uni.createFrom().voidItem()
+                                : (changed ? Uni.createFrom().voidItem() : saveDigest(userId, digest))
+                                        .flatMap(ignored -> publisher.selfChanged(orgId, userId));
+                        return colleagues.flatMap(ignored -> me);
+                    }));
+        });
+    }
+
+    private static PresenceView withSince(PresenceView view, Instant since) {
+        return new PresenceView(view.userId(), view.name(), view.internalNumber(), view.availability(),
+                view.userStatus(), view.context(), view.reach(), since);
+    }
+
+    private record Published(PresenceView view, String selfDigest) {
+    }
+
+    private Uni<Published> lastPublished(UUID userId) {
+        String sql = "SELECT name, internal_number, availability, user_status, context, reach, since, self_digest "
+                + "FROM presence_states WHERE user_id = ?1";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
+                .setParameter(1, userId).getResultList())
+                .map(rows -> rows.isEmpty() ? null : new Published(fromRow(userId, rows.get(0), 0), (String) rows.get(0)[7]));
+    }
+
+    /** Maps {@code name, internal_number, availability, user_status, context, reach, since} starting at {@code offset}. */
+    static PresenceView fromRow(UUID userId, Object[] row, int offset) {
+        return new PresenceView(userId, (String) row[offset], (String) row[offset + 1],
+                Availability.fromWire((String) row[offset + 2]), UserStatus.fromWire((String) row[offset + 3]),
+                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), instant(row[offset + 6]));
+    }
+
+    private Uni<Long> nextSeq(UUID orgId) {
+        String sql = "INSERT INTO presence_sequences (org_id, seq) VALUES (?1, 1) "
+                + "ON CONFLICT (org_id) DO UPDATE SET seq = presence_sequences.seq + 1 RETURNING seq";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Long.class)
+                .setParameter(1, orgId).getSingleResult());
+    }
+
+    private Uni<Void> saveState(UUID orgId, PresenceView view, String selfDigest) {
+        String sql = "INSERT INTO presence_states (user_id, org_id, name, internal_number, availability, user_status, "
+                + "context, reach, since, self_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                + "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, internal_number = excluded.internal_number, "
+                + "availability = excluded.availability, user_status = excluded.user_status, context = excluded.context, "
+                + "reach = excluded.reach, since = excluded.since, self_digest = excluded.self_digest";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql)
+                .setParameter(1, view.userId()).setParameter(2, orgId).setParameter(3, view.name())
+                .setParameter(4, view.internalNumber()).setParameter(5, view.availability().wire())
+                .setParameter(6, view.userStatus().wire()).setParameter(7, contextColumn(view.context()))
+                .setParameter(8, view.reach().wire()).setParameter(9, OffsetDateTime.ofInstant(view.since(), java.time.ZoneOffset.UTC))
+                .setParameter(10, selfDigest)
+                .executeUpdate()).replaceWithVoid();
+    }
+
+    private Uni<Void> saveDigest(UUID userId, String digest) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("UPDATE presence_states SET self_digest = ?2 WHERE user_id = ?1")
+                .setParameter(1, userId).setParameter(2, digest).executeUpdate()).replaceWithVoid();
+    }
+
+    private Uni<Void> storeEvent(UUID orgId, long seq, String type, UUID userId, String frame) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .setParameter(1, orgId).setParameter(2, seq).setParameter(3, type).setParameter(4, userId)
+                .setParameter(5, frame).executeUpdate())
+                .flatMap(ignored -> publisher.orgEvent(orgId, seq));
+    }
+
+    private String encode(Object frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Presence frames are plain records and always serialize", e);
+        }
+    }
+
+    private static String digest(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String contextColumn(List<CallContext> context) {
+        return String.join(",", context.stream().map(CallContext::wire).toList());
+    }
+
+    static List<CallContext> contextFrom(String column) {
+        if (column == null || column.isEmpty()) {
+            return List.of();
+        }
+        List<CallContext> context = new ArrayList<>();
+        Arrays.stream(column.split(",")).map(CallContext::fromWire).forEach(context::add);
+        return context;
+    }
+
+    static Instant instant(Object value) {
+        if (value instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        return value == null ? null : Instant.parse(value.toString());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.switchboard.push;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.availability.PushReachability;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** Answers the derivation's question "can this app account be woken by push?" from {@code push_devices}. */
+@ApplicationScoped
+public class PushDeviceLookup implements PushReachability {
+
+    @Override
+    public Uni<Set<UUID>> accountsWithPushDevices(Collection<UUID> voipAccountIds) {
+        if (voipAccountIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("SELECT DISTINCT voip_account_id FROM push_devices WHERE voip_account_id IN (?1)", UUID.class)
+                .setParameter(1, List.copyOf(voipAccountIds))
+                .getResultList())
+                .map(HashSet::new);
+    }
+}
