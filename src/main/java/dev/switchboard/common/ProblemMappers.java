@@ -137,6 +137,10 @@ public class ProblemMappers {
                 && instantiation.getType() != null && instantiation.getType().isEnumType()) {
             return ApiException.validation(pointer(instantiation), "must be one of " + enumValues(instantiation.getType().getRawClass()));
         }
+        if (e instanceof ValueInstantiationException instantiation && !instantiation.getPath().isEmpty()
+                && instantiation.getCause() instanceof NullPointerException missing) {
+            return ApiException.validation(pointer(instantiation), "is missing " + missing.getMessage());
+        }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
                 && mapping.getCause() instanceof IllegalArgumentException illegal) {
             return ApiException.validation(pointer(mapping), illegal.getMessage());

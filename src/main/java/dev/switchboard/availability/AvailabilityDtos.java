@@ -1,0 +1,96 @@
+package dev.switchboard.availability;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.switchboard.account.User;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** Bodies of the availability resources and of the socket's {@code set_availability} command. */
+public final class AvailabilityDtos {
+
+    private AvailabilityDtos() {
+    }
+
+    /** The two axes a user chooses, plus the optional end of a timed status. */
+    @RegisterForReflection
+    public record AvailabilityView(UserStatus status, Destination destination, Instant until, long version) {
+        public static AvailabilityView of(User user) {
+            Destination destination = user.destinationType == null ? null : new Destination(user.destinationType, user.destinationId);
+            return new AvailabilityView(user.status, destination, user.statusUntil, user.version);
+        }
+    }
+
+    /**
+     * A change of availability. Absent fields stay as they are; {@code "destination": null}
+     * clears the destination, so presence of each field is tracked.
+     */
+    @RegisterForReflection
+    public static final class SetAvailability {
+        private UserStatus status;
+        private Destination destination;
+        private Instant until;
+        private boolean statusPresent;
+        private boolean destinationPresent;
+        private boolean untilPresent;
+
+        public SetAvailability() {
+        }
+
+        public SetAvailability(UserStatus status, Destination destination, Instant until) {
+            setStatus(status);
+            setDestination(destination);
+            setUntil(until);
+        }
+
+        @JsonProperty("status")
+        public void setStatus(UserStatus status) {
+            this.status = status;
+            this.statusPresent = true;
+        }
+
+        @JsonProperty("destination")
+        public void setDestination(Destination destination) {
+            this.destination = destination;
+            this.destinationPresent = true;
+        }
+
+        @JsonProperty("until")
+        public void setUntil(Instant until) {
+            this.until = until;
+            this.untilPresent = true;
+        }
+
+        @JsonProperty("status")
+        public UserStatus status() {
+            return status;
+        }
+
+        @JsonProperty("destination")
+        public Destination destination() {
+            return destination;
+        }
+
+        @JsonProperty("until")
+        public Instant until() {
+            return until;
+        }
+
+        @JsonIgnore
+        public boolean statusPresent() {
+            return statusPresent;
+        }
+
+        @JsonIgnore
+        public boolean destinationPresent() {
+            return destinationPresent;
+        }
+
+        @JsonIgnore
+        public boolean untilPresent() {
+            return untilPresent;
+        }
+    }
+}

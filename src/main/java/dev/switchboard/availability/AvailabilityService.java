@@ -1,0 +1,133 @@
+package dev.switchboard.availability;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.account.FixedDestinationRepository;
+import dev.switchboard.account.User;
+import dev.switchboard.account.UserRepository;
+import dev.switchboard.account.VoipAccountRepository;
+import dev.switchboard.availability.AvailabilityDtos.AvailabilityView;
+import dev.switchboard.availability.AvailabilityDtos.SetAvailability;
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.common.Problem;
+import dev.switchboard.common.Versions;
+import dev.switchboard.organization.OrganizationRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/** A user's chosen availability (status × destination × until) and what it means right now. */
+@ApplicationScoped
+public class AvailabilityService {
+
+    private final UserRepository users;
+    private final OrganizationRepository organizations;
+    private final VoipAccountRepository accounts;
+    private final FixedDestinationRepository fixedDestinations;
+    private final UserSituations situations;
+    private final PresenceChanges presence;
+
+    public AvailabilityService(UserRepository users, OrganizationRepository organizations, VoipAccountRepository accounts,
+            FixedDestinationRepository fixedDestinations, UserSituations situations, PresenceChanges presence) {
+        this.users = users;
+        this.organizations = organizations;
+        this.accounts = accounts;
+        this.fixedDestinations = fixedDestinations;
+        this.situations = situations;
+        this.presence = presence;
+    }
+
+    @WithSession
+    public Uni<AvailabilityView> get(UUID orgId, UUID userId) {
+        return users.requireInOrg(orgId, userId).map(AvailabilityView::of);
+    }
+
+    /**
+     * Applies the change and publishes the resulting presence in the same transaction. A status
+     * other than {@code available} may carry {@code until}; when the status changes without one,
+     * any previous {@code until} is dropped.
+     */
+    @WithTransaction
+    public Uni<AvailabilityView> set(UUID orgId, UUID userId, SetAvailability request, String ifMatch) {
+        validate(request);
+        return users.requireInOrg(orgId, userId).flatMap(user -> {
+            Versions.checkIfMatch(ifMatch, user.version);
+            return checkOwned(user, request).flatMap(ignored -> {
+                apply(user, request);
+                return users.flush()
+                        .flatMap(flushed -> presence.userChanged(orgId, userId))
+                        .map(done -> AvailabilityView.of(user));
+            });
+        });
+    }
+
+    @WithSession
+    public Uni<Reachability> reachability(UUID orgId, UUID userId) {
+        return users.requireInOrg(orgId, userId)
+                .flatMap(user -> organizations.require(orgId).flatMap(org -> situations.load(user, org)))
+                .map(loaded -> PresenceDerivation.derive(loaded.situation(), Instant.now()).reachability());
+    }
+
+    private static void validate(SetAvailability request) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (request.statusPresent() && request.status() == null) {
+            errors.add(new Problem.FieldError("status", "must not be null"));
+        }
+        Destination destination = request.destination();
+        if (destination != null && (destination.type() == null || destination.id() == null)) {
+            errors.add(new Problem.FieldError("destination", "needs both type and id, or null for none"));
+        }
+        if (request.until() != null) {
+            if (!request.until().isAfter(Instant.now())) {
+                errors.add(new Problem.FieldError("until", "must be in the future"));
+            }
+            if (request.statusPresent() && request.status() == UserStatus.AVAILABLE) {
+                errors.add(new Problem.FieldError("until", "applies to a status other than available"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+    }
+
+    /** A destination must be one of the user's own devices or fixed destinations (else 422). */
+    private Uni<Void> checkOwned(User user, SetAvailability request) {
+        Destination destination = request.destination();
+        if (!request.destinationPresent() || destination == null) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Boolean> owned = destination.type() == DestinationType.VOIP_ACCOUNT
+                ? accounts.findById(destination.id()).map(a -> a != null && user.id.equals(a.userId))
+                : fixedDestinations.findById(destination.id()).map(f -> f != null && user.id.equals(f.userId));
+        return owned.map(ok -> {
+            if (!ok) {
+                throw ApiException.unprocessable("destination", "is not one of this user's "
+                        + (destination.type() == DestinationType.VOIP_ACCOUNT ? "VoIP accounts" : "fixed destinations"));
+            }
+            return null;
+        });
+    }
+
+    private static void apply(User user, SetAvailability request) {
+        if (request.statusPresent()) {
+            if (user.status != request.status() && !request.untilPresent()) {
+                user.statusUntil = null;
+            }
+            user.status = request.status();
+        }
+        if (request.untilPresent()) {
+            user.statusUntil = user.status == UserStatus.AVAILABLE ? null : request.until();
+        }
+        if (request.destinationPresent()) {
+            Destination destination = request.destination();
+            user.destinationType = destination == null ? null : destination.type();
+            user.destinationId = destination == null ? null : destination.id();
+        }
+    }
+}

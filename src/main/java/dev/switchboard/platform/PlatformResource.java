@@ -1,0 +1,72 @@
+package dev.switchboard.platform;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
+import dev.switchboard.auth.Role;
+import dev.switchboard.common.ApiException;
+import dev.switchboard.platform.PlatformService.CallState;
+import io.smallrye.mutiny.Uni;
+
+/** What the SIP platform tells Switchboard about devices. Every answer is the device's resulting live state. */
+@Path("/api/platform")
+@Tag(name = "SIP platform")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Role.PLATFORM_NAME)
+public class PlatformResource {
+
+    /** {@code expiresIn} (seconds) is required when registering; a registration lapses by itself after it. */
+    public record Registration(@NotNull Boolean registered, @Min(1) @Max(86_400) Long expiresIn,
+            @Size(max = 300) String userAgent, @Size(max = 500) String contact) {
+    }
+
+    public record Dnd(@NotNull Boolean dnd) {
+    }
+
+    public record CallEvent(@NotBlank @Size(max = 200) String callId, @NotBlank String sipUsername, @NotNull CallState state) {
+    }
+
+    private final PlatformService platform;
+
+    public PlatformResource(PlatformService platform) {
+        this.platform = platform;
+    }
+
+    @PUT
+    @Path("/registrations/{sipUsername}")
+    public Uni<DeviceStateView> registration(@PathParam("sipUsername") String sipUsername, @Valid @NotNull Registration body) {
+        if (body.registered() && body.expiresIn() == null) {
+            throw ApiException.validation("expiresIn", "is required when registered is true");
+        }
+        return platform.registration(sipUsername, body.registered(), body.registered() ? body.expiresIn() : 0,
+                body.userAgent(), body.contact());
+    }
+
+    @PUT
+    @Path("/dnd/{sipUsername}")
+    public Uni<DeviceStateView> dnd(@PathParam("sipUsername") String sipUsername, @Valid @NotNull Dnd body) {
+        return platform.dnd(sipUsername, body.dnd());
+    }
+
+    @POST
+    @Path("/call-events")
+    public Uni<DeviceStateView> callEvent(@Valid @NotNull CallEvent body) {
+        return platform.callEvent(body.sipUsername(), body.callId(), body.state());
+    }
+}

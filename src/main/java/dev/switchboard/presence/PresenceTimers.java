@@ -1,0 +1,123 @@
+package dev.switchboard.presence;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.common.SafeContext;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * Presence changes that happen by the clock, not by a request: a timed status ends, a
+ * registration lapses without refresh, a call with no 'ended' gets too old. Each tick claims due
+ * rows with {@code FOR UPDATE SKIP LOCKED}, so with several replicas each item is handled once.
+ */
+@ApplicationScoped
+public class PresenceTimers {
+
+    private static final Logger LOG = Logger.getLogger(PresenceTimers.class);
+    private static final int BATCH = 200;
+
+    private final Vertx vertx;
+    private final PresenceChanges presence;
+    private final Duration interval;
+    private final Duration maxCallDuration;
+    private final Duration endedCallRetention;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private long timerId = -1;
+
+    public PresenceTimers(Vertx vertx, PresenceChanges presence,
+            @ConfigProperty(name = "switchboard.timers.interval", defaultValue = "500ms") Duration interval,
+            @ConfigProperty(name = "switchboard.calls.max-duration", defaultValue = "4H") Duration maxCallDuration,
+            @ConfigProperty(name = "switchboard.calls.ended-retention", defaultValue = "1H") Duration endedCallRetention) {
+        this.vertx = vertx;
+        this.presence = presence;
+        this.interval = interval;
+        this.maxCallDuration = maxCallDuration;
+        this.endedCallRetention = endedCallRetention;
+    }
+
+    void start(@Observes StartupEvent event) {
+        timerId = vertx.setPeriodic(interval.toMillis(), id -> tick());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    private void tick() {
+        if (!running.compareAndSet(false, true)) {
+            return; // the previous tick is still working
+        }
+        SafeContext.run(vertx, () -> Panache.withTransaction(() -> expireStatuses()
+                .flatMap(ignored -> lapseRegistrations())
+                .flatMap(ignored -> endStaleCalls())))
+                .subscribe().with(ignored -> running.set(false), failure -> {
+                    running.set(false);
+                    LOG.warnf("Presence timer tick failed (will retry): %s", failure.toString());
+                });
+    }
+
+    /** "Do not disturb until 14:00": at 14:00 the status returns to available. */
+    private Uni<Void> expireStatuses() {
+        String sql = "UPDATE users SET status = 'available', status_until = NULL, version = version + 1 "
+                + "WHERE id IN (SELECT id FROM users WHERE status_until <= now() ORDER BY status_until LIMIT " + BATCH
+                + " FOR UPDATE SKIP LOCKED) RETURNING org_id, id";
+        return recompute(sql);
+    }
+
+    private Uni<Void> lapseRegistrations() {
+        String sql = "WITH due AS (UPDATE device_registrations SET lapsed = true WHERE voip_account_id IN ("
+                + "  SELECT voip_account_id FROM device_registrations WHERE NOT lapsed AND expires_at <= now() "
+                + "  ORDER BY expires_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) RETURNING voip_account_id) "
+                + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN due ON due.voip_account_id = a.id "
+                + "WHERE a.user_id IS NOT NULL";
+        return recompute(sql);
+    }
+
+    /** A call the platform never ended must not keep anyone "busy" forever. */
+    private Uni<Void> endStaleCalls() {
+        String sql = "WITH stale AS (UPDATE device_calls SET state = 'ended', updated_at = now() WHERE (voip_account_id, call_id) IN ("
+                + "  SELECT voip_account_id, call_id FROM device_calls WHERE state <> 'ended' "
+                + "  AND updated_at < now() - make_interval(secs => " + maxCallDuration.toSeconds() + ") "
+                + "  LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) RETURNING voip_account_id) "
+                + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN stale ON stale.voip_account_id = a.id "
+                + "WHERE a.user_id IS NOT NULL";
+        String purge = "DELETE FROM device_calls WHERE state = 'ended' AND updated_at < now() - make_interval(secs => "
+                + endedCallRetention.toSeconds() + ")";
+        return recompute(sql).flatMap(ignored -> Panache.getSession())
+                .flatMap(session -> session.createNativeQuery(purge).executeUpdate()).replaceWithVoid();
+    }
+
+    /** Runs a statement answering {@code (org_id, user_id)} rows and re-derives each user. */
+    private Uni<Void> recompute(String sql) {
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(sql, Object[].class).getResultList())
+                .flatMap(rows -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Object[] row : sortedByUser(rows)) {
+                        chain = chain.flatMap(ignored -> presence.userChanged((UUID) row[0], (UUID) row[1]));
+                    }
+                    return chain;
+                });
+    }
+
+    // Locking users in one order keeps two replicas' ticks from deadlocking each other.
+    private static List<Object[]> sortedByUser(List<Object[]> rows) {
+        return rows.stream().sorted((a, b) -> a[1].toString().compareTo(b[1].toString())).toList();
+    }
+}

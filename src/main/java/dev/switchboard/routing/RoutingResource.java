@@ -1,0 +1,45 @@
+package dev.switchboard.routing;
+
+import java.util.UUID;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.switchboard.auth.Caller;
+import dev.switchboard.auth.Role;
+import dev.switchboard.availability.RouteDecision;
+import dev.switchboard.routing.RoutingService.RouteRequest;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/orgs/{orgId}/calls/route")
+@Tag(name = "Call routing")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class RoutingResource {
+
+    private final RoutingService routing;
+    private final Caller caller;
+
+    public RoutingResource(RoutingService routing, Caller caller) {
+        this.routing = routing;
+        this.caller = caller;
+    }
+
+    /** ring / forward / reject for a call from {@code from} (internal number or E.164) to internal number {@code to}. */
+    @POST
+    @RolesAllowed({ Role.PLATFORM_NAME, Role.OPERATOR_NAME, Role.ADMIN_NAME })
+    public Uni<RouteDecision> route(@PathParam("orgId") UUID orgId, @NotNull RouteRequest body) {
+        if (!caller.isPlatform()) {
+            caller.requireAdminOf(orgId);
+        }
+        return routing.route(orgId, body);
+    }
+}
