@@ -68,7 +68,7 @@ public class FixedDestinationService {
     /** Deleting the selected destination leaves the user with none (and says so in presence). */
     @WithTransaction
     public Uni<Void> delete(UUID orgId, UUID userId, UUID id) {
-        return users.requireInOrg(orgId, userId).flatMap(user -> destinations.findById(id).flatMap(destination -> {
+        return users.requireInOrgForUpdate(orgId, userId).flatMap(user -> destinations.findById(id).flatMap(destination -> {
             if (destination == null || !userId.equals(destination.userId)) {
                 throw ApiException.notFound("fixed destination");
             }

@@ -19,7 +19,15 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
                 .onItem().ifNull().failWith(() -> ApiException.notFound("user"));
     }
 
-    /** Same, holding a row lock until commit: serializes concurrent device links to one user. */
+    /**
+     * Same, holding the row lock until commit: concurrent writes to one user apply one after the
+     * other (the last commit wins) instead of failing on a stale version.
+     */
+    public Uni<User> requireInOrgForUpdate(UUID orgId, UUID userId) {
+        return lockInOrg(orgId, userId).onItem().ifNull().failWith(() -> ApiException.notFound("user"));
+    }
+
+    /** The locked user, or null when unknown or foreign. */
     public Uni<User> lockInOrg(UUID orgId, UUID userId) {
         return findById(userId, LockModeType.PESSIMISTIC_WRITE)
                 .map(user -> user != null && orgId.equals(user.orgId) ? user : null);

@@ -77,7 +77,7 @@ public class UserService {
         if (!asAdmin && (request.email() != null || request.internalNumber() != null || request.role() != null)) {
             throw ApiException.forbidden("Only admins may change email, internal number or role.");
         }
-        return users.requireInOrg(orgId, userId).flatMap(user -> {
+        return users.requireInOrgForUpdate(orgId, userId).flatMap(user -> {
             Versions.checkIfMatch(ifMatch, user.version);
             Versions.checkBodyVersion(request.version(), user.version);
             String nameBefore = user.name;

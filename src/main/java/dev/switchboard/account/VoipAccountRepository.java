@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import dev.switchboard.common.ApiException;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -15,6 +16,13 @@ public class VoipAccountRepository implements PanacheRepositoryBase<VoipAccount,
 
     public Uni<VoipAccount> requireInOrg(UUID orgId, UUID id) {
         return findById(id)
+                .map(account -> account != null && orgId.equals(account.orgId) ? account : null)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("VoIP account"));
+    }
+
+    /** Same, holding the row lock until commit (concurrent writes apply one after the other). */
+    public Uni<VoipAccount> requireInOrgForUpdate(UUID orgId, UUID id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .map(account -> account != null && orgId.equals(account.orgId) ? account : null)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("VoIP account"));
     }

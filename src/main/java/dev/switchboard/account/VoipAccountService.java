@@ -103,7 +103,7 @@ public class VoipAccountService {
     @WithTransaction
     public Uni<VoipAccountView> update(UUID orgId, UUID id, UpdateVoipAccount request, String ifMatch, boolean asAdmin,
             UUID callerUserId) {
-        return accounts.requireInOrg(orgId, id).flatMap(account -> {
+        return accounts.requireInOrgForUpdate(orgId, id).flatMap(account -> {
             if (!asAdmin) {
                 if (!callerUserId.equals(account.userId)) {
                     throw ApiException.forbidden("Only admins and the device's owner may change it.");
@@ -144,7 +144,7 @@ public class VoipAccountService {
 
     @WithTransaction
     public Uni<Void> delete(UUID orgId, UUID id) {
-        return accounts.requireInOrg(orgId, id).flatMap(account -> {
+        return accounts.requireInOrgForUpdate(orgId, id).flatMap(account -> {
             UUID owner = account.userId;
             return clearDestination(owner, account.id)
                     .flatMap(ignored -> numbers.release(account.id))
@@ -157,7 +157,7 @@ public class VoipAccountService {
     /** New SIP password (same username); the old one stops working at once. */
     @WithTransaction
     public Uni<VoipAccountView> rotateCredentials(UUID orgId, UUID id) {
-        return accounts.requireInOrg(orgId, id).flatMap(account -> {
+        return accounts.requireInOrgForUpdate(orgId, id).flatMap(account -> {
             SipCredentials credentials = SipCredentials.forUsername(account.sipUsername, realm);
             applyCredentials(account, credentials);
             return accounts.flush().flatMap(ignored -> liveStates.of(account.id))
@@ -193,7 +193,7 @@ public class VoipAccountService {
         if (ownerId == null) {
             return Uni.createFrom().voidItem();
         }
-        return users.findById(ownerId).invoke(owner -> {
+        return users.findById(ownerId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).invoke(owner -> {
             if (owner != null && owner.destinationType == DestinationType.VOIP_ACCOUNT && accountId.equals(owner.destinationId)) {
                 owner.destinationType = null;
                 owner.destinationId = null;

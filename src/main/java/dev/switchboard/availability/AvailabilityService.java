@@ -56,7 +56,7 @@ public class AvailabilityService {
     @WithTransaction
     public Uni<AvailabilityView> set(UUID orgId, UUID userId, SetAvailability request, String ifMatch) {
         validate(request);
-        return users.requireInOrg(orgId, userId).flatMap(user -> {
+        return users.requireInOrgForUpdate(orgId, userId).flatMap(user -> {
             Versions.checkIfMatch(ifMatch, user.version);
             return checkOwned(user, request).flatMap(ignored -> {
                 apply(user, request);

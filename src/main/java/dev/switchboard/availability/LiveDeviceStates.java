@@ -43,7 +43,7 @@ public class LiveDeviceStates {
             return Uni.createFrom().item(Map.of());
         }
         String sql = "SELECT a.id, "
-                + " coalesce(r.expires_at > now(), false), r.user_agent, r.last_seen, "
+                + " coalesce(NOT r.lapsed AND r.expires_at > clock_timestamp(), false), r.user_agent, r.last_seen, "
                 + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'ringing'), "
                 + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'answered') "
                 + "FROM voip_accounts a LEFT JOIN device_registrations r ON r.voip_account_id = a.id "

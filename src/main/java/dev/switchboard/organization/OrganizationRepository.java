@@ -3,6 +3,7 @@ package dev.switchboard.organization;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import dev.switchboard.common.ApiException;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -13,5 +14,9 @@ public class OrganizationRepository implements PanacheRepositoryBase<Organizatio
 
     public Uni<Organization> require(UUID id) {
         return findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("organization"));
+    }
+
+    public Uni<Organization> requireForUpdate(UUID id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE).onItem().ifNull().failWith(() -> ApiException.notFound("organization"));
     }
 }

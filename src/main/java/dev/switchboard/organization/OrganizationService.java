@@ -55,7 +55,7 @@ public class OrganizationService {
 
     @WithTransaction
     public Uni<Organization> update(UUID id, UpdateOrganization request, String ifMatch) {
-        return organizations.require(id).flatMap(org -> {
+        return organizations.requireForUpdate(id).flatMap(org -> {
             Versions.checkIfMatch(ifMatch, org.version);
             Versions.checkBodyVersion(request.version(), org.version);
             boolean rulesBefore = org.applyUserStatusToDevices;

@@ -54,10 +54,12 @@ public class PlatformService {
     @WithTransaction
     public Uni<DeviceStateView> registration(String sipUsername, boolean registered, long expiresIn, String userAgent,
             String contact) {
-        String sql = "WITH previous AS (SELECT expires_at > now() AS was FROM device_registrations "
+        // clock_timestamp(), not now(): a transaction that waited for the row lock must judge
+        // expiry by the time it actually runs, not by when it started.
+        String sql = "WITH previous AS (SELECT NOT lapsed AND expires_at > clock_timestamp() AS was FROM device_registrations "
                 + "  WHERE voip_account_id = ?1 FOR UPDATE) "
                 + "INSERT INTO device_registrations AS r (voip_account_id, org_id, expires_at, lapsed, user_agent, contact, last_seen) "
-                + "VALUES (?1, ?2, now() + make_interval(secs => ?3), ?4, ?5, ?6, now()) "
+                + "VALUES (?1, ?2, clock_timestamp() + make_interval(secs => ?3), ?4, ?5, ?6, clock_timestamp()) "
                 + "ON CONFLICT (voip_account_id) DO UPDATE SET expires_at = excluded.expires_at, lapsed = excluded.lapsed, "
                 + "  user_agent = coalesce(excluded.user_agent, r.user_agent), contact = coalesce(excluded.contact, r.contact), "
                 + "  last_seen = excluded.last_seen "
@@ -74,7 +76,7 @@ public class PlatformService {
 
     @WithTransaction
     public Uni<DeviceStateView> dnd(String sipUsername, boolean dnd) {
-        return account(sipUsername).flatMap(account -> {
+        return lockedAccount(sipUsername).flatMap(account -> {
             if (account.dnd == dnd) {
                 return state(account);
             }
@@ -99,6 +101,11 @@ public class PlatformService {
                         .getResultList())
                 .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().voidItem() : ownerChanged(account))
                 .flatMap(ignored -> state(account)));
+    }
+
+    private Uni<VoipAccount> lockedAccount(String sipUsername) {
+        return accounts.find("sipUsername", sipUsername).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .firstResult().onItem().ifNull().failWith(() -> ApiException.notFound("SIP username"));
     }
 
     private Uni<VoipAccount> account(String sipUsername) {

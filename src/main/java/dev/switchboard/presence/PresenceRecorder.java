@@ -85,7 +85,8 @@ public class PresenceRecorder implements PresenceChanges {
     }
 
     private Uni<Void> record(UUID orgId, UUID userId, boolean added) {
-        Instant now = Instant.now();
+        // Millisecond precision: what is stored (timestamptz) and what the event says must match.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         return users.findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(user -> {
             if (user == null || !orgId.equals(user.orgId)) {
                 return Uni.createFrom().voidItem();

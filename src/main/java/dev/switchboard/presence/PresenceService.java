@@ -56,6 +56,23 @@ public class PresenceService {
                 });
     }
 
+    /**
+     * The stored org events after {@code since}, oldest first, as the exact frames the socket
+     * sends (already encoded: concatenated, not re-serialized). {@code seq} is the org's current
+     * sequence; fewer events than {@code seq - since} means older ones were pruned.
+     */
+    @WithSession
+    public Uni<String> eventsAfter(UUID orgId, long since, int limit) {
+        String sql = "SELECT coalesce((SELECT seq FROM presence_sequences WHERE org_id = ?1), 0), "
+                + "coalesce((SELECT string_agg(frame, ',' ORDER BY seq) FROM (SELECT seq, frame FROM presence_events "
+                + "WHERE org_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3) page), '')";
+        return organizations.require(orgId)
+                .flatMap(org -> Panache.getSession())
+                .flatMap(session -> session.createNativeQuery(sql, Object[].class)
+                        .setParameter(1, orgId).setParameter(2, since).setParameter(3, limit).getSingleResult())
+                .map(row -> "{\"seq\":" + ((Number) row[0]).longValue() + ",\"events\":[" + row[1] + "]}");
+    }
+
     /** The user's view of themselves: published presence plus status, destination and reachability. */
     @WithSession
     public Uni<SelfView> self(UUID orgId, UUID userId) {

@@ -82,7 +82,7 @@ public class PresenceTimers {
 
     private Uni<Void> lapseRegistrations() {
         String sql = "WITH due AS (UPDATE device_registrations SET lapsed = true WHERE voip_account_id IN ("
-                + "  SELECT voip_account_id FROM device_registrations WHERE NOT lapsed AND expires_at <= now() "
+                + "  SELECT voip_account_id FROM device_registrations WHERE NOT lapsed AND expires_at <= clock_timestamp() "
                 + "  ORDER BY expires_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) RETURNING voip_account_id) "
                 + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN due ON due.voip_account_id = a.id "
                 + "WHERE a.user_id IS NOT NULL";

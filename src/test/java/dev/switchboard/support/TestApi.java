@@ -51,14 +51,14 @@ public final class TestApi {
                 .then().statusCode(200).extract().path("accessToken");
     }
 
-    public static String operator() {
+    public static synchronized String operator() {
         if (operatorToken == null) {
             operatorToken = login(OPERATOR_EMAIL, OPERATOR_PASSWORD);
         }
         return operatorToken;
     }
 
-    public static String platform() {
+    public static synchronized String platform() {
         if (platformToken == null) {
             platformToken = given().contentType(ContentType.JSON)
                     .body(Map.of("clientId", PLATFORM_ID, "clientSecret", PLATFORM_SECRET))
