@@ -42,8 +42,8 @@ CREATE TABLE voip_accounts (
     sip_username       varchar(64)  NOT NULL,
     -- What a SIP registrar needs for digest auth; the plaintext password is never stored.
     sip_realm          varchar(100) NOT NULL,
-    sip_ha1_md5        char(32)     NOT NULL,
-    sip_ha1_sha256     char(64)     NOT NULL,
+    sip_ha1_md5        varchar(32)     NOT NULL,
+    sip_ha1_sha256     varchar(64)     NOT NULL,
     dnd                boolean      NOT NULL DEFAULT false,
     version            bigint       NOT NULL DEFAULT 0,
     created_at         timestamptz  NOT NULL DEFAULT now(),
