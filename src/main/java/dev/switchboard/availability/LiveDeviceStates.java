@@ -16,7 +16,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Reads the live state of devices (registration, calls) in one query per batch. Registration
+ * Reads the live state of devices (registration by the SIP platform or by an open device
+ * socket, calls) in one query per batch. Registration
  * expiry is judged by the database clock, the one every replica shares.
  */
 @ApplicationScoped
@@ -43,7 +44,9 @@ public class LiveDeviceStates {
             return Uni.createFrom().item(Map.of());
         }
         String sql = "SELECT a.id, "
-                + " coalesce(NOT r.lapsed AND r.expires_at > clock_timestamp(), false), r.user_agent, r.last_seen, "
+                + " coalesce(NOT r.lapsed AND r.expires_at > clock_timestamp(), false) "
+                + "   OR EXISTS (SELECT 1 FROM device_connections d WHERE d.voip_account_id = a.id AND d.lease_until > clock_timestamp()), "
+                + " r.user_agent, r.last_seen, "
                 + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'ringing'), "
                 + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'answered') "
                 + "FROM voip_accounts a LEFT JOIN device_registrations r ON r.voip_account_id = a.id "

@@ -17,6 +17,19 @@ public final class SafeContext {
     private SafeContext() {
     }
 
+    /**
+     * Continues on the caller's context. Needed after a shared (memoized) Uni: its item arrives
+     * on whichever context first subscribed, and Hibernate Reactive keeps its session in the
+     * context, so two pipelines would otherwise share one session.
+     */
+    public static <T> Uni<T> backOnCallerContext(Uni<T> shared) {
+        Context caller = Vertx.currentContext();
+        if (caller == null) {
+            return shared;
+        }
+        return shared.emitOn(task -> caller.runOnContext(ignored -> task.run()));
+    }
+
     public static <T> Uni<T> run(Vertx vertx, Supplier<Uni<T>> work) {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);

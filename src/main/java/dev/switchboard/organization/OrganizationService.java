@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.presence.PresencePublisher;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.common.Versions;
 import dev.switchboard.organization.OrganizationDtos.CreateOrganization;
@@ -25,8 +26,10 @@ public class OrganizationService {
 
     private final OrganizationRepository organizations;
     private final PresenceChanges presence;
+    private final PresencePublisher publisher;
 
-    public OrganizationService(OrganizationRepository organizations, PresenceChanges presence) {
+    public OrganizationService(OrganizationRepository organizations, PresenceChanges presence, PresencePublisher publisher) {
+        this.publisher = publisher;
         this.organizations = organizations;
         this.presence = presence;
     }
@@ -74,7 +77,7 @@ public class OrganizationService {
     @WithTransaction
     public Uni<Void> delete(UUID id) {
         return organizations.require(id)
-                .flatMap(organizations::delete)
+                .flatMap(org -> publisher.orgDeleted(org.id).flatMap(ignored -> organizations.delete(org)))
                 .replaceWithVoid();
     }
 

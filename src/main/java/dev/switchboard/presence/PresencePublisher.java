@@ -27,6 +27,11 @@ public class PresencePublisher {
         return notify("m:" + orgId + ":" + userId);
     }
 
+    /** {@code d:<orgId>} — the organization was deleted; its sockets close. */
+    public Uni<Void> orgDeleted(UUID orgId) {
+        return notify("d:" + orgId);
+    }
+
     private Uni<Void> notify(String payload) {
         return Panache.getSession().flatMap(session -> session
                 .createNativeQuery("SELECT pg_notify(?1, ?2)")

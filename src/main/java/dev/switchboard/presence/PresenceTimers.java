@@ -21,7 +21,8 @@ import io.vertx.core.Vertx;
 
 /**
  * Presence changes that happen by the clock, not by a request: a timed status ends, a
- * registration lapses without refresh, a call with no 'ended' gets too old. Each tick claims due
+ * registration or a device socket's lease lapses, a call with no 'ended' gets too old. Also
+ * prunes org events older than the replay window. Each tick claims due
  * rows with {@code FOR UPDATE SKIP LOCKED}, so with several replicas each item is handled once.
  */
 @ApplicationScoped
@@ -35,13 +36,17 @@ public class PresenceTimers {
     private final Duration interval;
     private final Duration maxCallDuration;
     private final Duration endedCallRetention;
+    private final Duration replayWindow;
     private final AtomicBoolean running = new AtomicBoolean();
+    private long lastPrune;
     private long timerId = -1;
 
     public PresenceTimers(Vertx vertx, PresenceChanges presence,
             @ConfigProperty(name = "switchboard.timers.interval", defaultValue = "500ms") Duration interval,
             @ConfigProperty(name = "switchboard.calls.max-duration", defaultValue = "4H") Duration maxCallDuration,
-            @ConfigProperty(name = "switchboard.calls.ended-retention", defaultValue = "1H") Duration endedCallRetention) {
+            @ConfigProperty(name = "switchboard.calls.ended-retention", defaultValue = "1H") Duration endedCallRetention,
+            @ConfigProperty(name = "switchboard.presence.replay-window", defaultValue = "10M") Duration replayWindow) {
+        this.replayWindow = replayWindow;
         this.vertx = vertx;
         this.presence = presence;
         this.interval = interval;
@@ -65,7 +70,9 @@ public class PresenceTimers {
         }
         SafeContext.run(vertx, () -> Panache.withTransaction(() -> expireStatuses()
                 .flatMap(ignored -> lapseRegistrations())
-                .flatMap(ignored -> endStaleCalls())))
+                .flatMap(ignored -> expireDeviceLeases())
+                .flatMap(ignored -> endStaleCalls())
+                .flatMap(ignored -> pruneEvents())))
                 .subscribe().with(ignored -> running.set(false), failure -> {
                     running.set(false);
                     LOG.warnf("Presence timer tick failed (will retry): %s", failure.toString());
@@ -87,6 +94,28 @@ public class PresenceTimers {
                 + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN due ON due.voip_account_id = a.id "
                 + "WHERE a.user_id IS NOT NULL";
         return recompute(sql);
+    }
+
+    /** Device sockets that closed past their grace period, or whose replica died. */
+    private Uni<Void> expireDeviceLeases() {
+        String sql = "WITH gone AS (DELETE FROM device_connections WHERE (voip_account_id, instance_id) IN ("
+                + "  SELECT voip_account_id, instance_id FROM device_connections WHERE lease_until <= clock_timestamp() "
+                + "  LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) RETURNING voip_account_id) "
+                + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN gone ON gone.voip_account_id = a.id "
+                + "WHERE a.user_id IS NOT NULL";
+        return recompute(sql);
+    }
+
+    /** Events older than the replay window: a client resuming from before it gets a snapshot. */
+    private Uni<Void> pruneEvents() {
+        long now = System.currentTimeMillis();
+        if (now - lastPrune < 10_000) {
+            return Uni.createFrom().voidItem();
+        }
+        lastPrune = now;
+        String sql = "DELETE FROM presence_events WHERE created_at < clock_timestamp() - make_interval(secs => "
+                + replayWindow.toSeconds() + ")";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql).executeUpdate()).replaceWithVoid();
     }
 
     /** A call the platform never ended must not keep anyone "busy" forever. */

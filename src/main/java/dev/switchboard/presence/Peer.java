@@ -1,0 +1,160 @@
+package dev.switchboard.presence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.WebSocketConnection;
+
+/**
+ * One open presence socket and what the fan-out needs to know about it. Frames carry the org
+ * {@code seq}; a peer sends each seq once, in order. Until its first frame (snapshot or resume)
+ * is out, org frames are held in a backlog; while its writes are stuck beyond the limit it is
+ * "overflowed": further diffs are dropped and it gets a fresh snapshot once the socket drains.
+ */
+final class Peer {
+
+    final WebSocketConnection connection;
+    final UUID userId;
+    final UUID orgId;
+    final UUID deviceId;
+    final CommandRateLimiter commands;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    // guarded by this
+    private long lastSeq = -1;
+    private boolean live;
+    private boolean overflowed;
+    private List<Frame> backlog = new ArrayList<>();
+    long expiryTimer = -1;
+
+    /** An org frame, encoded once and shared by every peer of the org. */
+    record Frame(long seq, String text) {
+    }
+
+    interface DrainListener {
+        void drained(Peer peer);
+    }
+
+    private final DrainListener onDrained;
+
+    Peer(WebSocketConnection connection, UUID userId, UUID orgId, UUID deviceId, int maxInFlight,
+            CommandRateLimiter commands, DrainListener onDrained) {
+        this.connection = connection;
+        this.userId = userId;
+        this.orgId = orgId;
+        this.deviceId = deviceId;
+        this.maxInFlight = maxInFlight;
+        this.commands = commands;
+        this.onDrained = onDrained;
+    }
+
+    /** An org event: held while the peer is not live yet, else sent unless already seen. */
+    synchronized void offer(Frame frame) {
+        if (!live) {
+            if (backlog.size() < maxInFlight) {
+                backlog.add(frame);
+            } else {
+                overflowed = true; // resynchronized by a fresh snapshot once live
+            }
+            return;
+        }
+        if (frame.seq() > lastSeq) {
+            lastSeq = frame.seq();
+            send(frame.text());
+        }
+    }
+
+    /**
+     * Puts the peer live after its first frame, which covered everything up to {@code seq}:
+     * sends the held frames that are newer. Answers false when frames were lost meanwhile (the
+     * backlog overflowed), in which case the caller sends a fresh snapshot instead.
+     */
+    synchronized boolean goLive(long seq) {
+        lastSeq = Math.max(lastSeq, seq);
+        if (overflowed) {
+            backlog = new ArrayList<>();
+            overflowed = false;
+            return false;
+        }
+        for (Frame frame : backlog) {
+            if (frame.seq() > lastSeq) {
+                lastSeq = frame.seq();
+                send(frame.text());
+            }
+        }
+        backlog = new ArrayList<>();
+        live = true;
+        return true;
+    }
+
+    /** Holds org frames again while a fresh snapshot is prepared. */
+    synchronized void pause() {
+        live = false;
+        backlog = new ArrayList<>();
+    }
+
+    synchronized long lastSeq() {
+        return lastSeq;
+    }
+
+    /**
+     * A frame outside the org sequence ({@code snapshot}, {@code me}, {@code ack}, {@code error},
+     * {@code pong}): never dropped — a snapshot is what repairs an overflowed peer, and replies
+     * are bounded by the command rate limit.
+     */
+    void sendDirect(String text) {
+        inFlight.incrementAndGet();
+        write(text);
+    }
+
+    private void send(String text) {
+        if (isOverflowed()) {
+            return;
+        }
+        if (inFlight.incrementAndGet() > maxInFlight) {
+            inFlight.decrementAndGet();
+            markOverflowed();
+            return;
+        }
+        write(text);
+    }
+
+    private void write(String text) {
+        connection.sendText(text).subscribe().with(ok -> written(), failure -> written());
+    }
+
+    private void written() {
+        if (inFlight.decrementAndGet() == 0 && isOverflowed()) {
+            onDrained.drained(this);
+        }
+    }
+
+    private synchronized boolean isOverflowed() {
+        return overflowed && live;
+    }
+
+    private synchronized void markOverflowed() {
+        overflowed = true;
+    }
+
+    /** Called by the hub when a drained, overflowed peer is about to be resynchronized. */
+    synchronized boolean takeOverflow() {
+        if (!overflowed || !live) {
+            return false;
+        }
+        overflowed = false;
+        live = false;
+        backlog = new ArrayList<>();
+        return true;
+    }
+
+    void close(int code, String reason) {
+        if (connection.isOpen()) {
+            connection.close(new CloseReason(code, reason)).subscribe().with(ok -> { }, failure -> { });
+        }
+    }
+}

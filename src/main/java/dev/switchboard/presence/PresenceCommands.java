@@ -1,0 +1,139 @@
+package dev.switchboard.presence;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.switchboard.availability.AvailabilityDtos.SetAvailability;
+import dev.switchboard.availability.AvailabilityService;
+import dev.switchboard.common.ApiException;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Client-to-server frames. A bad frame never closes the socket: it gets an {@code error} frame
+ * ({@code invalid_message}, {@code validation}, {@code forbidden}, {@code not_found},
+ * {@code rate_limited}) and the connection carries on.
+ */
+@ApplicationScoped
+public class PresenceCommands {
+
+    private static final Logger LOG = Logger.getLogger(PresenceCommands.class);
+
+    private final ObjectMapper json;
+    private final AvailabilityService availability;
+
+    public PresenceCommands(ObjectMapper json, AvailabilityService availability) {
+        this.json = json;
+        this.availability = availability;
+    }
+
+    Uni<Void> handle(Peer peer, String text) {
+        JsonNode frame;
+        try {
+            frame = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            return reply(peer, error(null, "invalid_message", "not valid JSON"));
+        }
+        String id = frame != null && frame.hasNonNull("id") ? frame.get("id").asText() : null;
+        if (!peer.commands.tryAcquire()) {
+            return reply(peer, error(id, "rate_limited", "too many commands; slow down"));
+        }
+        if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
+            return reply(peer, error(id, "invalid_message", "a frame is a JSON object with a string 'type'"));
+        }
+        return switch (frame.get("type").asText()) {
+            case "ping" -> reply(peer, "{\"type\":\"pong\"}");
+            case "set_availability" -> setAvailability(peer, id, (ObjectNode) frame);
+            default -> reply(peer, error(id, "invalid_message", "unknown type '" + frame.get("type").asText() + "'"));
+        };
+    }
+
+    private Uni<Void> setAvailability(Peer peer, String id, ObjectNode frame) {
+        ObjectNode body = frame.deepCopy();
+        body.remove("type");
+        body.remove("id");
+        SetAvailability request;
+        try {
+            request = json.treeToValue(body, SetAvailability.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return reply(peer, error(id, "validation", "status, destination or until is invalid: " + firstLine(e.getMessage())));
+        }
+        return availability.set(peer.orgId, peer.userId, request, null)
+                .map(ignored -> ack(id))
+                .onFailure().recoverWithItem(failure -> failureFrame(id, failure))
+                .invoke(reply -> peer.sendDirect(reply))
+                .replaceWithVoid();
+    }
+
+    private String failureFrame(String id, Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                String code = switch (api.status()) {
+                    case 403 -> "forbidden";
+                    case 404 -> "not_found";
+                    default -> "validation";
+                };
+                String detail = api.getMessage();
+                var problem = api.toProblem(null);
+                if (problem.errors() != null && !problem.errors().isEmpty()) {
+                    detail = problem.errors().get(0).field() + " " + problem.errors().get(0).message();
+                }
+                return error(id, code, detail);
+            }
+        }
+        LOG.errorf(failure, "set_availability failed");
+        return error(id, "internal_error", "the change could not be saved; try again");
+    }
+
+    void error(WebSocketConnection connection, String id, String code, String message) {
+        connection.sendText(error(id, code, message)).subscribe().with(ok -> { }, failure -> { });
+    }
+
+    private String ack(String id) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "ack");
+        frame.put("id", id);
+        return write(frame);
+    }
+
+    private String error(String id, String code, String message) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "error");
+        if (id != null) {
+            frame.put("id", id);
+        }
+        frame.put("code", code);
+        frame.put("message", message);
+        return write(frame);
+    }
+
+    private String write(Object frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Uni<Void> reply(Peer peer, String frame) {
+        peer.sendDirect(frame);
+        return Uni.createFrom().voidItem();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,348 @@
+package dev.switchboard.presence;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.switchboard.common.SafeContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * This replica's side of the presence stream: which sockets are open here, per organization, and
+ * the fan-out of stored org events to them. Each event frame is read from the outbox once per
+ * org and the same text goes to every peer; peers of other organizations never see it.
+ */
+@ApplicationScoped
+public class PresenceHub {
+
+    private static final Logger LOG = Logger.getLogger(PresenceHub.class);
+    private static final int FETCH_BATCH = 500;
+
+    /** An org's peers on this replica and how far its events have been delivered. */
+    private final class OrgChannel {
+        final UUID orgId;
+        final Set<Peer> peers = ConcurrentHashMap.newKeySet();
+        final Uni<Void> ready;
+        // guarded by this
+        long deliveredSeq = -1;
+        boolean fetching;
+        boolean fetchAgain;
+
+        OrgChannel(UUID orgId) {
+            this.orgId = orgId;
+            // The baseline is read before any peer joins, so every later event reaches each peer
+            // either in its first frame (snapshot/replay) or through its backlog.
+            this.ready = currentSeq(orgId).invoke(seq -> {
+                boolean again;
+                synchronized (this) {
+                    deliveredSeq = seq;
+                    again = fetchAgain;
+                    fetchAgain = false;
+                }
+                if (again) {
+                    fetch(this);
+                }
+            }).replaceWithVoid().memoize().indefinitely();
+        }
+    }
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final ObjectMapper json;
+    private final PresenceService presence;
+    private final Map<UUID, OrgChannel> channels = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<Peer>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Peer> byConnection = new ConcurrentHashMap<>();
+    private final int maxConnectionsPerUser;
+    private final int replayMaxEvents;
+
+    public PresenceHub(Pool pool, Vertx vertx, ObjectMapper json, PresenceService presence,
+            @ConfigProperty(name = "switchboard.ws.max-connections-per-user", defaultValue = "10") int maxConnectionsPerUser,
+            @ConfigProperty(name = "switchboard.presence.replay-max-events", defaultValue = "2000") int replayMaxEvents) {
+        this.replayMaxEvents = replayMaxEvents;
+        this.pool = pool;
+        this.vertx = vertx;
+        this.json = json;
+        this.presence = presence;
+        this.maxConnectionsPerUser = maxConnectionsPerUser;
+    }
+
+    // --- peers -----------------------------------------------------------------------------------
+
+    /** Registers the peer; false when its user already holds the maximum number of sockets. */
+    boolean admit(Peer peer) {
+        Set<Peer> mine = byUser.computeIfAbsent(peer.userId, id -> ConcurrentHashMap.newKeySet());
+        synchronized (mine) {
+            if (mine.size() >= maxConnectionsPerUser) {
+                return false;
+            }
+            mine.add(peer);
+        }
+        byConnection.put(peer.connection.id(), peer);
+        return true;
+    }
+
+    /** Joins the peer to its org's stream (it holds frames until {@link #start}). */
+    Uni<Void> join(Peer peer) {
+        OrgChannel channel = channels.computeIfAbsent(peer.orgId, OrgChannel::new);
+        return SafeContext.backOnCallerContext(channel.ready).invoke(() -> channel.peers.add(peer));
+    }
+
+    Peer peer(String connectionId) {
+        return byConnection.get(connectionId);
+    }
+
+    void leave(Peer peer) {
+        byConnection.remove(peer.connection.id());
+        Set<Peer> mine = byUser.get(peer.userId);
+        if (mine != null) {
+            synchronized (mine) {
+                mine.remove(peer);
+                if (mine.isEmpty()) {
+                    byUser.remove(peer.userId, mine);
+                }
+            }
+        }
+        OrgChannel channel = channels.get(peer.orgId);
+        if (channel != null) {
+            channel.peers.remove(peer);
+        }
+    }
+
+    Collection<Peer> allPeers() {
+        return List.copyOf(byConnection.values());
+    }
+
+    /**
+     * Sends a fresh snapshot and puts the peer live. Used on connect, after an overflow, and
+     * when the events a peer missed are no longer held.
+     */
+    Uni<Void> sendSnapshot(Peer peer) {
+        return presence.snapshot(peer.orgId).flatMap(org -> presence.self(peer.orgId, peer.userId)
+                .map(self -> {
+                    peer.sendDirect(encode(new Frames.Snapshot(org.seq(), self, org.colleagues())));
+                    if (!peer.goLive(org.seq())) {
+                        throw new Resnapshot();
+                    }
+                    return org.seq();
+                }))
+                .replaceWithVoid()
+                .onFailure(Resnapshot.class).recoverWithUni(() -> sendSnapshot(peer));
+    }
+
+    /**
+     * Resumes after {@code since}: {@code resumed} then the missed events in order, or a fresh
+     * snapshot when they are no longer all held (or {@code since} is not a seq of this org).
+     */
+    Uni<Void> resume(Peer peer, long since) {
+        String sql = "SELECT coalesce((SELECT seq FROM presence_sequences WHERE org_id = $1), 0) AS current, "
+                + "(SELECT min(seq) FROM presence_events WHERE org_id = $1 AND seq > $2) AS first, "
+                + "(SELECT count(*) FROM presence_events WHERE org_id = $1 AND seq > $2) AS missed";
+        return pool.preparedQuery(sql).execute(Tuple.of(peer.orgId, since)).flatMap(rows -> {
+            Row row = rows.iterator().next();
+            long current = row.getLong("current");
+            Long first = row.getLong("first");
+            long missed = row.getLong("missed");
+            boolean complete = since <= current && missed == current - since && (missed == 0 || first == since + 1);
+            if (!complete || missed > replayMaxEvents) {
+                return sendSnapshot(peer);
+            }
+            peer.sendDirect("{\"type\":\"resumed\",\"seq\":" + since + "}");
+            return events(peer.orgId, since, (int) missed).flatMap(frames -> {
+                long upTo = since;
+                for (Peer.Frame frame : frames) {
+                    peer.sendDirect(frame.text());
+                    upTo = frame.seq();
+                }
+                if (!peer.goLive(upTo)) {
+                    return sendSnapshot(peer);
+                }
+                return sendMe(List.of(peer));
+            });
+        });
+    }
+
+    // --- events from the listener ----------------------------------------------------------------
+
+    /** Org event {@code seq} was committed (by any replica). */
+    void orgEvent(UUID orgId, long seq) {
+        OrgChannel channel = channels.get(orgId);
+        if (channel == null || channel.peers.isEmpty()) {
+            return;
+        }
+        synchronized (channel) {
+            if (channel.deliveredSeq >= seq) {
+                return;
+            }
+        }
+        fetch(channel);
+    }
+
+    /** What {@code userId} sees of themselves changed: refresh their sockets here, if any. */
+    void selfChanged(UUID userId) {
+        Set<Peer> mine = byUser.get(userId);
+        if (mine != null && !mine.isEmpty()) {
+            SafeContext.run(vertx, () -> sendMe(List.copyOf(mine)))
+                    .subscribe().with(ok -> { }, failure -> LOG.debugf("me refresh failed: %s", failure));
+        }
+    }
+
+    /** The organization is gone: its sockets close with 4403. */
+    void orgDeleted(UUID orgId) {
+        OrgChannel channel = channels.remove(orgId);
+        if (channel != null) {
+            channel.peers.forEach(peer -> peer.close(4403, "organization deleted"));
+        }
+    }
+
+    /** After (re)subscribing: notifications sent meanwhile were lost, so catch every org up. */
+    void resyncAll() {
+        for (OrgChannel channel : channels.values()) {
+            if (!channel.peers.isEmpty()) {
+                fetch(channel);
+            }
+        }
+        for (Set<Peer> mine : byUser.values()) {
+            Peer any = mine.stream().findFirst().orElse(null);
+            if (any != null) {
+                selfChanged(any.userId);
+            }
+        }
+    }
+
+    /** Single flight per org: reads every stored event after the delivered seq and fans it out. */
+    private void fetch(OrgChannel channel) {
+        long from;
+        synchronized (channel) {
+            if (channel.fetching || channel.deliveredSeq < 0) {
+                channel.fetchAgain = true;
+                return;
+            }
+            channel.fetching = true;
+            from = channel.deliveredSeq;
+        }
+        events(channel.orgId, from, FETCH_BATCH).subscribe().with(frames -> {
+            boolean gap = !frames.isEmpty() && frames.get(0).seq() != from + 1;
+            if (gap) {
+                resnapshotAll(channel);
+            }
+            long upTo = from;
+            for (Peer.Frame frame : frames) {
+                deliver(channel, frame);
+                upTo = frame.seq();
+            }
+            boolean again;
+            synchronized (channel) {
+                channel.deliveredSeq = Math.max(channel.deliveredSeq, upTo);
+                channel.fetching = false;
+                again = channel.fetchAgain || frames.size() == FETCH_BATCH;
+                channel.fetchAgain = false;
+            }
+            if (again) {
+                fetch(channel);
+            }
+        }, failure -> {
+            synchronized (channel) {
+                channel.fetching = false;
+            }
+            LOG.warnf("Could not read presence events of org %s (retrying on the next notification or resync): %s",
+                    channel.orgId, failure.toString());
+        });
+    }
+
+    private void deliver(OrgChannel channel, Peer.Frame frame) {
+        for (Peer peer : channel.peers) {
+            peer.offer(frame);
+        }
+        if (frame.text().startsWith("{\"type\":\"colleague_removed\"")) {
+            UUID removed = removedUser(frame.text());
+            Set<Peer> theirs = removed == null ? null : byUser.get(removed);
+            if (theirs != null) {
+                List.copyOf(theirs).forEach(peer -> peer.close(4403, "user deleted"));
+            }
+        }
+    }
+
+    private void resnapshotAll(OrgChannel channel) {
+        for (Peer peer : channel.peers) {
+            peer.pause();
+            SafeContext.run(vertx, () -> sendSnapshot(peer)).subscribe().with(ok -> { }, failure -> peer.close(1011, "resync failed"));
+        }
+    }
+
+    /** A drained peer that had overflowed gets a fresh snapshot. */
+    void drained(Peer peer) {
+        if (peer.takeOverflow()) {
+            SafeContext.run(vertx, () -> sendSnapshot(peer)).subscribe().with(ok -> { }, failure -> peer.close(1011, "resync failed"));
+        }
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    Uni<Void> sendMe(List<Peer> peers) {
+        if (peers.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Peer first = peers.get(0);
+        return presence.self(first.orgId, first.userId).invoke(self -> {
+            String frame = encode(new Frames.Me(self));
+            peers.forEach(peer -> peer.sendDirect(frame));
+        }).replaceWithVoid();
+    }
+
+    private Uni<List<Peer.Frame>> events(UUID orgId, long after, int limit) {
+        return pool.preparedQuery("SELECT seq, frame FROM presence_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
+                .execute(Tuple.of(orgId, after, limit))
+                .map(rows -> {
+                    List<Peer.Frame> frames = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        frames.add(new Peer.Frame(row.getLong(0), row.getString(1)));
+                    }
+                    return frames;
+                });
+    }
+
+    private Uni<Long> currentSeq(UUID orgId) {
+        return pool.preparedQuery("SELECT coalesce((SELECT seq FROM presence_sequences WHERE org_id = $1), 0)")
+                .execute(Tuple.of(orgId)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    private UUID removedUser(String frame) {
+        try {
+            return UUID.fromString(json.readTree(frame).path("userId").asText());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    String encode(Object frame) {
+        try {
+            return json.writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("frames are plain records", e);
+        }
+    }
+
+    /** A peer's backlog overflowed while its snapshot was prepared: prepare another. */
+    private static final class Resnapshot extends RuntimeException {
+        Resnapshot() {
+            super(null, null, false, false);
+        }
+    }
+}

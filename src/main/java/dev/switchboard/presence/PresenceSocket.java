@@ -1,0 +1,179 @@
+package dev.switchboard.presence;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.switchboard.account.UserRepository;
+import dev.switchboard.account.VoipAccountRepository;
+import dev.switchboard.availability.DeviceKind;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * {@code /ws/presence}: the live presence stream of the caller's organization. Authenticated at
+ * the upgrade (bearer header or single-use ticket); see docs/presence-protocol.md.
+ */
+@Authenticated
+@WebSocket(path = "/ws/presence", endpointId = "presence")
+public class PresenceSocket {
+
+    private final SecurityIdentity identity;
+    private final PresenceHub hub;
+    private final PresenceCommands commands;
+    private final DeviceLeases leases;
+    private final UserRepository users;
+    private final VoipAccountRepository accounts;
+    private final Vertx vertx;
+    private final int maxInFlight;
+    private final double commandRate;
+    private final int commandBurst;
+    private final int maxMessageBytes;
+
+    public PresenceSocket(SecurityIdentity identity, PresenceHub hub, PresenceCommands commands, DeviceLeases leases,
+            UserRepository users, VoipAccountRepository accounts, Vertx vertx,
+            @ConfigProperty(name = "switchboard.ws.max-queued-frames", defaultValue = "256") int maxInFlight,
+            @ConfigProperty(name = "switchboard.ws.commands-per-second", defaultValue = "20") double commandRate,
+            @ConfigProperty(name = "switchboard.ws.command-burst", defaultValue = "40") int commandBurst,
+            @ConfigProperty(name = "switchboard.ws.max-message-size", defaultValue = "16384") int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
+        this.identity = identity;
+        this.hub = hub;
+        this.commands = commands;
+        this.leases = leases;
+        this.users = users;
+        this.accounts = accounts;
+        this.vertx = vertx;
+        this.maxInFlight = maxInFlight;
+        this.commandRate = commandRate;
+        this.commandBurst = commandBurst;
+    }
+
+    @OnOpen
+    public Uni<Void> open(WebSocketConnection connection) {
+        SocketIdentity who = SocketIdentity.of(identity);
+        if (who == null) {
+            return close(connection, 4403, "presence is for members of an organization");
+        }
+        Map<String, String> query = query(connection.handshakeRequest().query());
+        UUID deviceId;
+        Long since;
+        try {
+            deviceId = query.containsKey("device") ? UUID.fromString(query.get("device")) : null;
+            since = query.containsKey("since") ? Long.parseLong(query.get("since")) : null;
+        } catch (IllegalArgumentException e) {
+            commands.error(connection, null, "invalid_message", "device must be a UUID and since a whole number");
+            return close(connection, 1008, "invalid query parameters");
+        }
+        Peer peer = new Peer(connection, who.userId(), who.orgId(), deviceId, maxInFlight,
+                new CommandRateLimiter(commandRate, commandBurst), hub::drained);
+        if (!hub.admit(peer)) {
+            return close(connection, 1008, "too many connections for this user");
+        }
+        scheduleExpiry(peer, who.expiresAt());
+        return Panache.withSession(() -> users.findById(who.userId()).flatMap(user -> {
+            if (user == null || !who.orgId().equals(user.orgId)) {
+                return close(connection, 4403, "user deleted");
+            }
+            return deviceId == null ? Uni.createFrom().item(true) : ownDevice(who.userId(), deviceId);
+        })).flatMap(deviceOk -> {
+            if (!connection.isOpen()) {
+                return Uni.createFrom().voidItem();
+            }
+            if (deviceOk != Boolean.TRUE) {
+                commands.error(connection, null, "forbidden", "device must be your own webphone or app account");
+                return close(connection, 1008, "not your webphone or app account");
+            }
+            return hub.join(peer)
+                    .flatMap(ignored -> deviceId == null ? Uni.createFrom().voidItem() : leases.acquire(who.orgId(), who.userId(), deviceId))
+                    .flatMap(ignored -> since == null ? hub.sendSnapshot(peer) : hub.resume(peer, since));
+        });
+    }
+
+    @OnTextMessage
+    public Uni<Void> message(WebSocketConnection connection, String text) {
+        if (tooLarge(text)) {
+            return close(connection, 1009, "frame larger than " + maxMessageBytes + " bytes");
+        }
+        Peer peer = hub.peer(connection.id());
+        return peer == null ? Uni.createFrom().voidItem() : commands.handle(peer, text);
+    }
+
+    @OnClose
+    public Uni<Void> closed(WebSocketConnection connection) {
+        Peer peer = hub.peer(connection.id());
+        if (peer == null) {
+            return Uni.createFrom().voidItem();
+        }
+        hub.leave(peer);
+        if (peer.expiryTimer >= 0) {
+            vertx.cancelTimer(peer.expiryTimer);
+        }
+        return peer.deviceId == null ? Uni.createFrom().voidItem() : leases.release(peer.deviceId);
+    }
+
+    /** Readiness is already DOWN: tell every client to move to another replica. */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        goAway();
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        goAway();
+    }
+
+    private void goAway() {
+        hub.allPeers().forEach(peer -> peer.close(1001, "server going away"));
+    }
+
+    private void scheduleExpiry(Peer peer, Instant expiresAt) {
+        long delay = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
+        peer.expiryTimer = vertx.setTimer(delay, id -> peer.close(4401, "token expired"));
+    }
+
+    private boolean tooLarge(String text) {
+        return text.length() > maxMessageBytes
+                || text.length() * 3L > maxMessageBytes && text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes;
+    }
+
+    private Uni<Boolean> ownDevice(UUID userId, UUID deviceId) {
+        return accounts.findById(deviceId).map(account -> account != null && userId.equals(account.userId)
+                && (account.kind == DeviceKind.WEBPHONE || account.kind == DeviceKind.APP));
+    }
+
+    private static <T> Uni<T> close(WebSocketConnection connection, int code, String reason) {
+        return connection.close(new CloseReason(code, reason)).replaceWith((T) null);
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> params = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.putIfAbsent(key, value);
+        }
+        return params;
+    }
+}

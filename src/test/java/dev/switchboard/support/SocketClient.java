@@ -1,0 +1,162 @@
+package dev.switchboard.support;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A real WebSocket client (Vert.x, over loopback) that records every frame and the close code,
+ * so tests can assert the protocol exactly as a browser or app would see it.
+ */
+public final class SocketClient implements AutoCloseable {
+
+    private static final Vertx VERTX = Vertx.vertx();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    public final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final WebSocket socket;
+    private final WebSocketClient client;
+
+    private SocketClient(WebSocketClient client, ClientWebSocket socket) {
+        this.client = client;
+        this.socket = socket;
+        // Handlers go on before connecting: a server may close right after the upgrade.
+        socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+        socket.closeHandler(ignored -> closeCode.complete(socket.closeStatusCode() == null ? -1 : (int) socket.closeStatusCode()));
+    }
+
+    /** Opens {@code /ws/presence?query} with a bearer token (null: none). */
+    public static SocketClient connect(URI base, String token, String query) {
+        return connect(base, token, query, new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024));
+    }
+
+    public static SocketClient connect(URI base, String token, String query, WebSocketClientOptions options) {
+        WebSocketClient client = VERTX.createWebSocketClient(options.setMaxFrameSize(4 * 1024 * 1024));
+        try {
+            ClientWebSocket socket = client.webSocket();
+            SocketClient result = new SocketClient(client, socket);
+            socket.connect(connectOptions(base, token, query)).toCompletionStage().toCompletableFuture()
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            return result;
+        } catch (Exception e) {
+            client.close();
+            throw new IllegalStateException("could not connect: " + e, e);
+        }
+    }
+
+    /** The HTTP status of a refused upgrade (e.g. 401). */
+    public static int rejectedStatus(URI base, String token, String query) {
+        WebSocketClient client = VERTX.createWebSocketClient();
+        try {
+            client.connect(connectOptions(base, token, query)).toCompletionStage().toCompletableFuture()
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS).close();
+            return 101;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof UpgradeRejectedException rejected) {
+                return rejected.getStatus();
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            client.close();
+        }
+    }
+
+    private static WebSocketConnectOptions connectOptions(URI base, String token, String query) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
+                .setURI("/ws/presence" + (query == null || query.isEmpty() ? "" : "?" + query));
+        if (token != null) {
+            options.addHeader("Authorization", "Bearer " + token);
+        }
+        return options;
+    }
+
+    public void send(String text) {
+        socket.writeTextMessage(text);
+    }
+
+    public void send(Map<String, Object> frame) {
+        send(new JsonObject(frame).encode());
+    }
+
+    /** Stops reading from the socket (the server's writes pile up) / resumes. */
+    public void pause() {
+        socket.pause();
+    }
+
+    public void resume() {
+        socket.resume();
+    }
+
+    /** The next frame, failing after a few seconds. */
+    public JsonObject next() {
+        try {
+            JsonObject frame = frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame within " + WAIT);
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Skips frames until one matches; answers it. */
+    public JsonObject next(Predicate<JsonObject> wanted) {
+        while (true) {
+            JsonObject frame = next();
+            if (wanted.test(frame)) {
+                return frame;
+            }
+        }
+    }
+
+    public JsonObject next(String type) {
+        return next(frame -> type.equals(frame.getString("type")));
+    }
+
+    /** Everything received so far, without waiting. */
+    public List<JsonObject> drain() {
+        List<JsonObject> all = new ArrayList<>();
+        frames.drainTo(all);
+        return all;
+    }
+
+    public int awaitClose() {
+        try {
+            return closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("socket not closed within " + WAIT, e);
+        }
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isClosed()) {
+            socket.close();
+        }
+        client.close();
+    }
+}
