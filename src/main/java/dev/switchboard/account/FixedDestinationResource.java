@@ -13,16 +13,20 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.switchboard.account.FixedDestinationService.CreateFixedDestination;
 import dev.switchboard.account.FixedDestinationService.FixedDestinationView;
 import dev.switchboard.auth.Caller;
 import dev.switchboard.auth.Role;
+import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
+import dev.switchboard.common.Versions;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/orgs/{orgId}/users/{userId}/fixed-destinations")
@@ -41,23 +45,25 @@ public class FixedDestinationResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId,
             @Valid @NotNull CreateFixedDestination body) {
         caller.requireSelfOrAdmin(orgId, userId);
         return service.create(orgId, userId, body).map(view -> Response
                 .created(URI.create("/api/orgs/" + orgId + "/users/" + userId + "/fixed-destinations/" + view.id()))
-                .entity(view).build());
+                .entity(view).tag(Versions.etag(view.version())).build());
     }
 
-    /** All of the user's fixed destinations (a handful at most), in the usual list envelope. */
     @GET
-    public Uni<PageResponse<FixedDestinationView>> list(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId) {
+    public Uni<PageResponse<FixedDestinationView>> list(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId,
+            @QueryParam("page") String page, @QueryParam("size") String size) {
         caller.requireSelfOrAdmin(orgId, userId);
-        return service.list(orgId, userId).map(items -> new PageResponse<>(items, 0, items.size(), items.size()));
+        return service.list(orgId, userId, PageRequest.of(page, size));
     }
 
     @DELETE
     @Path("/{id}")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId, @PathParam("id") UUID id) {
         caller.requireSelfOrAdmin(orgId, userId);
         return service.delete(orgId, userId, id).map(ignored -> Response.noContent().build());

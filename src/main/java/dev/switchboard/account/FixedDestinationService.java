@@ -1,7 +1,6 @@
 package dev.switchboard.account;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +10,10 @@ import jakarta.validation.constraints.Size;
 
 import dev.switchboard.availability.DestinationType;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.common.PageResponse;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
 import dev.switchboard.common.PresenceChanges;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -27,10 +30,11 @@ public class FixedDestinationService {
             @Size(max = 200) String description) {
     }
 
-    public record FixedDestinationView(UUID id, UUID userId, String number, String description, Instant createdAt) {
+    public record FixedDestinationView(UUID id, UUID userId, String number, String description, long version,
+            Instant createdAt) {
         static FixedDestinationView of(FixedDestination destination) {
             return new FixedDestinationView(destination.id, destination.userId, destination.number,
-                    destination.description, destination.createdAt);
+                    destination.description, destination.version, destination.createdAt);
         }
     }
 
@@ -59,10 +63,11 @@ public class FixedDestinationService {
     }
 
     @WithSession
-    public Uni<List<FixedDestinationView>> list(UUID orgId, UUID userId) {
+    public Uni<PageResponse<FixedDestinationView>> list(UUID orgId, UUID userId, PageRequest page) {
+        var query = destinations.find("userId", Sort.by("createdAt").and("id"), userId);
         return users.requireInOrg(orgId, userId)
-                .flatMap(user -> destinations.ownedBy(userId))
-                .map(list -> list.stream().map(FixedDestinationView::of).toList());
+                .flatMap(user -> query.page(Page.of(page.page(), page.size())).list())
+                .flatMap(items -> query.count().map(total -> page.respond(items.stream().map(FixedDestinationView::of).toList(), total)));
     }
 
     /** Deleting the selected destination leaves the user with none (and says so in presence). */

@@ -19,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.switchboard.account.UserDtos.CreateUser;
@@ -47,6 +48,7 @@ public class UserResource {
 
     @POST
     @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME })
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(@PathParam("orgId") UUID orgId, @Valid @NotNull CreateUser body) {
         caller.requireAdminOf(orgId);
         return service.create(orgId, body).map(user -> Response
@@ -83,6 +85,7 @@ public class UserResource {
     @DELETE
     @Path("/{userId}")
     @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME })
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId) {
         caller.requireAdminOf(orgId);
         return service.delete(orgId, userId).map(ignored -> Response.noContent().build());

@@ -19,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.switchboard.account.VoipAccountDtos.CreateVoipAccount;
@@ -48,6 +49,7 @@ public class VoipAccountResource {
 
     @POST
     @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME })
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(@PathParam("orgId") UUID orgId, @Valid @NotNull CreateVoipAccount body) {
         caller.requireAdminOf(orgId);
         return service.create(orgId, body).map(view -> Response
@@ -58,11 +60,22 @@ public class VoipAccountResource {
     /** Admins see every account (optionally one user's); other members only their own. */
     @GET
     @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
-    public Uni<PageResponse<VoipAccountView>> list(@PathParam("orgId") UUID orgId, @QueryParam("userId") UUID userId,
+    public Uni<PageResponse<VoipAccountView>> list(@PathParam("orgId") UUID orgId, @QueryParam("userId") String userId,
             @QueryParam("page") String page, @QueryParam("size") String size) {
         caller.requireOrg(orgId);
-        UUID owner = caller.canAdminister(orgId) ? userId : caller.userId();
+        UUID owner = caller.canAdminister(orgId) ? parseUuid("userId", userId) : caller.userId();
         return service.list(orgId, owner, PageRequest.of(page, size));
+    }
+
+    private static UUID parseUuid(String field, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(raw.trim());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(field, "must be a UUID");
+        }
     }
 
     @GET
@@ -92,6 +105,7 @@ public class VoipAccountResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME })
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("orgId") UUID orgId, @PathParam("id") UUID id) {
         caller.requireAdminOf(orgId);
         return service.delete(orgId, id).map(ignored -> Response.noContent().build());

@@ -18,9 +18,12 @@ import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -73,7 +76,13 @@ public class ProblemMappers {
         return api(ApiException.forbidden("Your role does not allow this."), uri);
     }
 
-    @ServerExceptionMapper
+    /**
+     * Every Jackson failure, listed by type: Quarkus ships mappers for some of these subclasses,
+     * and the most specific mapper wins, so each must be named here to answer problem+json.
+     */
+    @ServerExceptionMapper({ JsonProcessingException.class, JsonParseException.class, JsonMappingException.class,
+            MismatchedInputException.class, UnrecognizedPropertyException.class, InvalidFormatException.class,
+            ValueInstantiationException.class, InvalidTypeIdException.class, InvalidNullException.class })
     public Response json(JsonProcessingException e, UriInfo uri) {
         return api(fromJson(e), uri);
     }
@@ -110,6 +119,10 @@ public class ProblemMappers {
             if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
                 return api(UniqueConstraints.conflictFor(pg.getConstraint(), pg.getErrorMessage()), uri);
             }
+            if (t instanceof org.hibernate.exception.ConstraintViolationException violation
+                    && "23505".equals(violation.getSQLState())) {
+                return api(UniqueConstraints.conflictFor(violation.getConstraintName(), violation.getMessage()), uri);
+            }
             if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
                 return api(ApiException.staleVersion(), uri);
             }
@@ -129,6 +142,9 @@ public class ProblemMappers {
                     ? "must be one of " + enumValues(invalid.getTargetType())
                     : "must be a valid " + simpleTypeName(invalid.getTargetType());
             return ApiException.validation(pointer(invalid), allowed);
+        }
+        if (e instanceof MismatchedInputException mismatched && mismatched.getPath().isEmpty()) {
+            return ApiException.badRequest("The body must be a JSON object of the expected shape.");
         }
         if (e instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
             return ApiException.validation(pointer(mismatched), "must be a valid " + simpleTypeName(mismatched.getTargetType()));

@@ -7,6 +7,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** Request and response bodies of {@code /api/orgs}. */
@@ -23,7 +24,9 @@ public final class OrganizationDtos {
     public record CreateOrganization(@NotBlank @Size(max = 200) String name, @Valid Settings settings) {
     }
 
-    public record UpdateOrganization(@Size(min = 1, max = 200) String name, @Valid Settings settings, Long version) {
+    public record UpdateOrganization(
+            @Size(max = 200) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String name,
+            @Valid Settings settings, Long version) {
     }
 
     public record SettingsView(boolean applyUserStatusToDevices, int maxVoipAccountsPerUser, boolean showCallContext) {

@@ -19,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.switchboard.auth.Caller;
@@ -47,6 +48,7 @@ public class OrganizationResource {
 
     @POST
     @RolesAllowed(Role.OPERATOR_NAME)
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource")
     public Uni<Response> create(@Valid @NotNull CreateOrganization body) {
         return service.create(body).map(org -> Response.created(URI.create("/api/orgs/" + org.id))
                 .entity(OrganizationView.of(org)).tag(Versions.etag(org.version)).build());
@@ -78,6 +80,7 @@ public class OrganizationResource {
     @DELETE
     @Path("/{orgId}")
     @RolesAllowed(Role.OPERATOR_NAME)
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("orgId") UUID orgId) {
         return service.delete(orgId).map(ignored -> Response.noContent().build());
     }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -142,7 +141,6 @@ class FixedDestinationResourceTest {
     }
 
     @Test
-    @Disabled("PRODUCT BUG 1: unique-constraint clashes answer 500 instead of 409 (see report)")
     void theSameNumberTwiceForOneUserIs409NamingNumber() {
         UUID orgId = createOrg();
         Member user = Fixtures.user(orgId);
@@ -153,7 +151,6 @@ class FixedDestinationResourceTest {
     }
 
     @Test
-    @Disabled("PRODUCT BUG 5: the fixed-destinations list ignores ?page/&size (no 400 for bad values, size = item count)")
     void listHonoursThePaginationConvention() {
         UUID orgId = createOrg();
         Member user = Fixtures.user(orgId);
@@ -166,7 +163,6 @@ class FixedDestinationResourceTest {
     }
 
     @Test
-    @Disabled("PRODUCT BUG 6: fixed destinations carry no version and their 201 sends no ETag")
     void createCarriesVersionAndEtag() {
         UUID orgId = createOrg();
         Member user = Fixtures.user(orgId);

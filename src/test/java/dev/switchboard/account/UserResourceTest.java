@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -237,7 +236,6 @@ class UserResourceTest {
     }
 
     @Test
-    @Disabled("PRODUCT BUG 4: a deleted user's token keeps working until it expires (a deleted admin can still create users)")
     void aDeletedUsersTokenNoLongerWorks() {
         UUID orgId = createOrg();
         Member admin = Fixtures.admin(orgId);
@@ -321,7 +319,6 @@ class UserResourceTest {
     }
 
     @Test
-    @Disabled("PRODUCT BUG 1: unique-constraint clashes answer 500 instead of 409 (see report)")
     void duplicateEmailIs409NamingEmailInTheOrgCaseInsensitivelyAndAcrossOrgs() {
         UUID orgId = createOrg();
         UUID otherOrg = createOrg();
@@ -345,7 +342,6 @@ class UserResourceTest {
     }
 
     @Test
-    @Disabled("PRODUCT BUG 1: unique-constraint clashes answer 500 instead of 409 (see report)")
     void duplicateInternalNumberAcrossUsersAndVoipAccountsIs409NamingTheField() {
         UUID orgId = createOrg();
         Member user = Fixtures.user(orgId);

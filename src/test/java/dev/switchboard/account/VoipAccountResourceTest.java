@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -238,7 +237,6 @@ class VoipAccountResourceTest {
     }
 
     @Test
-    @Disabled("PRODUCT BUG 7: a malformed ?userId= on GET …/voip-accounts answers 404 \"No such resource.\" instead of 400")
     void aMalformedUserIdFilterIs400() {
         UUID orgId = createOrg();
         invalid(as(operator()).get(voipPath(orgId) + "?userId=not-a-uuid"), "userId");

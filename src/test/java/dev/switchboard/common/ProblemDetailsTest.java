@@ -19,7 +19,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -209,15 +208,11 @@ class ProblemDetailsTest {
 
     @ParameterizedTest(name = "unknown field on {0} → 400 problem naming it")
     @MethodSource("callsWithBodies")
-    @Disabled("PRODUCT BUG 2: Jackson MismatchedInputException (unknown field, wrong JSON type, array for object) "
-            + "answers Quarkus' own application/json body instead of problem+json")
     void anUnknownFieldIs400ProblemNamingIt(Call call) {
         invalid(as(operator()).body(Map.of("surprise", 1)).request(call.method(), call.path(this)), "surprise");
     }
 
     @Test
-    @Disabled("PRODUCT BUG 2: Jackson MismatchedInputException (unknown field, wrong JSON type, array for object) "
-            + "answers Quarkus' own application/json body instead of problem+json")
     void wrongJsonTypesAre400ProblemsNamingTheField() {
         invalid(as(operator()).body(Map.of("kind", "desk_phone", "userId", "not-a-uuid")).post(voipPath(org)), "userId");
         invalid(as(operator()).body(Map.of("dnd", "maybe")).patch(voipPath(org) + "/" + voipId), "dnd");
