@@ -1,5 +1,6 @@
 package dev.switchboard.presence;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,17 +32,17 @@ public class PresenceListener implements HealthCheck {
 
     private final Vertx vertx;
     private final PresenceHub hub;
-    private final String url;
-    private final String user;
-    private final String password;
+    private final Optional<String> url;
+    private final Optional<String> user;
+    private final Optional<String> password;
     private volatile PgSubscriber subscriber;
     private volatile boolean listening;
     private volatile boolean stopping;
 
     public PresenceListener(Vertx vertx, PresenceHub hub,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") String user,
-            @ConfigProperty(name = "quarkus.datasource.password") String password) {
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
         this.hub = hub;
         this.url = url;
@@ -50,8 +51,12 @@ public class PresenceListener implements HealthCheck {
     }
 
     void start(@Observes StartupEvent event) {
-        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""))
-                .setUser(user).setPassword(password);
+        if (url.isEmpty()) {
+            return; // ProductionConfigCheck has already refused to start
+        }
+        PgConnectOptions options = PgConnectOptions.fromUri(url.get().replaceFirst("^vertx-reactive:", ""));
+        user.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options)
                 .reconnectPolicy(retries -> stopping ? -1L : Math.min(5_000L, 250L * (retries + 1)));
         subscriber.closeHandler(ignored -> {
