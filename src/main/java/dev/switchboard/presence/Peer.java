@@ -30,6 +30,8 @@ final class Peer {
     private boolean overflowed;
     private List<Frame> backlog = new ArrayList<>();
     long expiryTimer = -1;
+    /** Whether this socket counted towards its device's lease (only then does closing release it). */
+    volatile boolean holdsDeviceLease;
 
     /** An org frame, encoded once and shared by every peer of the org. */
     record Frame(long seq, String text) {

@@ -104,7 +104,8 @@ public class PresenceSocket {
                 return close(connection, 1008, "not your webphone or app account");
             }
             return hub.join(peer)
-                    .flatMap(ignored -> deviceId == null ? Uni.createFrom().voidItem() : leases.acquire(who.orgId(), who.userId(), deviceId))
+                    .flatMap(ignored -> deviceId == null ? Uni.createFrom().voidItem()
+                            : leases.acquire(who.orgId(), who.userId(), deviceId).invoke(() -> peer.holdsDeviceLease = true))
                     .flatMap(ignored -> since == null ? hub.sendSnapshot(peer) : hub.resume(peer, since));
         });
     }
@@ -128,7 +129,7 @@ public class PresenceSocket {
         if (peer.expiryTimer >= 0) {
             vertx.cancelTimer(peer.expiryTimer);
         }
-        return peer.deviceId == null ? Uni.createFrom().voidItem() : leases.release(peer.deviceId);
+        return peer.holdsDeviceLease ? leases.release(peer.deviceId) : Uni.createFrom().voidItem();
     }
 
     /** Readiness is already DOWN: tell every client to move to another replica. */
