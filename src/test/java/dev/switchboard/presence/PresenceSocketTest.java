@@ -330,6 +330,21 @@ class PresenceSocketTest {
     }
 
     @Test
+    void deletingTheOrganizationClosesEverySocketWith4403() {
+        UUID org = createOrg();
+        TestUser anna = user(org);
+        TestUser bob = user(org);
+        try (SocketClient annaSocket = SocketClient.connect(base, anna.token(), null);
+                SocketClient bobSocket = SocketClient.connect(base, bob.token(), null)) {
+            annaSocket.next("snapshot");
+            bobSocket.next("snapshot");
+            as(operator()).delete("/api/orgs/" + org).then().statusCode(204);
+            assertThat(annaSocket.awaitClose()).isEqualTo(4403);
+            assertThat(bobSocket.awaitClose()).isEqualTo(4403);
+        }
+    }
+
+    @Test
     void anExpiringTokenClosesTheSocketWith4401() {
         UUID org = createOrg();
         TestUser anna = user(org);
