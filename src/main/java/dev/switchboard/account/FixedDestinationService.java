@@ -12,7 +12,6 @@ import dev.switchboard.availability.DestinationType;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import dev.switchboard.common.PresenceChanges;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -64,10 +63,9 @@ public class FixedDestinationService {
 
     @WithSession
     public Uni<PageResponse<FixedDestinationView>> list(UUID orgId, UUID userId, PageRequest page) {
-        var query = destinations.find("userId", Sort.by("createdAt").and("id"), userId);
         return users.requireInOrg(orgId, userId)
-                .flatMap(user -> query.page(Page.of(page.page(), page.size())).list())
-                .flatMap(items -> query.count().map(total -> page.respond(items.stream().map(FixedDestinationView::of).toList(), total)));
+                .flatMap(user -> page.fetch(destinations.find("userId", Sort.by("createdAt").and("id"), userId),
+                        FixedDestinationView::of));
     }
 
     /** Deleting the selected destination leaves the user with none (and says so in presence). */

@@ -17,7 +17,6 @@ import dev.switchboard.common.Versions;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
@@ -60,10 +59,8 @@ public class UserService {
 
     @WithSession
     public Uni<PageResponse<UserView>> list(UUID orgId, PageRequest page) {
-        var query = users.find("orgId", Sort.by("name").and("id"), orgId);
         return organizations.require(orgId)
-                .flatMap(org -> query.page(Page.of(page.page(), page.size())).list())
-                .flatMap(items -> query.count().map(total -> page.respond(items.stream().map(UserView::of).toList(), total)));
+                .flatMap(org -> page.fetch(users.find("orgId", Sort.by("name").and("id"), orgId), UserView::of));
     }
 
     @WithSession

@@ -23,7 +23,6 @@ import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -81,12 +80,11 @@ public class VoipAccountService {
                 ? accounts.find("orgId = :org", Sort.by("internalNumber").and("id"), Parameters.with("org", orgId))
                 : accounts.find("orgId = :org and userId = :user", Sort.by("internalNumber").and("id"),
                         Parameters.with("org", orgId).and("user", onlyOwner));
-        return organizations.require(orgId)
-                .flatMap(org -> query.page(Page.of(page.page(), page.size())).list())
-                .flatMap(items -> liveStates.of(items.stream().map(a -> a.id).toList())
-                        .flatMap(states -> query.count().map(total -> page.respond(items.stream()
-                                .map(a -> VoipAccountView.of(a, states.getOrDefault(a.id, LiveDeviceStates.none()).view(a.dnd), null))
-                                .toList(), total))));
+        return organizations.require(orgId).flatMap(org -> page.fetchAll(query, items -> liveStates
+                .of(items.stream().map(a -> a.id).toList())
+                .map(states -> items.stream()
+                        .map(a -> VoipAccountView.of(a, states.getOrDefault(a.id, LiveDeviceStates.none()).view(a.dnd), null))
+                        .toList())));
     }
 
     @WithSession

@@ -1,7 +1,6 @@
 package dev.switchboard.availability;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,6 +11,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
+import dev.switchboard.common.SqlValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -57,7 +57,7 @@ public class LiveDeviceStates {
                 .map(rows -> {
                     Map<UUID, Live> states = new HashMap<>();
                     for (Object[] row : rows) {
-                        states.put((UUID) row[0], new Live((Boolean) row[1], (String) row[2], instant(row[3]),
+                        states.put((UUID) row[0], new Live((Boolean) row[1], (String) row[2], SqlValues.instant(row[3]),
                                 (Boolean) row[4], (Boolean) row[5]));
                     }
                     return states;
@@ -72,19 +72,4 @@ public class LiveDeviceStates {
         return Live.NONE;
     }
 
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        return Instant.parse(value.toString());
-    }
 }

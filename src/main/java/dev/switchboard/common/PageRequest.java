@@ -2,6 +2,11 @@ package dev.switchboard.common;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+
+import io.quarkus.hibernate.reactive.panache.PanacheQuery;
+import io.quarkus.panache.common.Page;
+import io.smallrye.mutiny.Uni;
 
 /** Parses {@code ?page=&size=} by hand so a bad value is a 400 with a field error, not a 404. */
 public record PageRequest(int page, int size) {
@@ -38,5 +43,17 @@ public record PageRequest(int page, int size) {
 
     public <T> PageResponse<T> respond(List<T> items, long total) {
         return new PageResponse<>(items, page, size, total);
+    }
+
+    /** Runs the query for this page and counts all matches: the {@code {items, page, size, total}} answer. */
+    public <E, T> Uni<PageResponse<T>> fetch(PanacheQuery<E> query, Function<E, T> view) {
+        return fetchAll(query, items -> Uni.createFrom().item(items.stream().map(view).toList()));
+    }
+
+    /** Same, when turning the page's entities into views needs another query (done once per page). */
+    public <E, T> Uni<PageResponse<T>> fetchAll(PanacheQuery<E> query, Function<List<E>, Uni<List<T>>> views) {
+        return query.page(Page.of(page, size)).list()
+                .flatMap(items -> views.apply(items))
+                .flatMap(items -> query.count().map(total -> respond(items, total)));
     }
 }

@@ -16,7 +16,6 @@ import dev.switchboard.organization.OrganizationDtos.Settings;
 import dev.switchboard.organization.OrganizationDtos.UpdateOrganization;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
@@ -46,9 +45,7 @@ public class OrganizationService {
 
     @WithSession
     public Uni<PageResponse<OrganizationView>> list(PageRequest page) {
-        var query = organizations.findAll(Sort.by("name").and("id"));
-        return query.page(Page.of(page.page(), page.size())).list()
-                .flatMap(items -> query.count().map(total -> page.respond(items.stream().map(OrganizationView::of).toList(), total)));
+        return page.fetch(organizations.findAll(Sort.by("name").and("id")), OrganizationView::of);
     }
 
     @WithSession

@@ -28,6 +28,7 @@ import dev.switchboard.availability.UserStatus;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationRepository;
+import dev.switchboard.common.SqlValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -140,7 +141,7 @@ public class PresenceRecorder implements PresenceChanges {
     static PresenceView fromRow(UUID userId, Object[] row, int offset) {
         return new PresenceView(userId, (String) row[offset], (String) row[offset + 1],
                 Availability.fromWire((String) row[offset + 2]), UserStatus.fromWire((String) row[offset + 3]),
-                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), instant(row[offset + 6]));
+                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), SqlValues.instant(row[offset + 6]));
     }
 
     private Uni<Long> nextSeq(UUID orgId) {
@@ -208,16 +209,4 @@ public class PresenceRecorder implements PresenceChanges {
         return context;
     }
 
-    static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        return value == null ? null : Instant.parse(value.toString());
-    }
 }
