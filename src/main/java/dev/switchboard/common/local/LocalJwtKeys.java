@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class LocalJwtKeys {
 
-    private static final String DIR_PROPERTY = "switchboard.local-jwt-keys.dir";
+    static final String DIR_PROPERTY = "switchboard.local-jwt-keys.dir";
 
     private LocalJwtKeys() {
     }

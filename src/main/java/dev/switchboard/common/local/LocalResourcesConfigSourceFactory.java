@@ -43,6 +43,11 @@ public class LocalResourcesConfigSourceFactory implements ConfigSourceFactory {
         return List.of(new PropertiesConfigSource(properties, "switchboard-local-resources", ORDINAL));
     }
 
+    /** Whether this JVM already runs on the embedded database or generated keys (dev mode, tests). */
+    public static boolean provided() {
+        return System.getProperty(EmbeddedDatabase.PORT_PROPERTY) != null || System.getProperty(LocalJwtKeys.DIR_PROPERTY) != null;
+    }
+
     private static boolean isUnset(ConfigSourceContext context, String name) {
         ConfigValue value = context.getValue(name);
         return value == null || value.getValue() == null || value.getValue().isBlank();
