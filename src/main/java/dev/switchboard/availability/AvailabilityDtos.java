@@ -32,6 +32,7 @@ public final class AvailabilityDtos {
         private UserStatus status;
         private Destination destination;
         private Instant until;
+        private Long version;
         private boolean statusPresent;
         private boolean destinationPresent;
         private boolean untilPresent;
@@ -61,6 +62,17 @@ public final class AvailabilityDtos {
         public void setUntil(Instant until) {
             this.until = until;
             this.untilPresent = true;
+        }
+
+        /** Optional: the {@code version} last read; a stale one is a conflict (409), like {@code If-Match} is 412. */
+        @JsonProperty("version")
+        public void setVersion(Long version) {
+            this.version = version;
+        }
+
+        @JsonProperty("version")
+        public Long version() {
+            return version;
         }
 
         @JsonProperty("status")

@@ -58,6 +58,7 @@ public class AvailabilityService {
         validate(request);
         return users.requireInOrgForUpdate(orgId, userId).flatMap(user -> {
             Versions.checkIfMatch(ifMatch, user.version);
+            Versions.checkBodyVersion(request.version(), user.version);
             return checkOwned(user, request).flatMap(ignored -> {
                 apply(user, request);
                 return users.flush()

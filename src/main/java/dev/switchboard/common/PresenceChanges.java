@@ -17,6 +17,14 @@ public interface PresenceChanges {
 
     Uni<Void> userRemoved(UUID orgId, UUID userId);
 
+    /**
+     * Several users at once (timers, org-wide changes): their rows are locked together, in id
+     * order, before any sequence number is taken, so batch and single writers cannot deadlock.
+     *
+     * @param orgByUser each user's organization
+     */
+    Uni<Void> usersChanged(java.util.Map<UUID, UUID> orgByUser);
+
     /** Org settings changed: every member may look different now. */
     Uni<Void> orgChanged(UUID orgId);
 }

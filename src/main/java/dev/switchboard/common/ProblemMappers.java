@@ -123,6 +123,11 @@ public class ProblemMappers {
                     && "23505".equals(violation.getSQLState())) {
                 return api(UniqueConstraints.conflictFor(violation.getConstraintName(), violation.getMessage()), uri);
             }
+            if (t instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))) {
+                return respond(new Problem(Problem.typeUri("busy"), "Service busy", 503,
+                        "The change collided with a concurrent one and was not applied; retry.", path(uri), null))
+                        .header(HttpHeaders.RETRY_AFTER, "1").build();
+            }
             if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
                 return api(ApiException.staleVersion(), uri);
             }

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -56,6 +57,13 @@ public class PlatformResource {
         }
         return platform.registration(sipUsername, body.registered(), body.registered() ? body.expiresIn() : 0,
                 body.userAgent(), body.contact());
+    }
+
+    /** For the SIP registrar: the digest HA1 values of a device (the password itself is never stored). */
+    @GET
+    @Path("/sip-credentials/{sipUsername}")
+    public Uni<PlatformService.SipCredentialsView> credentials(@PathParam("sipUsername") String sipUsername) {
+        return platform.credentials(sipUsername);
     }
 
     @PUT

@@ -74,6 +74,17 @@ public class PlatformService {
                 .flatMap(ignored -> state(account)));
     }
 
+    /** What the registrar needs to authenticate a device: digest HA1 values, never the password. */
+    public record SipCredentialsView(java.util.UUID voipAccountId, java.util.UUID orgId, String sipUsername, String realm,
+            String ha1Md5, String ha1Sha256) {
+    }
+
+    @io.quarkus.hibernate.reactive.panache.common.WithSession
+    public Uni<SipCredentialsView> credentials(String sipUsername) {
+        return account(sipUsername).map(a -> new SipCredentialsView(a.id, a.orgId, a.sipUsername, a.sipRealm, a.sipHa1Md5,
+                a.sipHa1Sha256));
+    }
+
     @WithTransaction
     public Uni<DeviceStateView> dnd(String sipUsername, boolean dnd) {
         return lockedAccount(sipUsername).flatMap(account -> {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,12 +79,28 @@ public class PresenceRecorder implements PresenceChanges {
     @Override
     public Uni<Void> orgChanged(UUID orgId) {
         return users.list("orgId", Sort.by("id"), orgId).flatMap(members -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (User member : members) {
-                chain = chain.flatMap(ignored -> userChanged(orgId, member.id));
-            }
-            return chain;
+            Map<UUID, UUID> orgByUser = new TreeMap<>();
+            members.forEach(member -> orgByUser.put(member.id, orgId));
+            return usersChanged(orgByUser);
         });
+    }
+
+    @Override
+    public Uni<Void> usersChanged(Map<UUID, UUID> orgByUser) {
+        if (orgByUser.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<UUID, UUID> sorted = new TreeMap<>(orgByUser);
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("SELECT id FROM users WHERE id IN (?1) ORDER BY id FOR UPDATE", UUID.class)
+                        .setParameter(1, List.copyOf(sorted.keySet())).getResultList())
+                .flatMap(locked -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Map.Entry<UUID, UUID> user : sorted.entrySet()) {
+                        chain = chain.flatMap(ignored -> userChanged(user.getValue(), user.getKey()));
+                    }
+                    return chain;
+                });
     }
 
     private Uni<Void> record(UUID orgId, UUID userId, boolean added) {

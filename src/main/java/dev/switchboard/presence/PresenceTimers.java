@@ -1,7 +1,8 @@
 package dev.switchboard.presence;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -68,11 +69,12 @@ public class PresenceTimers {
         if (!running.compareAndSet(false, true)) {
             return; // the previous tick is still working
         }
-        SafeContext.run(vertx, () -> Panache.withTransaction(() -> expireStatuses()
-                .flatMap(ignored -> lapseRegistrations())
-                .flatMap(ignored -> expireDeviceLeases())
-                .flatMap(ignored -> endStaleCalls())
-                .flatMap(ignored -> pruneEvents())))
+        // One transaction per step: each claims its rows, locks the affected users, publishes.
+        SafeContext.run(vertx, () -> Panache.withTransaction(this::expireStatuses)
+                .flatMap(ignored -> Panache.withTransaction(this::lapseRegistrations))
+                .flatMap(ignored -> Panache.withTransaction(this::expireDeviceLeases))
+                .flatMap(ignored -> Panache.withTransaction(this::endStaleCalls))
+                .flatMap(ignored -> Panache.withTransaction(this::pruneEvents)))
                 .subscribe().with(ignored -> running.set(false), failure -> {
                     running.set(false);
                     LOG.warnf("Presence timer tick failed (will retry): %s", failure.toString());
@@ -132,21 +134,14 @@ public class PresenceTimers {
                 .flatMap(session -> session.createNativeQuery(purge).executeUpdate()).replaceWithVoid();
     }
 
-    /** Runs a statement answering {@code (org_id, user_id)} rows and re-derives each user. */
+    /** Runs a statement answering {@code (org_id, user_id)} rows and re-derives those users. */
     private Uni<Void> recompute(String sql) {
         return Panache.getSession()
                 .flatMap(session -> session.createNativeQuery(sql, Object[].class).getResultList())
                 .flatMap(rows -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Object[] row : sortedByUser(rows)) {
-                        chain = chain.flatMap(ignored -> presence.userChanged((UUID) row[0], (UUID) row[1]));
-                    }
-                    return chain;
+                    Map<UUID, UUID> orgByUser = new HashMap<>();
+                    rows.forEach(row -> orgByUser.put((UUID) row[1], (UUID) row[0]));
+                    return presence.usersChanged(orgByUser);
                 });
-    }
-
-    // Locking users in one order keeps two replicas' ticks from deadlocking each other.
-    private static List<Object[]> sortedByUser(List<Object[]> rows) {
-        return rows.stream().sorted((a, b) -> a[1].toString().compareTo(b[1].toString())).toList();
     }
 }
