@@ -62,6 +62,7 @@ const page = {
   /** @type {any[]} */ voipAccounts: [],
   /** @type {any[]} */ fixedDestinations: [],
   sort: { key: 'name', direction: 1 },
+  /** @type {Map<string, { tr: HTMLTableRowElement, signature: string }>} */ rows: new Map(),
   /** @type {any} */ refreshTimer: null,
 };
 
@@ -212,6 +213,8 @@ function newClient(token) {
 }
 
 function stop() {
+  page.rows.clear();
+  view.rows.replaceChildren();
   if (page.client) {
     page.client.disconnect();
     page.client = null;
@@ -466,6 +469,45 @@ function applyWebphonePreference(fromUser) {
   renderWebphone();
 }
 
+/** "since 09:12", or that calls are forwarded (colleagues may know that much). @param {any} colleague */
+function metaText(colleague) {
+  const since = colleague.since ? `since ${when(colleague.since)}` : '';
+  return colleague.reach === 'forwarded' && colleague.availability !== 'offline'
+    ? `Calls forwarded${since ? ' · ' + since : ''}` : since;
+}
+
+/**
+ * @param {HTMLTableRowElement} tr
+ * @param {any} colleague
+ * @param {string} metaWords
+ */
+function fillRow(tr, colleague, metaWords) {
+  const name = document.createElement('td');
+  const person = document.createElement('div');
+  person.className = 'person';
+  const avatar = document.createElement('span');
+  avatar.className = 'avatar';
+  avatar.setAttribute('aria-hidden', 'true');
+  avatar.textContent = initials(colleague.name);
+  const personName = document.createElement('span');
+  personName.className = 'person-name';
+  personName.textContent = colleague.name;
+  person.append(avatar, personName);
+  name.append(person);
+  const number = document.createElement('td');
+  number.className = 'number';
+  number.textContent = colleague.internalNumber;
+  const status = document.createElement('td');
+  const cell = document.createElement('div');
+  cell.className = 'status-cell';
+  const meta = document.createElement('span');
+  meta.className = 'presence-meta';
+  meta.textContent = metaWords;
+  cell.append(presencePill(colleague), meta);
+  status.append(cell);
+  tr.replaceChildren(name, number, status);
+}
+
 function renderColleagues() {
   const client = page.client;
   if (!client) return;
@@ -487,38 +529,27 @@ function renderColleagues() {
     return order * direction;
   });
 
+  // Rows are kept per colleague and rebuilt only when what they show changed, so a screen
+  // reader's place in the table survives a colleague's update.
   const rows = shown.map((colleague) => {
-    const tr = document.createElement('tr');
-    tr.dataset.userId = colleague.userId;
-    const name = document.createElement('td');
-    const person = document.createElement('div');
-    person.className = 'person';
-    const avatar = document.createElement('span');
-    avatar.className = 'avatar';
-    avatar.setAttribute('aria-hidden', 'true');
-    avatar.textContent = initials(colleague.name);
-    const personName = document.createElement('span');
-    personName.className = 'person-name';
-    personName.textContent = colleague.name;
-    person.append(avatar, personName);
-    name.append(person);
-    const number = document.createElement('td');
-    number.className = 'number';
-    number.textContent = colleague.internalNumber;
-    const status = document.createElement('td');
-    const cell = document.createElement('div');
-    cell.className = 'status-cell';
-    cell.append(presencePill(colleague));
-    const meta = document.createElement('span');
-    meta.className = 'presence-meta';
-    const since = colleague.since ? `since ${when(colleague.since)}` : '';
-    meta.textContent = colleague.reach === 'forwarded' && colleague.availability !== 'offline'
-      ? `Calls forwarded${since ? ' · ' + since : ''}` : since;
-    cell.append(meta);
-    status.append(cell);
-    tr.append(name, number, status);
-    return tr;
+    const meta = metaText(colleague);
+    const signature = JSON.stringify([colleague.name, colleague.internalNumber, describe(colleague), meta]);
+    let entry = page.rows.get(colleague.userId);
+    if (!entry) {
+      const tr = document.createElement('tr');
+      tr.dataset.userId = colleague.userId;
+      entry = { tr, signature: '' };
+      page.rows.set(colleague.userId, entry);
+    }
+    if (entry.signature !== signature) {
+      fillRow(entry.tr, colleague, meta);
+      entry.signature = signature;
+    }
+    return entry.tr;
   });
+  for (const id of page.rows.keys()) {
+    if (!client.colleague(id)) page.rows.delete(id);
+  }
   view.rows.replaceChildren(...rows);
 
   const online = everyone.filter((c) => c.availability !== 'offline').length;
