@@ -1,0 +1,674 @@
+// @ts-check
+/**
+ * The webphone presence page at `/`: sign-in, colleagues' presence, your own status, destination,
+ * "until" and reachability, and the option to count as your webphone. Built on presence-client.js.
+ */
+import { PresenceClient, Labels, SwitchboardError } from './presence-client.js';
+
+const TOKEN_KEY = 'switchboard.token';
+const EMAIL_KEY = 'switchboard.email';
+const WEBPHONE_KEY = 'switchboard.useWebphone';
+const STATUS_ORDER = { available: 0, available_for_colleagues: 1, busy: 2, do_not_disturb: 3, offline: 4 };
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+const view = {
+  signIn: $('sign-in-view'),
+  signInForm: /** @type {HTMLFormElement} */ ($('sign-in-form')),
+  email: /** @type {HTMLInputElement} */ ($('email')),
+  password: /** @type {HTMLInputElement} */ ($('password')),
+  signInButton: /** @type {HTMLButtonElement} */ ($('sign-in-button')),
+  signInError: $('sign-in-error'),
+  signInNotice: $('sign-in-notice'),
+  app: $('app-view'),
+  sessionBar: $('session-bar'),
+  orgName: $('org-name'),
+  connection: $('connection'),
+  connectionText: $('connection-text'),
+  reconnect: /** @type {HTMLButtonElement} */ ($('reconnect')),
+  signOut: /** @type {HTMLButtonElement} */ ($('sign-out')),
+  meAvatar: $('me-avatar'),
+  meName: $('me-name'),
+  meNumber: $('me-number'),
+  mePresence: $('me-presence'),
+  meUntilText: $('me-until-text'),
+  statusChoice: /** @type {HTMLFieldSetElement} */ ($('status-choice')),
+  until: /** @type {HTMLInputElement} */ ($('until')),
+  untilClear: /** @type {HTMLButtonElement} */ ($('until-clear')),
+  destination: /** @type {HTMLSelectElement} */ ($('destination')),
+  reachability: $('reachability'),
+  reachabilityTitle: $('reachability-title'),
+  reachabilityReasons: $('reachability-reasons'),
+  useWebphone: /** @type {HTMLInputElement} */ ($('use-webphone')),
+  webphoneHint: $('webphone-hint'),
+  meError: $('me-error'),
+  meCard: /** @type {HTMLElement} */ (document.querySelector('.me-card')),
+  meToggle: /** @type {HTMLButtonElement} */ ($('me-toggle')),
+  colleaguesCard: $('colleagues-card'),
+  staleBanner: $('stale-banner'),
+  count: $('colleague-count'),
+  search: /** @type {HTMLInputElement} */ ($('search')),
+  onlineOnly: /** @type {HTMLInputElement} */ ($('online-only')),
+  rows: $('colleague-rows'),
+  empty: $('colleagues-empty'),
+  announcer: $('announcer'),
+};
+
+/** Page state that is not the server's: who we are, our devices, and the list's view options. */
+const page = {
+  /** @type {PresenceClient | null} */ client: null,
+  /** @type {any} */ account: null,
+  /** @type {any[]} */ voipAccounts: [],
+  /** @type {any[]} */ fixedDestinations: [],
+  sort: { key: 'name', direction: 1 },
+  /** @type {Map<string, { tr: HTMLTableRowElement, signature: string }>} */ rows: new Map(),
+  /** @type {any} */ refreshTimer: null,
+};
+
+// --- presentation helpers -------------------------------------------------------------------------
+
+/**
+ * The tone (colour) and words for a presence. Ringing counts as red like busy; the context is
+ * always spelled out.
+ * @param {{ availability: string, context?: string[] }} p
+ */
+function describe(p) {
+  const context = p.context ?? [];
+  const contextWords = context.map((c) => Labels.context[/** @type {'ringing' | 'in_call'} */ (c)] ?? c);
+  const base = Labels.availability[/** @type {keyof typeof Labels.availability} */ (p.availability)] ?? p.availability;
+  switch (p.availability) {
+    case 'busy':
+      return { tone: 'busy', label: contextWords.length ? `Busy · ${contextWords.join(', ')}` : 'Busy' };
+    case 'available':
+    case 'available_for_colleagues':
+      if (context.includes('ringing')) return { tone: 'busy', label: `Ringing · ${base.toLowerCase()}` };
+      return { tone: p.availability === 'available' ? 'available' : 'colleagues', label: base };
+    case 'do_not_disturb':
+      return { tone: 'dnd', label: contextWords.length ? `${base} · ${contextWords.join(', ')}` : base };
+    default:
+      return { tone: 'offline', label: base };
+  }
+}
+
+/** @param {{ availability: string, context?: string[] }} p */
+function presencePill(p) {
+  const { tone, label } = describe(p);
+  const pill = document.createElement('span');
+  pill.className = 'presence';
+  pill.dataset.tone = tone;
+  pill.dataset.availability = p.availability;
+  const dot = document.createElement('span');
+  dot.className = 'presence-dot';
+  dot.setAttribute('aria-hidden', 'true');
+  const text = document.createElement('span');
+  text.className = 'presence-label';
+  text.textContent = label;
+  pill.append(dot, text);
+  return pill;
+}
+
+/** @param {string} name */
+function initials(name) {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayTimeFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+
+/** @param {string | null | undefined} iso */
+function when(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const today = new Date();
+  return date.toDateString() === today.toDateString() ? timeFormat.format(date) : dayTimeFormat.format(date);
+}
+
+/** The next moment the wall clock shows `hh:mm` (today if still ahead, else tomorrow). @param {string} hhmm */
+function nextOccurrence(hhmm) {
+  const [h, m] = hhmm.split(':').map(Number);
+  const at = new Date();
+  at.setHours(h, m, 0, 0);
+  if (at.getTime() <= Date.now()) at.setDate(at.getDate() + 1);
+  return at;
+}
+
+/** @param {Date} date */
+function hhmm(date) {
+  return String(date.getHours()).padStart(2, '0') + ':' + String(date.getMinutes()).padStart(2, '0');
+}
+
+/** @param {string} message */
+function announce(message) {
+  // Re-setting the text makes screen readers read it even when it repeats.
+  view.announcer.textContent = '';
+  window.setTimeout(() => { view.announcer.textContent = message; }, 50);
+}
+
+/** @param {HTMLElement} element @param {string | null} message */
+function showMessage(element, message) {
+  element.textContent = message ?? '';
+  element.hidden = !message;
+}
+
+// --- sign-in --------------------------------------------------------------------------------------
+
+/** @param {string | null} notice */
+function showSignIn(notice) {
+  view.app.hidden = true;
+  view.sessionBar.hidden = true;
+  view.signIn.hidden = false;
+  view.orgName.textContent = '';
+  showMessage(view.signInNotice, notice);
+  showMessage(view.signInError, null);
+  view.email.value = view.email.value || sessionStorage.getItem(EMAIL_KEY) || '';
+  (view.email.value ? view.password : view.email).focus();
+}
+
+view.signInForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const email = view.email.value.trim();
+  const password = view.password.value;
+  if (!email || !password) {
+    showMessage(view.signInError, 'Enter your email and password.');
+    (email ? view.password : view.email).focus();
+    return;
+  }
+  view.signInButton.disabled = true;
+  view.signInButton.textContent = 'Signing in…';
+  showMessage(view.signInError, null);
+  const client = newClient(null);
+  try {
+    // Remembered in this tab's memory only, so an expired token is renewed without asking again.
+    await client.login(email, password, { remember: true });
+    sessionStorage.setItem(TOKEN_KEY, /** @type {string} */ (client.token));
+    sessionStorage.setItem(EMAIL_KEY, email);
+    view.password.value = '';
+    await start(client);
+  } catch (e) {
+    const error = /** @type {SwitchboardError} */ (e);
+    showMessage(view.signInError, error.status === 401 ? 'That email and password do not match an account.'
+      : error.status === 429 ? 'Too many attempts. Wait a minute, then try again.'
+        : error.message || 'Sign-in failed.');
+    view.password.focus();
+  } finally {
+    view.signInButton.disabled = false;
+    view.signInButton.textContent = 'Sign in';
+  }
+});
+
+view.signOut.addEventListener('click', () => {
+  stop();
+  sessionStorage.removeItem(TOKEN_KEY);
+  view.password.value = '';
+  showSignIn('You are signed out.');
+});
+
+view.reconnect.addEventListener('click', () => page.client?.connect());
+
+/** @param {string | null} token */
+function newClient(token) {
+  return new PresenceClient({ token, device: null });
+}
+
+function stop() {
+  page.rows.clear();
+  view.rows.replaceChildren();
+  if (page.client) {
+    page.client.disconnect();
+    page.client = null;
+  }
+  clearTimeout(page.refreshTimer);
+}
+
+// --- signed in ------------------------------------------------------------------------------------
+
+/** @param {PresenceClient} client */
+async function start(client) {
+  stop();
+  page.client = client;
+  const me = await client.getMe();
+  page.account = me;
+  view.orgName.textContent = me.organization?.name ?? '';
+  view.meName.textContent = me.user.name;
+  view.meNumber.textContent = me.user.internalNumber;
+  view.meAvatar.textContent = initials(me.user.name);
+  await loadDestinations();
+  wire(client);
+  applyWebphonePreference(false);
+
+  view.signIn.hidden = true;
+  view.app.hidden = false;
+  view.sessionBar.hidden = false;
+  renderMe(me.presence);
+  renderColleagues();
+  client.connect();
+  $('main').focus({ preventScroll: true });
+}
+
+async function loadDestinations() {
+  const client = /** @type {PresenceClient} */ (page.client);
+  const me = page.account;
+  const [voip, fixed] = await Promise.all([
+    client.listVoipAccounts(me.organization.id).catch(() => []),
+    client.listFixedDestinations(me.organization.id, me.user.id).catch(() => []),
+  ]);
+  page.voipAccounts = voip.filter((/** @type {any} */ a) => a.userId === me.user.id)
+    .sort((/** @type {any} */ a, /** @type {any} */ b) => a.internalNumber.localeCompare(b.internalNumber, undefined, { numeric: true }));
+  page.fixedDestinations = fixed;
+}
+
+/** Device registrations change behind the page's back; refresh the list when our own view changes. */
+function refreshDestinationsSoon() {
+  clearTimeout(page.refreshTimer);
+  page.refreshTimer = setTimeout(async () => {
+    if (!page.client) return;
+    await loadDestinations();
+    renderDestinationOptions(page.client.me);
+    renderWebphone();
+  }, 300);
+}
+
+/** @param {PresenceClient} client */
+function wire(client) {
+  client.addEventListener('connection', (event) => {
+    if (client !== page.client) return;
+    renderConnection(/** @type {CustomEvent} */ (event).detail);
+  });
+  client.addEventListener('state', () => {
+    if (client !== page.client) return;
+    renderColleagues();
+  });
+  client.addEventListener('me', (event) => {
+    if (client !== page.client) return;
+    const { me, previous } = /** @type {CustomEvent} */ (event).detail;
+    renderMe(me);
+    if (previous) refreshDestinationsSoon();
+  });
+  client.addEventListener('presence', (event) => {
+    if (client !== page.client) return;
+    const { colleague, previous } = /** @type {CustomEvent} */ (event).detail;
+    if (colleague.userId === page.account?.user.id || !previous) return;
+    const before = describe(previous).label;
+    const after = describe(colleague).label;
+    if (before !== after) announce(`${colleague.name} is now ${after}.`);
+  });
+  client.addEventListener('colleague_added', (event) => {
+    if (client !== page.client) return;
+    announce(`${/** @type {CustomEvent} */ (event).detail.colleague.name} joined.`);
+  });
+  client.addEventListener('auth', () => {
+    if (client !== page.client) return;
+    stop();
+    sessionStorage.removeItem(TOKEN_KEY);
+    showSignIn('Your session has expired. Sign in again to carry on.');
+  });
+  client.addEventListener('error', (event) => {
+    if (client !== page.client) return;
+    const { code, message, closeCode } = /** @type {CustomEvent} */ (event).detail;
+    if (closeCode === 4403) {
+      stop();
+      sessionStorage.removeItem(TOKEN_KEY);
+      showSignIn('Your account is no longer part of this organization.');
+      return;
+    }
+    if (code === 'forbidden' && client.device) {
+      // The webphone account was refused (e.g. it was unlinked): carry on without it.
+      localStorage.removeItem(WEBPHONE_KEY);
+      view.useWebphone.checked = false;
+      client.setDevice(null);
+      client.connect();
+      showMessage(view.meError, 'This page can no longer act as your webphone: ' + message);
+      return;
+    }
+    showMessage(view.meError, message);
+  });
+}
+
+// --- rendering ------------------------------------------------------------------------------------
+
+/** @param {{ state: string, attempt: number, retryInMs: number | null, reason: string | null }} detail */
+function renderConnection(detail) {
+  view.connection.dataset.state = detail.state;
+  const words = {
+    idle: 'Not connected', connecting: 'Connecting…', open: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline',
+  };
+  const text = words[/** @type {keyof typeof words} */ (detail.state)] ?? detail.state;
+  if (view.connectionText.textContent !== text) view.connectionText.textContent = text;
+  view.connection.title = detail.state === 'reconnecting'
+    ? `Connection lost${detail.reason ? ' (' + detail.reason + ')' : ''}. Attempt ${detail.attempt}, next try in ${Math.ceil((detail.retryInMs ?? 0) / 1000)} s.`
+    : detail.state === 'open' ? 'Connected: changes appear as they happen.' : '';
+  view.reconnect.hidden = detail.state !== 'offline';
+  const stale = detail.state === 'reconnecting' || detail.state === 'offline';
+  view.colleaguesCard.dataset.stale = String(stale);
+  view.staleBanner.hidden = !stale;
+  view.staleBanner.textContent = detail.state === 'offline'
+    ? 'Not connected: this is the last known status.'
+    : 'Showing the last known status while the connection is restored.';
+  const controlsEnabled = detail.state === 'open';
+  view.statusChoice.disabled = !controlsEnabled;
+  view.until.disabled = !controlsEnabled || currentStatus() === 'available';
+  view.untilClear.disabled = view.until.disabled;
+  view.destination.disabled = !controlsEnabled;
+  if (detail.state === 'open') showMessage(view.meError, null);
+}
+
+function currentStatus() {
+  const me = page.client?.me;
+  if (!me) return page.account?.presence?.userStatus ?? 'available';
+  return me.userStatus ?? me.status;
+}
+
+/** @param {any} me */
+function renderMe(me) {
+  if (!me) return;
+  view.mePresence.replaceChildren(presencePill(me));
+  const status = me.userStatus ?? me.status;
+  const until = me.until && new Date(me.until).getTime() > Date.now() ? me.until : null;
+  view.meUntilText.textContent = until ? `until ${when(until)}` : '';
+
+  for (const input of /** @type {NodeListOf<HTMLInputElement>} */ (view.statusChoice.querySelectorAll('input[name=status]'))) {
+    input.checked = input.value === status;
+  }
+  if (document.activeElement !== view.until) view.until.value = until ? hhmm(new Date(until)) : '';
+  view.until.disabled = view.statusChoice.disabled || status === 'available';
+  view.untilClear.disabled = view.until.disabled;
+
+  renderDestinationOptions(me);
+  renderReachability(me.reachability);
+  renderWebphone();
+}
+
+/** @param {any} me */
+function renderDestinationOptions(me) {
+  const select = view.destination;
+  const selected = me?.destination ? `${me.destination.type}:${me.destination.id}` : '';
+  select.replaceChildren();
+  select.append(new Option('Nowhere — calls will not ring', ''));
+  if (page.voipAccounts.length) {
+    const group = document.createElement('optgroup');
+    group.label = 'Your devices';
+    for (const account of page.voipAccounts) {
+      const kind = Labels.kind[/** @type {keyof typeof Labels.kind} */ (account.kind)] ?? account.kind;
+      const connected = account.state?.registered ? '' : ' (not connected)';
+      const description = account.description ? ` — ${account.description}` : '';
+      group.append(new Option(`${kind} ${account.internalNumber}${description}${connected}`, `voip_account:${account.id}`));
+    }
+    select.append(group);
+  }
+  if (page.fixedDestinations.length) {
+    const group = document.createElement('optgroup');
+    group.label = 'Forward to';
+    for (const fixed of page.fixedDestinations) {
+      const description = fixed.description ? ` — ${fixed.description}` : '';
+      group.append(new Option(`${fixed.number}${description}`, `fixed_destination:${fixed.id}`));
+    }
+    select.append(group);
+  }
+  if (selected && !Array.from(select.options).some((o) => o.value === selected)) {
+    select.append(new Option('A destination that no longer exists', selected));
+  }
+  select.value = selected;
+}
+
+/** @param {{ internal: boolean, external: boolean, reasons: { code: string, message: string }[] } | null} reachability */
+function renderReachability(reachability) {
+  if (!reachability) return;
+  const problems = reachability.reasons.filter((r) => r.code !== 'OK');
+  let level;
+  let title;
+  if (!reachability.internal) {
+    level = 'blocked';
+    title = 'Calls to you will not ring';
+  } else if (!reachability.external) {
+    level = 'partial';
+    title = 'Only colleagues can reach you';
+  } else {
+    level = 'ok';
+    title = reachability.reasons.some((r) => r.code === 'IN_CALL') ? 'Calls reach you (you are in a call)' : 'Calls reach you';
+  }
+  view.reachability.dataset.level = level;
+  view.reachabilityTitle.textContent = title;
+  const items = (problems.length ? problems : reachability.reasons).map((reason) => {
+    const li = document.createElement('li');
+    li.textContent = reason.message;
+    li.dataset.code = reason.code;
+    return li;
+  });
+  view.reachabilityReasons.replaceChildren(...items);
+}
+
+function webphoneAccount() {
+  return page.voipAccounts.find((a) => a.kind === 'webphone') ?? null;
+}
+
+function renderWebphone() {
+  const webphone = webphoneAccount();
+  view.useWebphone.disabled = !webphone;
+  if (!webphone) {
+    view.useWebphone.checked = false;
+    view.webphoneHint.textContent = 'You have no webphone account. An administrator can add one for you.';
+    return;
+  }
+  const client = page.client;
+  const active = !!client && client.device === webphone.id;
+  view.useWebphone.checked = active;
+  const selected = client?.me?.destination?.id === webphone.id;
+  view.webphoneHint.textContent = active
+    ? `While this page is open, your webphone ${webphone.internalNumber} is connected${selected ? ' and calls to you ring here' : ''}.`
+    : `Counts this page as your webphone ${webphone.internalNumber} while it is open.`;
+}
+
+/** @param {boolean} fromUser */
+function applyWebphonePreference(fromUser) {
+  const webphone = webphoneAccount();
+  const wanted = fromUser ? view.useWebphone.checked : localStorage.getItem(WEBPHONE_KEY) === 'on';
+  if (fromUser) localStorage.setItem(WEBPHONE_KEY, wanted ? 'on' : 'off');
+  page.client?.setDevice(wanted && webphone ? webphone.id : null);
+  renderWebphone();
+}
+
+/** "since 09:12", or that calls are forwarded (colleagues may know that much). @param {any} colleague */
+function metaText(colleague) {
+  const since = colleague.since ? `since ${when(colleague.since)}` : '';
+  return colleague.reach === 'forwarded' && colleague.availability !== 'offline'
+    ? `Calls forwarded${since ? ' · ' + since : ''}` : since;
+}
+
+/**
+ * @param {HTMLTableRowElement} tr
+ * @param {any} colleague
+ * @param {string} metaWords
+ */
+function fillRow(tr, colleague, metaWords) {
+  const name = document.createElement('td');
+  const person = document.createElement('div');
+  person.className = 'person';
+  const avatar = document.createElement('span');
+  avatar.className = 'avatar';
+  avatar.setAttribute('aria-hidden', 'true');
+  avatar.textContent = initials(colleague.name);
+  const personName = document.createElement('span');
+  personName.className = 'person-name';
+  personName.textContent = colleague.name;
+  person.append(avatar, personName);
+  name.append(person);
+  const number = document.createElement('td');
+  number.className = 'number';
+  number.textContent = colleague.internalNumber;
+  const status = document.createElement('td');
+  const cell = document.createElement('div');
+  cell.className = 'status-cell';
+  const meta = document.createElement('span');
+  meta.className = 'presence-meta';
+  meta.textContent = metaWords;
+  cell.append(presencePill(colleague), meta);
+  status.append(cell);
+  tr.replaceChildren(name, number, status);
+}
+
+function renderColleagues() {
+  const client = page.client;
+  if (!client) return;
+  const self = page.account?.user.id;
+  const everyone = client.colleagues.filter((c) => c.userId !== self);
+  const query = view.search.value.trim().toLowerCase();
+  const onlineOnly = view.onlineOnly.checked;
+  const shown = everyone.filter((c) => (!onlineOnly || c.availability !== 'offline')
+    && (!query || c.name.toLowerCase().includes(query) || c.internalNumber.includes(query)));
+  const { key, direction } = page.sort;
+  shown.sort((a, b) => {
+    let order = 0;
+    if (key === 'number') order = a.internalNumber.localeCompare(b.internalNumber, undefined, { numeric: true });
+    if (key === 'status') {
+      order = (STATUS_ORDER[/** @type {keyof typeof STATUS_ORDER} */ (a.availability)] ?? 9)
+        - (STATUS_ORDER[/** @type {keyof typeof STATUS_ORDER} */ (b.availability)] ?? 9);
+    }
+    if (order === 0) order = a.name.localeCompare(b.name);
+    return order * direction;
+  });
+
+  // Rows are kept per colleague and rebuilt only when what they show changed, so a screen
+  // reader's place in the table survives a colleague's update.
+  const rows = shown.map((colleague) => {
+    const meta = metaText(colleague);
+    const signature = JSON.stringify([colleague.name, colleague.internalNumber, describe(colleague), meta]);
+    let entry = page.rows.get(colleague.userId);
+    if (!entry) {
+      const tr = document.createElement('tr');
+      tr.dataset.userId = colleague.userId;
+      entry = { tr, signature: '' };
+      page.rows.set(colleague.userId, entry);
+    }
+    if (entry.signature !== signature) {
+      fillRow(entry.tr, colleague, meta);
+      entry.signature = signature;
+    }
+    return entry.tr;
+  });
+  for (const id of page.rows.keys()) {
+    if (!client.colleague(id)) page.rows.delete(id);
+  }
+  view.rows.replaceChildren(...rows);
+
+  const online = everyone.filter((c) => c.availability !== 'offline').length;
+  view.count.textContent = `${online} of ${everyone.length} online`;
+  view.empty.hidden = shown.length > 0;
+  view.empty.textContent = everyone.length === 0 ? 'No colleagues yet.'
+    : onlineOnly && !query ? 'Nobody is online right now.' : 'No colleague matches your search.';
+}
+
+// --- controls -------------------------------------------------------------------------------------
+
+/**
+ * Sends a change; the page shows what the server confirms (the `me` frame), so on failure it
+ * re-renders the server's state and says why.
+ * @param {import('./presence-client.js').AvailabilityChange} change
+ * @param {string} [success] announced once saved
+ */
+async function change(change, success) {
+  const client = page.client;
+  if (!client) return;
+  showMessage(view.meError, null);
+  try {
+    await client.setAvailability(change);
+    if (success) announce(success);
+  } catch (e) {
+    const error = /** @type {SwitchboardError} */ (e);
+    showMessage(view.meError, `Not saved: ${error.message}`);
+    renderMe(client.me);
+  }
+}
+
+view.statusChoice.addEventListener('change', (event) => {
+  const input = /** @type {HTMLInputElement} */ (event.target);
+  if (input.name !== 'status') return;
+  const status = /** @type {any} */ (input.value);
+  const label = Labels.status[/** @type {keyof typeof Labels.status} */ (status)];
+  if (status === 'available') {
+    view.until.value = '';
+    change({ status }, `Your status is now ${label}.`);
+  } else {
+    const until = view.until.value ? nextOccurrence(view.until.value) : null;
+    change({ status, until }, `Your status is now ${label}${until ? ' until ' + timeFormat.format(until) : ''}.`);
+  }
+  view.until.disabled = status === 'available';
+  view.untilClear.disabled = view.until.disabled;
+});
+
+view.until.addEventListener('change', () => {
+  const status = currentStatus();
+  if (status === 'available') return;
+  const until = view.until.value ? nextOccurrence(view.until.value) : null;
+  change({ status, until }, until ? `Until ${timeFormat.format(until)}.` : 'No end time.');
+});
+
+view.untilClear.addEventListener('click', () => {
+  view.until.value = '';
+  const status = currentStatus();
+  if (status !== 'available') change({ status, until: null }, 'No end time.');
+});
+
+view.destination.addEventListener('change', () => {
+  const value = view.destination.value;
+  const [type, id] = value.split(':');
+  const destination = value ? { type: /** @type {any} */ (type), id } : null;
+  const label = view.destination.selectedOptions[0]?.textContent ?? '';
+  change({ destination }, value ? `Calls to you now go to ${label}.` : 'No destination: calls to you will not ring.');
+});
+
+// At phone width the controls fold away behind a button; on wider screens they are always shown.
+view.meToggle.addEventListener('click', () => {
+  const open = view.meToggle.getAttribute('aria-expanded') !== 'true';
+  view.meToggle.setAttribute('aria-expanded', String(open));
+  view.meCard.dataset.open = String(open);
+  view.meToggle.textContent = open ? 'Done' : 'Change status or destination';
+  if (open) /** @type {HTMLInputElement} */ (view.statusChoice.querySelector('input:checked') ?? view.statusChoice.querySelector('input'))?.focus();
+});
+
+view.useWebphone.addEventListener('change', () => applyWebphonePreference(true));
+
+view.search.addEventListener('input', renderColleagues);
+view.onlineOnly.addEventListener('change', renderColleagues);
+
+for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button.sort'))) {
+  button.addEventListener('click', () => {
+    const key = /** @type {string} */ (button.dataset.sort);
+    page.sort = page.sort.key === key ? { key, direction: -page.sort.direction } : { key, direction: 1 };
+    for (const th of document.querySelectorAll('th[aria-sort]')) {
+      const isKey = th.querySelector('button')?.dataset.sort === key;
+      th.setAttribute('aria-sort', isKey ? (page.sort.direction === 1 ? 'ascending' : 'descending') : 'none');
+    }
+    renderColleagues();
+  });
+}
+
+// "since 09:12" and timed statuses age: re-render once a minute.
+setInterval(() => {
+  if (!page.client) return;
+  renderColleagues();
+  renderMe(page.client.me);
+}, 60_000);
+
+// --- boot -----------------------------------------------------------------------------------------
+
+(async function boot() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) {
+    const client = newClient(token);
+    const exp = client.claims?.exp ?? 0;
+    if (exp * 1000 > Date.now() + 5_000) {
+      try {
+        await start(client);
+        return;
+      } catch (e) {
+        stop();
+        sessionStorage.removeItem(TOKEN_KEY);
+      }
+    } else {
+      sessionStorage.removeItem(TOKEN_KEY);
+    }
+  }
+  showSignIn(null);
+})();
