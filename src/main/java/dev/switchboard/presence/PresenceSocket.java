@@ -11,6 +11,7 @@ import java.util.UUID;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.account.VoipAccountRepository;
@@ -36,6 +37,8 @@ import io.vertx.core.Vertx;
 @Authenticated
 @WebSocket(path = "/ws/presence", endpointId = "presence")
 public class PresenceSocket {
+
+    private static final Logger LOG = Logger.getLogger(PresenceSocket.class);
 
     private final SecurityIdentity identity;
     private final PresenceHub hub;
@@ -70,6 +73,9 @@ public class PresenceSocket {
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
+        if (hub.draining()) {
+            return close(connection, 1001, "server going away");
+        }
         SocketIdentity who = SocketIdentity.of(identity);
         if (who == null) {
             return close(connection, 4403, "presence is for members of an organization");
@@ -87,8 +93,15 @@ public class PresenceSocket {
         Peer peer = new Peer(connection, who.userId(), who.orgId(), deviceId, maxInFlight,
                 new CommandRateLimiter(commandRate, commandBurst), hub::drained);
         if (!hub.admit(peer)) {
+            LOG.debugf("Presence socket refused: user %s already holds the maximum number of sockets", who.userId());
             return close(connection, 1008, "too many connections for this user");
         }
+        if (hub.draining()) {
+            // The drain listed the open peers before this one was admitted.
+            peer.close(1001, "server going away");
+            return Uni.createFrom().voidItem();
+        }
+        LOG.debugf("Presence socket opened: org %s, user %s, device %s, since %s", who.orgId(), who.userId(), deviceId, since);
         scheduleExpiry(peer, who.expiresAt());
         return Panache.withSession(() -> users.findById(who.userId()).flatMap(user -> {
             if (user == null || !who.orgId().equals(user.orgId)) {
@@ -124,6 +137,8 @@ public class PresenceSocket {
         if (peer == null) {
             return Uni.createFrom().voidItem();
         }
+        CloseReason reason = connection.closeReason();
+        LOG.debugf("Presence socket closed: user %s, code %s", peer.userId, reason == null ? "none" : reason.getCode());
         hub.leave(peer);
         if (peer.expiryTimer >= 0) {
             vertx.cancelTimer(peer.expiryTimer);
@@ -131,17 +146,22 @@ public class PresenceSocket {
         return peer.deviceId == null ? Uni.createFrom().voidItem() : leases.release(peer.deviceId);
     }
 
-    /** Readiness is already DOWN: tell every client to move to another replica. */
+    /**
+     * SIGTERM with {@code quarkus.shutdown.delay-enabled}: readiness is already DOWN, the load
+     * balancers are dropping this pod, and REST keeps answering for the delay. Sockets do not drain
+     * by themselves, so they are closed now with 1001 (clients resume with {@code since} on another
+     * replica) and new ones are refused for the rest of the shutdown.
+     */
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        goAway();
+        LOG.infof("Shutdown delay started: readiness is DOWN, closing %d presence sockets with 1001", hub.drain());
     }
 
+    /** Without a delay (or for anything opened despite it) the same happens at shutdown. */
     void onShutdown(@Observes ShutdownEvent event) {
-        goAway();
-    }
-
-    private void goAway() {
-        hub.allPeers().forEach(peer -> peer.close(1001, "server going away"));
+        int closed = hub.drain();
+        if (closed > 0) {
+            LOG.infof("Shutting down: closed %d presence sockets with 1001", closed);
+        }
     }
 
     private void scheduleExpiry(Peer peer, Instant expiresAt) {
