@@ -36,6 +36,17 @@ class HealthTest {
     }
 
     @Test
+    void everyRequestCarriesARequestId() {
+        given().header("X-Request-Id", "edge-42.a_b:c").get("/q/health/live")
+                .then().header("X-Request-Id", "edge-42.a_b:c");
+        given().get("/q/health/live")
+                .then().header("X-Request-Id", matchesPattern("[0-9a-f-]{36}"));
+        // An id that could forge log fields is replaced, not echoed.
+        given().header("X-Request-Id", "x\"} {\"level\":\"ERROR").get("/q/health/live")
+                .then().header("X-Request-Id", matchesPattern("[0-9a-f-]{36}"));
+    }
+
+    @Test
     void operatorFromConfigurationCanLogIn() {
         given().contentType("application/json")
                 .body("{\"email\":\"operator@switchboard.test\",\"password\":\"operator-test-password\"}")

@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.account.VoipAccountRepository;
@@ -39,6 +40,8 @@ import io.vertx.core.Vertx;
 public class PresenceSocket {
 
     private static final Logger LOG = Logger.getLogger(PresenceSocket.class);
+    /** MDC key of the socket's id in every log line written inside a socket callback. */
+    static final String MDC_CONNECTION = "connectionId";
 
     private final SecurityIdentity identity;
     private final PresenceHub hub;
@@ -73,6 +76,7 @@ public class PresenceSocket {
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
+        MDC.put(MDC_CONNECTION, connection.id());
         if (hub.draining()) {
             return close(connection, 1001, "server going away");
         }
@@ -124,6 +128,7 @@ public class PresenceSocket {
 
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
+        MDC.put(MDC_CONNECTION, connection.id());
         if (tooLarge(text)) {
             return close(connection, 1009, "frame larger than " + maxMessageBytes + " bytes");
         }
@@ -133,6 +138,7 @@ public class PresenceSocket {
 
     @OnClose
     public Uni<Void> closed(WebSocketConnection connection) {
+        MDC.put(MDC_CONNECTION, connection.id());
         Peer peer = hub.peer(connection.id());
         if (peer == null) {
             return Uni.createFrom().voidItem();
