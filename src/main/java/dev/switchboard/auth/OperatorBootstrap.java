@@ -25,6 +25,8 @@ import io.smallrye.mutiny.Uni;
 public class OperatorBootstrap {
 
     private static final Logger LOG = Logger.getLogger(OperatorBootstrap.class);
+    /** Advisory lock key: replicas starting together ensure the operator one after the other. */
+    private static final long BOOTSTRAP_LOCK = 0x5357_4F50L; // "SWOP"
 
     private final UserRepository users;
     private final PasswordHasher hasher;
@@ -50,7 +52,12 @@ public class OperatorBootstrap {
 
     private Uni<Void> ensureOperator() {
         String address = email.get().trim();
-        return users.findByEmail(address).flatMap(existing -> {
+        // Without the lock, replicas that start at the same time (a fresh Deployment) all find no
+        // operator, all insert one, and all but one fail to start on uq_users_email.
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?1)) AS held", Long.class)
+                        .setParameter(1, BOOTSTRAP_LOCK).getSingleResult())
+                .flatMap(held -> users.findByEmail(address)).flatMap(existing -> {
             if (existing != null && existing.role != Role.OPERATOR) {
                 LOG.errorf("SWITCHBOARD_OPERATOR_EMAIL %s belongs to a member of an organization; not making it an operator.", address);
                 return Uni.createFrom().voidItem();

@@ -71,6 +71,7 @@ public class PresenceHub {
     private final Map<String, Peer> byConnection = new ConcurrentHashMap<>();
     private final int maxConnectionsPerUser;
     private final int replayMaxEvents;
+    private volatile boolean draining;
 
     public PresenceHub(Pool pool, Vertx vertx, ObjectMapper json, PresenceService presence,
             @ConfigProperty(name = "switchboard.ws.max-connections-per-user", defaultValue = "10") int maxConnectionsPerUser,
@@ -127,6 +128,21 @@ public class PresenceHub {
 
     Collection<Peer> allPeers() {
         return List.copyOf(byConnection.values());
+    }
+
+    /**
+     * This replica is going away: from now on no socket is admitted, and every open one is closed
+     * with 1001 so that its client reconnects (with jitter) and lands on another replica.
+     */
+    int drain() {
+        draining = true;
+        Collection<Peer> peers = allPeers();
+        peers.forEach(peer -> peer.close(1001, "server going away"));
+        return peers.size();
+    }
+
+    boolean draining() {
+        return draining;
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.UUID;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.account.VoipAccountRepository;
@@ -36,6 +38,10 @@ import io.vertx.core.Vertx;
 @Authenticated
 @WebSocket(path = "/ws/presence", endpointId = "presence")
 public class PresenceSocket {
+
+    private static final Logger LOG = Logger.getLogger(PresenceSocket.class);
+    /** MDC key of the socket's id in every log line written inside a socket callback. */
+    static final String MDC_CONNECTION = "connectionId";
 
     private final SecurityIdentity identity;
     private final PresenceHub hub;
@@ -70,6 +76,10 @@ public class PresenceSocket {
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
+        MDC.put(MDC_CONNECTION, connection.id());
+        if (hub.draining()) {
+            return close(connection, 1001, "server going away");
+        }
         SocketIdentity who = SocketIdentity.of(identity);
         if (who == null) {
             return close(connection, 4403, "presence is for members of an organization");
@@ -87,8 +97,15 @@ public class PresenceSocket {
         Peer peer = new Peer(connection, who.userId(), who.orgId(), deviceId, maxInFlight,
                 new CommandRateLimiter(commandRate, commandBurst), hub::drained);
         if (!hub.admit(peer)) {
+            LOG.debugf("Presence socket refused: user %s already holds the maximum number of sockets", who.userId());
             return close(connection, 1008, "too many connections for this user");
         }
+        if (hub.draining()) {
+            // The drain listed the open peers before this one was admitted.
+            peer.close(1001, "server going away");
+            return Uni.createFrom().voidItem();
+        }
+        LOG.debugf("Presence socket opened: org %s, user %s, device %s, since %s", who.orgId(), who.userId(), deviceId, since);
         scheduleExpiry(peer, who.expiresAt());
         return Panache.withSession(() -> users.findById(who.userId()).flatMap(user -> {
             if (user == null || !who.orgId().equals(user.orgId)) {
@@ -112,6 +129,7 @@ public class PresenceSocket {
 
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
+        MDC.put(MDC_CONNECTION, connection.id());
         if (tooLarge(text)) {
             return close(connection, 1009, "frame larger than " + maxMessageBytes + " bytes");
         }
@@ -121,10 +139,13 @@ public class PresenceSocket {
 
     @OnClose
     public Uni<Void> closed(WebSocketConnection connection) {
+        MDC.put(MDC_CONNECTION, connection.id());
         Peer peer = hub.peer(connection.id());
         if (peer == null) {
             return Uni.createFrom().voidItem();
         }
+        CloseReason reason = connection.closeReason();
+        LOG.debugf("Presence socket closed: user %s, code %s", peer.userId, reason == null ? "none" : reason.getCode());
         hub.leave(peer);
         if (peer.expiryTimer >= 0) {
             vertx.cancelTimer(peer.expiryTimer);
@@ -132,17 +153,22 @@ public class PresenceSocket {
         return peer.holdsDeviceLease ? leases.release(peer.deviceId) : Uni.createFrom().voidItem();
     }
 
-    /** Readiness is already DOWN: tell every client to move to another replica. */
+    /**
+     * SIGTERM with {@code quarkus.shutdown.delay-enabled}: readiness is already DOWN, the load
+     * balancers are dropping this pod, and REST keeps answering for the delay. Sockets do not drain
+     * by themselves, so they are closed now with 1001 (clients resume with {@code since} on another
+     * replica) and new ones are refused for the rest of the shutdown.
+     */
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        goAway();
+        LOG.infof("Shutdown delay started: readiness is DOWN, closing %d presence sockets with 1001", hub.drain());
     }
 
+    /** Without a delay (or for anything opened despite it) the same happens at shutdown. */
     void onShutdown(@Observes ShutdownEvent event) {
-        goAway();
-    }
-
-    private void goAway() {
-        hub.allPeers().forEach(peer -> peer.close(1001, "server going away"));
+        int closed = hub.drain();
+        if (closed > 0) {
+            LOG.infof("Shutting down: closed %d presence sockets with 1001", closed);
+        }
     }
 
     private void scheduleExpiry(Peer peer, Instant expiresAt) {
