@@ -36,6 +36,13 @@ public final class Frames {
         }
     }
 
+    /** A watched colleague became available ("tell me when available"). */
+    public record WatchFired(String type, UUID userId) {
+        public WatchFired(UUID userId) {
+            this("watch_fired", userId);
+        }
+    }
+
     public record Me(String type, SelfView me) {
         public Me(SelfView me) {
             this("me", me);

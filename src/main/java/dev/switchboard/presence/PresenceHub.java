@@ -219,6 +219,17 @@ public class PresenceHub {
         }
     }
 
+    /**
+     * A frame outside the org sequence for every socket of this user on this replica (e.g.
+     * {@code watch_fired}); other replicas do the same for theirs.
+     */
+    public void sendToUser(UUID userId, String frame) {
+        Set<Peer> mine = byUser.get(userId);
+        if (mine != null) {
+            List.copyOf(mine).forEach(peer -> peer.sendDirect(frame));
+        }
+    }
+
     /** The organization is gone: its sockets close with 4403. */
     void orgDeleted(UUID orgId) {
         OrgChannel channel = channels.remove(orgId);

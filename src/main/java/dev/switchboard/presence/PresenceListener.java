@@ -1,7 +1,12 @@
 package dev.switchboard.presence;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.inject.Instance;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,6 +37,7 @@ public class PresenceListener implements HealthCheck {
 
     private final Vertx vertx;
     private final PresenceHub hub;
+    private final Map<String, ChannelHandler> handlers;
     private final Optional<String> url;
     private final Optional<String> user;
     private final Optional<String> password;
@@ -39,12 +45,13 @@ public class PresenceListener implements HealthCheck {
     private volatile boolean listening;
     private volatile boolean stopping;
 
-    public PresenceListener(Vertx vertx, PresenceHub hub,
+    public PresenceListener(Vertx vertx, PresenceHub hub, Instance<ChannelHandler> handlers,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.vertx = vertx;
         this.hub = hub;
+        this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(ChannelHandler::prefix, Function.identity()));
         this.url = url;
         this.user = user;
         this.password = password;
@@ -71,6 +78,7 @@ public class PresenceListener implements HealthCheck {
                     listening = true;
                     LOG.debug("Listening for presence events; resynchronizing");
                     hub.resyncAll();
+                    handlers.values().forEach(ChannelHandler::resync);
                 })
                 .handler(this::dispatch);
         connectWithRetry(0);
@@ -88,7 +96,7 @@ public class PresenceListener implements HealthCheck {
         });
     }
 
-    /** Payloads: {@code e:<org>:<seq>}, {@code m:<org>:<user>}, {@code d:<org>}. */
+    /** Payloads: {@code e:<org>:<seq>}, {@code m:<org>:<user>}, {@code d:<org>}; other prefixes go to their {@link ChannelHandler}. */
     void dispatch(String payload) {
         try {
             String[] parts = payload.split(":");
@@ -96,7 +104,14 @@ public class PresenceListener implements HealthCheck {
                 case "e" -> hub.orgEvent(UUID.fromString(parts[1]), Long.parseLong(parts[2]));
                 case "m" -> hub.selfChanged(UUID.fromString(parts[2]));
                 case "d" -> hub.orgDeleted(UUID.fromString(parts[1]));
-                default -> LOG.debugf("Ignoring unknown presence notification %s", payload);
+                default -> {
+                    ChannelHandler handler = handlers.get(parts[0]);
+                    if (handler != null) {
+                        handler.handle(payload);
+                    } else {
+                        LOG.debugf("Ignoring unknown presence notification %s", payload);
+                    }
+                }
             }
         } catch (RuntimeException e) {
             LOG.warnf("Ignoring malformed presence notification %s", payload);

@@ -32,6 +32,14 @@ public class PresencePublisher {
         return notify("d:" + orgId);
     }
 
+    /**
+     * Another feature's payload ({@code <prefix>:…}, see {@link ChannelHandler}), delivered to
+     * every replica if and only if the current transaction commits.
+     */
+    public Uni<Void> publish(String payload) {
+        return notify(payload);
+    }
+
     private Uni<Void> notify(String payload) {
         return Panache.getSession().flatMap(session -> session
                 .createNativeQuery("SELECT pg_notify(?1, ?2)")

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.persistence.LockModeType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -50,9 +51,11 @@ public class PresenceRecorder implements PresenceChanges {
     private final UserSituations situations;
     private final ObjectMapper json;
     private final PresencePublisher publisher;
+    private final List<PresenceObserver> observers;
 
     public PresenceRecorder(UserRepository users, OrganizationRepository organizations, UserSituations situations,
-            ObjectMapper json, PresencePublisher publisher) {
+            ObjectMapper json, PresencePublisher publisher, Instance<PresenceObserver> observers) {
+        this.observers = observers.stream().toList();
         this.users = users;
         this.organizations = organizations;
         this.situations = situations;
@@ -134,9 +137,21 @@ public class PresenceRecorder implements PresenceChanges {
                         Uni<Void> me = !selfChanged ? Uni.createFrom().voidItem()
                                 : (changed ? Uni.createFrom().voidItem() : saveDigest(userId, digest))
                                         .flatMap(ignored -> publisher.selfChanged(orgId, userId));
-                        return colleagues.flatMap(ignored -> me);
+                        PresenceObserver.Recorded recorded = new PresenceObserver.Recorded(orgId, userId, user.name,
+                                previous == null ? null : previous.view().availability(), published.availability(),
+                                loaded.situation());
+                        return colleagues.flatMap(ignored -> me).flatMap(ignored -> observe(recorded));
                     }));
         });
+    }
+
+    /** Observers run one after the other, in the same transaction. */
+    private Uni<Void> observe(PresenceObserver.Recorded recorded) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (PresenceObserver observer : observers) {
+            chain = chain.flatMap(ignored -> observer.recorded(recorded));
+        }
+        return chain;
     }
 
     private static PresenceView withSince(PresenceView view, Instant since) {

@@ -12,7 +12,10 @@ import dev.switchboard.availability.PushReachability;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-/** Answers the derivation's question "can this app account be woken by push?" from {@code push_devices}. */
+/**
+ * Answers the derivation's question "can this app account be woken by push?" from {@code push_devices}:
+ * only devices registered by the account's current owner count.
+ */
 @ApplicationScoped
 public class PushDeviceLookup implements PushReachability {
 
@@ -22,7 +25,8 @@ public class PushDeviceLookup implements PushReachability {
             return Uni.createFrom().item(Set.of());
         }
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT DISTINCT voip_account_id FROM push_devices WHERE voip_account_id IN (?1)", UUID.class)
+                .createNativeQuery("SELECT DISTINCT d.voip_account_id FROM " + PushDeviceService.LIVE
+                        + " WHERE d.voip_account_id IN (?1)", UUID.class)
                 .setParameter(1, List.copyOf(voipAccountIds))
                 .getResultList())
                 .map(HashSet::new);

@@ -1,0 +1,190 @@
+package dev.switchboard.push;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.account.VoipAccountRepository;
+import dev.switchboard.availability.DeviceKind;
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.common.PageResponse;
+import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.common.SafeContext;
+import dev.switchboard.push.PushDeviceDtos.Platform;
+import dev.switchboard.push.PushDeviceDtos.PushDeviceView;
+import dev.switchboard.push.PushDeviceDtos.RegisterPushDevice;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * Push devices of app accounts. A device counts only while the account's owner is the user who
+ * registered it (an account linked to someone else no longer wakes the previous owner's phone).
+ * Every change that can alter reachability re-derives presence in the same transaction.
+ */
+@ApplicationScoped
+public class PushDeviceService {
+
+    private static final Logger LOG = Logger.getLogger(PushDeviceService.class);
+    static final String COLUMNS = "d.id, d.voip_account_id, d.platform, d.token, d.app_id, d.name, d.sandbox, d.created_at, d.updated_at";
+    /** Devices that count: registered by the account's current owner. */
+    static final String LIVE = "push_devices d JOIN voip_accounts a ON a.id = d.voip_account_id AND a.user_id = d.user_id";
+
+    public record Registered(PushDeviceView device, boolean created) {
+    }
+
+    private final VoipAccountRepository accounts;
+    private final PresenceChanges presence;
+    private final PushConfig config;
+    private final Vertx vertx;
+
+    public PushDeviceService(VoipAccountRepository accounts, PresenceChanges presence, PushConfig config, Vertx vertx) {
+        this.accounts = accounts;
+        this.presence = presence;
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    /**
+     * Registers a device, or updates it when this (platform, token) is already known — then it
+     * may move from another account or user (the app was reinstalled or signed in as someone
+     * else): a token identifies one app install, and the latest registration wins.
+     */
+    @WithTransaction
+    public Uni<Registered> register(UUID orgId, UUID userId, RegisterPushDevice request) {
+        if (request.platform() == Platform.APNS && !request.token().matches("^[0-9A-Fa-f]{16,400}$")) {
+            throw ApiException.validation("token", "an APNs device token is hexadecimal");
+        }
+        if (request.platform() == Platform.FCM && Boolean.TRUE.equals(request.sandbox())) {
+            throw ApiException.validation("sandbox", "applies to APNs devices only");
+        }
+        return accounts.requireInOrg(orgId, request.voipAccountId()).flatMap(account -> {
+            if (!userId.equals(account.userId)) {
+                throw ApiException.forbidden("Only the owner of the app account may register push devices for it.");
+            }
+            if (account.kind != DeviceKind.APP) {
+                throw ApiException.unprocessable("voipAccountId", "push devices belong to app accounts; this is a " + account.kind.label());
+            }
+            String existing = "SELECT user_id, org_id FROM push_devices WHERE platform = ?1 AND token = ?2 FOR UPDATE";
+            String others = "SELECT count(*) FROM push_devices WHERE voip_account_id = ?1 AND NOT (platform = ?2 AND token = ?3)";
+            String upsert = "INSERT INTO push_devices AS d (id, org_id, user_id, voip_account_id, platform, token, app_id, name, sandbox) "
+                    + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (platform, token) DO UPDATE SET "
+                    + "org_id = excluded.org_id, user_id = excluded.user_id, voip_account_id = excluded.voip_account_id, "
+                    + "app_id = excluded.app_id, name = excluded.name, sandbox = excluded.sandbox, updated_at = clock_timestamp() "
+                    + "RETURNING " + COLUMNS + ", (xmax = 0)";
+            return Panache.getSession().flatMap(session -> session.createNativeQuery(existing, Object[].class)
+                    .setParameter(1, request.platform().wire()).setParameter(2, request.token()).getResultList()
+                    .flatMap(previous -> session.createNativeQuery(others, Long.class)
+                            .setParameter(1, account.id).setParameter(2, request.platform().wire()).setParameter(3, request.token())
+                            .getSingleResult()
+                            .flatMap(count -> {
+                                if (count >= config.maxDevicesPerAccount()) {
+                                    throw ApiException.unprocessable("voipAccountId",
+                                            "the app account already has the maximum of " + config.maxDevicesPerAccount() + " push devices");
+                                }
+                                return session.createNativeQuery(upsert, Object[].class)
+                                        .setParameter(1, UUID.randomUUID()).setParameter(2, orgId).setParameter(3, userId)
+                                        .setParameter(4, account.id).setParameter(5, request.platform().wire())
+                                        .setParameter(6, request.token()).setParameter(7, request.appId())
+                                        .setParameter(8, request.name() == null ? "" : request.name().trim())
+                                        .setParameter(9, Boolean.TRUE.equals(request.sandbox()))
+                                        .getSingleResult();
+                            })
+                            .flatMap(row -> {
+                                List<Object[]> affected = new ArrayList<>(previous);
+                                affected.add(new Object[] { userId, orgId });
+                                return usersChanged(affected).replaceWith(new Registered(view(row), (Boolean) row[9]));
+                            })));
+        });
+    }
+
+    @WithSession
+    public Uni<PageResponse<PushDeviceView>> list(UUID userId, PageRequest page) {
+        String sql = "SELECT " + COLUMNS + " FROM " + LIVE + " WHERE d.user_id = ?1 ORDER BY d.created_at, d.id";
+        String count = "SELECT count(*) FROM " + LIVE + " WHERE d.user_id = ?1";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, userId)
+                .setFirstResult(page.page() * page.size()).setMaxResults(page.size()).getResultList()
+                .flatMap(rows -> session.createNativeQuery(count, Long.class).setParameter(1, userId).getSingleResult()
+                        .map(total -> page.respond(rows.stream().map(PushDeviceService::view).toList(), total))));
+    }
+
+    /** Another user's device id answers 404 like an unknown one: under /me nothing else exists. */
+    @WithTransaction
+    public Uni<Void> delete(UUID orgId, UUID userId, UUID id) {
+        String sql = "DELETE FROM push_devices WHERE id = ?1 AND user_id = ?2 AND org_id = ?3 RETURNING user_id, org_id";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
+                .setParameter(1, id).setParameter(2, userId).setParameter(3, orgId).getResultList())
+                .flatMap(rows -> {
+                    if (rows.isEmpty()) {
+                        throw ApiException.notFound("push device");
+                    }
+                    return usersChanged(rows);
+                });
+    }
+
+    /** The devices a call to this app account wakes. */
+    Uni<List<PushTarget>> targets(UUID voipAccountId) {
+        String sql = "SELECT d.id, d.platform, d.token, d.app_id, d.sandbox FROM " + LIVE
+                + " WHERE d.voip_account_id = ?1 ORDER BY d.created_at, d.id";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
+                .setParameter(1, voipAccountId).getResultList())
+                .map(rows -> rows.stream().map(row -> new PushTarget((UUID) row[0], (String) row[1], (String) row[2],
+                        (String) row[3], (Boolean) row[4])).toList());
+    }
+
+    /**
+     * The provider says this token is dead: the device goes (with its queued notifications) and
+     * the owner's presence is re-derived, in one transaction. Callable from any thread.
+     */
+    Uni<Void> removeStale(PushTarget target, String reason) {
+        String sql = "DELETE FROM push_devices WHERE id = ?1 RETURNING user_id, org_id";
+        return SafeContext.run(vertx, () -> Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, target.deviceId()).getResultList())
+                .flatMap(rows -> {
+                    if (!rows.isEmpty()) {
+                        LOG.infof("Removed push device %s (%s): the provider reports %s", target.deviceId(), target.platform(), reason);
+                    }
+                    return usersChanged(rows);
+                })));
+    }
+
+    /** Rows of {@code (user_id, org_id)}; each user once, in id order (the recorder locks user rows). */
+    private Uni<Void> usersChanged(List<Object[]> rows) {
+        TreeSet<String> seen = new TreeSet<>();
+        List<Object[]> ordered = rows.stream().sorted((a, b) -> a[0].toString().compareTo(b[0].toString()))
+                .filter(row -> seen.add(row[0].toString())).toList();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Object[] row : ordered) {
+            chain = chain.flatMap(ignored -> presence.userChanged((UUID) row[1], (UUID) row[0]));
+        }
+        return chain;
+    }
+
+    static PushDeviceView view(Object[] row) {
+        return new PushDeviceView((UUID) row[0], (UUID) row[1], (String) row[2], (String) row[3], (String) row[4],
+                (String) row[5], (Boolean) row[6], instant(row[7]), instant(row[8]));
+    }
+
+    static Instant instant(Object value) {
+        if (value instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        return value == null ? null : Instant.parse(value.toString());
+    }
+}

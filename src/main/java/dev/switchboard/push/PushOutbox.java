@@ -1,0 +1,222 @@
+package dev.switchboard.push;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Delivers {@code push_outbox} rows. Every replica may run it: a tick claims due rows with
+ * {@code FOR UPDATE SKIP LOCKED} and takes a lease on them, sends outside any transaction, then
+ * records the outcome — delivered; retried with exponential backoff (and the provider's
+ * Retry-After); dead-lettered after {@code max-attempts}, when refused outright, or when older
+ * than {@code max-age}; or, for a token the provider calls dead, the device is removed (its rows
+ * go with it). A replica dying mid-send leaves its rows to be claimed again when the lease ends:
+ * delivery is at least once (the collapse id makes a rare duplicate replace the first on the phone).
+ */
+@ApplicationScoped
+public class PushOutbox {
+
+    private static final Logger LOG = Logger.getLogger(PushOutbox.class);
+    private static final long PRUNE_EVERY_MILLIS = 60_000;
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final PushProviders providers;
+    private final PushDeviceService devices;
+    private final PushConfig.Outbox config;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile long timerId = -1;
+    private volatile boolean stopped;
+    private long lastPrune;
+
+    public PushOutbox(Pool pool, Vertx vertx, PushProviders providers, PushDeviceService devices, PushConfig config) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.providers = providers;
+        this.devices = devices;
+        this.config = config.outbox();
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.workerEnabled()) {
+            LOG.info("Push outbox worker disabled on this replica (switchboard.push.outbox.worker-enabled=false)");
+            return;
+        }
+        timerId = vertx.setPeriodic(config.interval().toMillis(), id -> tick());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    /** Something was queued (or the channel came back): look now instead of at the next interval. */
+    void poke() {
+        if (timerId >= 0 && !stopped) {
+            vertx.runOnContext(ignored -> tick());
+        }
+    }
+
+    private void tick() {
+        if (stopped) {
+            return;
+        }
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        prune().flatMap(ignored -> claim()).flatMap(this::deliverAll).subscribe().with(claimed -> {
+            running.set(false);
+            if (claimed >= config.batchSize() || again.getAndSet(false)) {
+                vertx.runOnContext(ignored -> tick());
+            }
+        }, failure -> {
+            running.set(false);
+            LOG.warnf("Push outbox tick failed (will retry): %s", failure.toString());
+        });
+    }
+
+    private record Claimed(UUID id, int attempts, String kind, JsonObject payload, Instant createdAt, PushTarget target) {
+    }
+
+    private Uni<List<Claimed>> claim() {
+        String sql = "UPDATE push_outbox o SET locked_until = clock_timestamp() + make_interval(secs => $1), "
+                + "attempts = o.attempts + 1, updated_at = clock_timestamp() "
+                + "FROM push_devices d WHERE d.id = o.push_device_id AND o.id IN ("
+                + "  SELECT id FROM push_outbox WHERE state = 'pending' AND next_attempt_at <= clock_timestamp() "
+                + "  AND (locked_until IS NULL OR locked_until <= clock_timestamp()) "
+                + "  ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+                + "RETURNING o.id, o.attempts, o.kind, o.payload, o.created_at, d.id, d.platform, d.token, d.app_id, d.sandbox";
+        return pool.preparedQuery(sql).execute(Tuple.of((double) config.lease().toSeconds(), config.batchSize()))
+                .map(rows -> {
+                    List<Claimed> claimed = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        claimed.add(new Claimed(row.getUUID(0), row.getInteger(1), row.getString(2), new JsonObject(row.getString(3)),
+                                row.getOffsetDateTime(4).toInstant(),
+                                new PushTarget(row.getUUID(5), row.getString(6), row.getString(7), row.getString(8), row.getBoolean(9))));
+                    }
+                    return claimed;
+                });
+    }
+
+    private Uni<Integer> deliverAll(List<Claimed> claimed) {
+        if (claimed.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Uni<Void>> deliveries = claimed.stream().map(this::deliver).toList();
+        return Uni.join().all(deliveries).andCollectFailures().replaceWith(claimed.size())
+                .onFailure().recoverWithItem(claimed.size());
+    }
+
+    private Uni<Void> deliver(Claimed row) {
+        Instant expires = row.createdAt().plus(config.maxAge());
+        if (Instant.now().isAfter(expires)) {
+            return finish(row, "dead", Duration.ZERO, "expired: not delivered within " + config.maxAge());
+        }
+        return providers.send(row.target(), message(row, expires)).flatMap(result -> {
+            if (result instanceof PushResult.Delivered) {
+                return finish(row, "delivered", Duration.ZERO, null);
+            }
+            if (result instanceof PushResult.Stale stale) {
+                return devices.removeStale(row.target(), stale.reason());
+            }
+            if (result instanceof PushResult.Failed) {
+                return finish(row, "dead", Duration.ZERO, result.describe());
+            }
+            if (row.attempts() >= config.maxAttempts()) {
+                return finish(row, "dead", Duration.ZERO, "gave up after " + row.attempts() + " attempts: " + result.describe());
+            }
+            Duration retryAfter = result instanceof PushResult.Retry retry ? retry.retryAfter() : null;
+            return finish(row, "pending", backoff(row.attempts(), retryAfter), result.describe());
+        });
+    }
+
+    /** initial × 2^(attempt−1), capped, ±20 % jitter; never sooner than the provider's Retry-After. */
+    Duration backoff(int attempts, Duration retryAfter) {
+        double base = config.initialBackoff().toMillis() * Math.pow(2, Math.min(30, Math.max(0, attempts - 1)));
+        double capped = Math.min(base, config.maxBackoff().toMillis());
+        long millis = (long) (capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
+        if (retryAfter != null && retryAfter.toMillis() > millis) {
+            millis = Math.min(retryAfter.toMillis(), config.maxBackoff().toMillis());
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    private Uni<Void> finish(Claimed row, String state, Duration delay, String error) {
+        if ("dead".equals(state)) {
+            LOG.warnf("Push notification %s to device %s dead-lettered: %s", row.id(), row.target().deviceId(), error);
+        } else if ("pending".equals(state)) {
+            LOG.debugf("Push notification %s: attempt %d failed (%s); next in %d ms", row.id(), row.attempts(), error, delay.toMillis());
+        }
+        String sql = "UPDATE push_outbox SET state = $2, locked_until = NULL, last_error = $3, updated_at = clock_timestamp(), "
+                + "next_attempt_at = clock_timestamp() + make_interval(secs => $4), "
+                + "delivered_at = CASE WHEN $2 = 'delivered' THEN clock_timestamp() END WHERE id = $1";
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(row.id(), state, error == null ? null : truncate(error), delay.toMillis() / 1000.0))
+                .replaceWithVoid();
+    }
+
+    private static PushMessage message(Claimed row, Instant expires) {
+        JsonObject payload = row.payload();
+        String name = payload.getString("name", "A colleague");
+        Map<String, String> data = Map.of("type", "watch_fired", "userId", payload.getString("userId"),
+                "watchId", payload.getString("watchId"), "name", name);
+        return new PushMessage(PushMessage.Kind.WATCH, data, name + " is available",
+                "You asked to be told when " + name + " is available.", "watch-" + payload.getString("userId"), expires);
+    }
+
+    /** Old delivered and dead rows, settled wake-ups, and devices whose account changed owner. */
+    private Uni<Void> prune() {
+        long now = System.currentTimeMillis();
+        if (now - lastPrune < PRUNE_EVERY_MILLIS) {
+            return Uni.createFrom().voidItem();
+        }
+        lastPrune = now;
+        String outbox = "DELETE FROM push_outbox WHERE (state = 'delivered' AND updated_at < clock_timestamp() - make_interval(secs => $1)) "
+                + "OR (state = 'dead' AND updated_at < clock_timestamp() - make_interval(secs => $2))";
+        String calls = "DELETE FROM push_calls WHERE created_at < clock_timestamp() - interval '1 day'";
+        String orphans = "DELETE FROM push_devices d USING voip_accounts a WHERE a.id = d.voip_account_id "
+                + "AND a.user_id IS DISTINCT FROM d.user_id";
+        return pool.preparedQuery(outbox).execute(Tuple.of((double) config.deliveredRetention().toSeconds(),
+                (double) config.deadRetention().toSeconds()))
+                .flatMap(ignored -> pool.query(calls).execute())
+                .flatMap(ignored -> pool.query(orphans).execute())
+                .replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.debugf("Push prune failed: %s", failure.toString());
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= 500 ? text : text.substring(0, 497) + "...";
+    }
+
+    static Instant instant(OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
+    }
+}

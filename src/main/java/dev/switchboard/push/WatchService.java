@@ -1,0 +1,149 @@
+package dev.switchboard.push;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.account.UserRepository;
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.PageRequest;
+import dev.switchboard.common.PageResponse;
+import dev.switchboard.presence.PresencePublisher;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * "Tell me when this colleague is available." A watch is one-shot: the transaction in which the
+ * colleague's presence turns available / available for colleagues deletes it, queues one push per
+ * device of the watcher in the outbox and NOTIFYs every replica to send {@code watch_fired} to the
+ * watcher's sockets — all or nothing.
+ */
+@ApplicationScoped
+public class WatchService {
+
+    public record CreateWatch(UUID userId) {
+    }
+
+    /** {@code firedAt} is set only in the answer to a POST that fired at once (the colleague was already available). */
+    @RegisterForReflection
+    public record WatchView(UUID id, UUID userId, Instant createdAt, Instant firedAt) {
+    }
+
+    public record Created(WatchView watch, boolean created) {
+    }
+
+    private final UserRepository users;
+    private final PresencePublisher publisher;
+    private final PushConfig config;
+
+    public WatchService(UserRepository users, PresencePublisher publisher, PushConfig config) {
+        this.users = users;
+        this.publisher = publisher;
+        this.config = config;
+    }
+
+    /**
+     * The colleague's row is locked first, as the presence recorder does, so a watch is either
+     * seen by the transaction that makes the colleague available or is created after it — and
+     * then finds them available and fires at once. Watching someone twice answers the existing watch.
+     */
+    @WithTransaction
+    public Uni<Created> create(UUID orgId, UUID watcherId, UUID userId) {
+        if (watcherId.equals(userId)) {
+            throw ApiException.unprocessable("userId", "you cannot watch yourself");
+        }
+        return users.requireInOrgForUpdate(orgId, userId).flatMap(colleague -> Panache.getSession().flatMap(session -> session
+                .createNativeQuery("SELECT id, created_at FROM push_watches WHERE watcher_id = ?1 AND user_id = ?2", Object[].class)
+                .setParameter(1, watcherId).setParameter(2, userId).getResultList()
+                .flatMap(existing -> {
+                    if (!existing.isEmpty()) {
+                        Object[] row = existing.get(0);
+                        return Uni.createFrom().item(new Created(
+                                new WatchView((UUID) row[0], userId, PushDeviceService.instant(row[1]), null), false));
+                    }
+                    return session.createNativeQuery("SELECT count(*) FROM push_watches WHERE watcher_id = ?1", Long.class)
+                            .setParameter(1, watcherId).getSingleResult()
+                            .flatMap(count -> {
+                                if (count >= config.maxWatchesPerUser()) {
+                                    throw ApiException.unprocessable("userId",
+                                            "you already watch the maximum of " + config.maxWatchesPerUser() + " colleagues");
+                                }
+                                UUID id = UUID.randomUUID();
+                                return session.createNativeQuery("INSERT INTO push_watches (id, org_id, watcher_id, user_id) "
+                                        + "VALUES (?1, ?2, ?3, ?4) RETURNING created_at", Object.class)
+                                        .setParameter(1, id).setParameter(2, orgId).setParameter(3, watcherId).setParameter(4, userId)
+                                        .getSingleResult()
+                                        .flatMap(createdAt -> availableNow(userId).flatMap(available -> available
+                                                ? fire(orgId, userId, colleague.name).replaceWith(new Created(
+                                                        new WatchView(id, userId, PushDeviceService.instant(createdAt), Instant.now()), true))
+                                                : Uni.createFrom().item(new Created(
+                                                        new WatchView(id, userId, PushDeviceService.instant(createdAt), null), true))));
+                            });
+                })));
+    }
+
+    @WithSession
+    public Uni<PageResponse<WatchView>> list(UUID watcherId, PageRequest page) {
+        String sql = "SELECT id, user_id, created_at FROM push_watches WHERE watcher_id = ?1 ORDER BY created_at, id";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, watcherId)
+                .setFirstResult(page.page() * page.size()).setMaxResults(page.size()).getResultList()
+                .flatMap(rows -> session.createNativeQuery("SELECT count(*) FROM push_watches WHERE watcher_id = ?1", Long.class)
+                        .setParameter(1, watcherId).getSingleResult()
+                        .map(total -> page.respond(rows.stream().map(row -> new WatchView((UUID) row[0], (UUID) row[1],
+                                PushDeviceService.instant(row[2]), null)).toList(), total))));
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(UUID watcherId, UUID id) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("DELETE FROM push_watches WHERE id = ?1 AND watcher_id = ?2").setParameter(1, id)
+                .setParameter(2, watcherId).executeUpdate())
+                .invoke(deleted -> {
+                    if (deleted == 0) {
+                        throw ApiException.notFound("watch");
+                    }
+                }).replaceWithVoid();
+    }
+
+    /**
+     * Fires every watch on this colleague, inside the caller's transaction: deletes them, queues
+     * the watchers' pushes, and announces {@code w:<org>:<watcher>:<colleague>} to all replicas.
+     */
+    Uni<Void> fire(UUID orgId, UUID userId, String name) {
+        String fired = "DELETE FROM push_watches WHERE user_id = ?1 RETURNING id, watcher_id";
+        String enqueue = "INSERT INTO push_outbox (id, org_id, push_device_id, kind, payload) "
+                + "SELECT gen_random_uuid(), d.org_id, d.id, 'watch_fired', ?2 FROM " + PushDeviceService.LIVE
+                + " WHERE d.user_id = ?1";
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(fired, Object[].class)
+                .setParameter(1, userId).getResultList()
+                .flatMap(watches -> {
+                    List<Object[]> ordered = watches.stream().sorted((a, b) -> a[1].toString().compareTo(b[1].toString())).toList();
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Object[] watch : ordered) {
+                        UUID watchId = (UUID) watch[0];
+                        UUID watcher = (UUID) watch[1];
+                        String payload = new JsonObject().put("watchId", watchId.toString()).put("userId", userId.toString())
+                                .put("name", name).encode();
+                        chain = chain
+                                .flatMap(ignored -> session.createNativeQuery(enqueue).setParameter(1, watcher)
+                                        .setParameter(2, payload).executeUpdate())
+                                .flatMap(ignored -> publisher.publish(WatchChannel.PREFIX + ":" + orgId + ":" + watcher + ":" + userId));
+                    }
+                    return chain;
+                }));
+    }
+
+    /** What colleagues currently see of this user. */
+    private Uni<Boolean> availableNow(UUID userId) {
+        return Panache.getSession().flatMap(session -> session
+                .createNativeQuery("SELECT availability FROM presence_states WHERE user_id = ?1", String.class)
+                .setParameter(1, userId).getResultList())
+                .map(rows -> !rows.isEmpty() && ("available".equals(rows.get(0)) || "available_for_colleagues".equals(rows.get(0))));
+    }
+}

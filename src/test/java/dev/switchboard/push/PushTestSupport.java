@@ -1,0 +1,47 @@
+package dev.switchboard.push;
+
+import static dev.switchboard.support.TestApi.as;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.switchboard.support.TestApi.TestUser;
+import io.restassured.response.Response;
+
+/** Push devices and app accounts through the public API. */
+final class PushTestSupport {
+
+    private PushTestSupport() {
+    }
+
+    static String apnsToken() {
+        return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+    }
+
+    static String fcmToken() {
+        return "fcm-" + UUID.randomUUID() + ":APA91b" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    static Response register(TestUser owner, String voipAccountId, String platform, String token) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("voipAccountId", voipAccountId);
+        body.put("platform", platform);
+        body.put("token", token);
+        body.put("appId", "dev.switchboard.app");
+        body.put("name", platform + " phone");
+        return as(owner.token()).body(body).post("/api/me/push-devices");
+    }
+
+    static String registered(TestUser owner, String voipAccountId, String platform, String token) {
+        Response response = register(owner, voipAccountId, platform, token);
+        response.then().statusCode(201);
+        return response.path("id");
+    }
+
+    /** The user's availability set to this destination with the given status. */
+    static void select(TestUser user, String voipAccountId, String status) {
+        as(user.token()).body(Map.of("status", status, "destination", Map.of("type", "voip_account", "id", voipAccountId)))
+                .put("/api/me/availability").then().statusCode(200);
+    }
+}
