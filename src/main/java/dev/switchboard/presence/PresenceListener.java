@@ -59,7 +59,7 @@ public class PresenceListener implements HealthCheck {
 
     void start(@Observes StartupEvent event) {
         if (url.isEmpty()) {
-            return; // ProductionConfigCheck has already refused to start
+            return; // SwitchboardMain has already refused to start
         }
         PgConnectOptions options = PgConnectOptions.fromUri(url.get().replaceFirst("^vertx-reactive:", ""));
         user.ifPresent(options::setUser);
