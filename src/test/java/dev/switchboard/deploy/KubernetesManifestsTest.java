@@ -8,7 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 
 import io.kubernetes.client.custom.Quantity;
+import io.smallrye.config.WithName;
+import io.smallrye.jwt.build.impl.JwtBuildUtils;
+import io.smallrye.jwt.config.JWTAuthContextInfoProvider;
 
 /**
  * The Kubernetes manifests under {@code k8s/}, as {@code kubectl apply -k k8s/overlays/<env>} would
@@ -477,8 +484,8 @@ class KubernetesManifestsTest {
 
     /**
      * Environment variable names a property is read from: the documented names in the Quarkus
-     * extensions' config metadata, and, for application.properties keys and @ConfigProperty names,
-     * the MicroProfile rule (every character other than a letter or digit becomes {@code _}, then
+     * extensions' config metadata, and, for application.properties keys, @ConfigProperty names and
+     * the properties of our @ConfigMapping interfaces and SmallRye JWT's keys, the MicroProfile rule (every character other than a letter or digit becomes {@code _}, then
      * upper case).
      */
     private static Map<String, String> knownEnvironmentVariables() throws IOException {
@@ -488,13 +495,23 @@ class KubernetesManifestsTest {
             known.put(envName(property), property);
         }
         Pattern configProperty = Pattern.compile("@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"");
-        try (Stream<Path> sources = Files.walk(PROJECT.resolve("src/main/java"))) {
+        Pattern configMapping = Pattern.compile("@ConfigMapping\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
+        Path sourceRoot = PROJECT.resolve("src/main/java");
+        try (Stream<Path> sources = Files.walk(sourceRoot)) {
             for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Matcher matcher = configProperty.matcher(Files.readString(source));
+                String text = Files.readString(source);
+                Matcher matcher = configProperty.matcher(text);
                 while (matcher.find()) {
                     known.put(envName(matcher.group(1)), matcher.group(1));
                 }
+                Matcher mapping = configMapping.matcher(text);
+                if (mapping.find()) {
+                    String className = sourceRoot.relativize(source).toString().replace('/', '.').replaceAll("\\.java$", "");
+                    addMapping(mapping.group(1), Class.forName(className), known);
+                }
             }
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
         }
         ObjectMapper json = new ObjectMapper();
         Enumeration<URL> models = KubernetesManifestsTest.class.getClassLoader()
@@ -512,7 +529,45 @@ class KubernetesManifestsTest {
             }
         }
         assertThat(extensions).as("Quarkus config metadata on the test class path").isGreaterThan(5);
+        // SmallRye JWT reads the MicroProfile JWT keys (mp.jwt.*) and its own token-building keys
+        // (smallrye.jwt.*) outside Quarkus' metadata: take them from the library classes themselves.
+        for (Field field : JWTAuthContextInfoProvider.class.getDeclaredFields()) {
+            ConfigProperty property = field.getAnnotation(ConfigProperty.class);
+            if (property != null) {
+                known.put(envName(property.name()), property.name());
+            }
+        }
+        for (Field field : JwtBuildUtils.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    String name = (String) field.get(null);
+                    if (name.startsWith("smallrye.jwt.")) {
+                        known.put(envName(name), name);
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
         return known;
+    }
+
+    /** The properties of a {@code @ConfigMapping} interface: kebab-case method names, groups nested. */
+    private static void addMapping(String prefix, Class<?> type, Map<String, String> known) {
+        for (Method method : type.getMethods()) {
+            if (method.getParameterCount() != 0 || method.isDefault() || Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            WithName rename = method.getAnnotation(WithName.class);
+            String name = prefix + "." + (rename != null ? rename.value()
+                    : method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
+            Class<?> result = method.getReturnType();
+            if (result.isInterface() && !result.getName().startsWith("java.")) {
+                addMapping(name, result, known);
+            } else {
+                known.put(envName(name), name);
+            }
+        }
     }
 
     private static String envName(String property) {
