@@ -29,6 +29,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         Frames.ColleagueRemoved.class,
         Frames.Snapshot.class,
         Frames.Me.class,
+        Frames.WatchFired.class,
         PresenceView.class,
         SelfView.class,
         Destination.class,
