@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.event.Event;
@@ -31,6 +32,7 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.smallrye.jwt.build.Jwt;
 
 /**
  * The presence page in a real browser (headless Chromium): two colleagues in two independent
@@ -234,6 +236,32 @@ class PresencePageBrowserTest {
             page.until(d -> "ok".equals(page.reachabilityLevel()));
             assertThat(page.reachabilityText()).contains("Calls to you ring on your desk phone " + deskNumber);
             assertThat(page.myPresenceLabel()).isEqualTo("Available");
+            assertThat(browser.uncaughtErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    void whenTheTokenExpiresWithNoWayToRenewItThePageAsksToSignInAgain() {
+        UUID org = createOrg();
+        TestUser anna = user(org);
+        try (Browser browser = Browser.desktop(1280, 800)) {
+            PresencePage page = new PresencePage(browser);
+            page.driver.get(base.toString());
+            page.waitFor(By.id("email"));
+            // A token from an earlier visit (kept in sessionStorage), about to expire: the server closes
+            // the socket with 4401 at its expiry, and without the password the page cannot renew it.
+            String shortLived = Jwt.subject(anna.id().toString()).upn(anna.email()).groups(Set.of("user"))
+                    .claim("org", org.toString()).expiresAt(System.currentTimeMillis() / 1000 + 15).sign();
+            page.js("sessionStorage.setItem('switchboard.token', arguments[0]); location.reload();", shortLived);
+            page.until(Duration.ofSeconds(12), d -> "open".equals(page.connectionState()));
+            assertThat(page.driver.findElement(By.id("app-view")).isDisplayed()).isTrue();
+
+            page.until(Duration.ofSeconds(25), d -> page.driver.findElement(By.id("sign-in-view")).isDisplayed());
+            assertThat(page.driver.findElement(By.id("sign-in-notice")).getText())
+                    .isEqualTo("Your session has expired. Sign in again to carry on.");
+            assertThat(page.driver.findElement(By.id("email")).getAttribute("value")).as("ready to sign in again")
+                    .isEqualTo(anna.email());
+            assertThat(page.js("return sessionStorage.getItem('switchboard.token')")).isNull();
             assertThat(browser.uncaughtErrors()).isEmpty();
         }
     }
