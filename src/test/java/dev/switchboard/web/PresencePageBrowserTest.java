@@ -25,6 +25,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
+import dev.switchboard.presence.PresenceHub;
+import dev.switchboard.presence.ReplicaRestart;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.TestApi;
 import dev.switchboard.support.TestApi.TestUser;
@@ -54,11 +56,15 @@ class PresencePageBrowserTest {
 
     /**
      * The real shutdown path: Quarkus fires this when a graceful shutdown begins, and
-     * {@code PresenceSocket.goAway()} answers it by closing every socket with 1001. A test cannot
-     * restart Quarkus, so it fires the same event to make the server drop every connection.
+     * {@code PresenceSocket} answers it with {@code PresenceHub.drain()}: every socket is closed with
+     * 1001 and new ones are refused. A test cannot restart Quarkus, so it fires the same event and
+     * then lets the hub accept sockets again ({@link ReplicaRestart}), as the next process would.
      */
     @Inject
     Event<ShutdownDelayInitiatedEvent> shutdownBegins;
+
+    @Inject
+    PresenceHub hub;
 
     @BeforeAll
     static void needsABrowser() {
@@ -184,13 +190,26 @@ class PresencePageBrowserTest {
                     new MutationObserver(record).observe(indicator, { attributes: true, childList: true, subtree: true, characterData: true });
                     """);
 
-            shutdownBegins.fire(new ShutdownDelayInitiatedEvent()); // every socket closes with 1001
-            // Changed while the page is away: it must arrive through the resume.
-            UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31687654321");
-            setAvailability(bob, Map.of("status", "do_not_disturb", "destination", Map.of("type", "fixed_destination", "id", mobile)));
+            try {
+                // The server restarts: the old process drains (every socket closed with 1001, new ones
+                // refused with 1001 while it goes down), then a fresh one accepts them again.
+                shutdownBegins.fire(new ShutdownDelayInitiatedEvent());
+                assertThat(ReplicaRestart.draining(hub)).isTrue();
+                // Changed while the page is away: it must arrive through the resume.
+                UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31687654321");
+                setAvailability(bob, Map.of("status", "do_not_disturb", "destination", Map.of("type", "fixed_destination", "id", mobile)));
 
-            page.until(d -> shown(page).stream().anyMatch(s -> s.startsWith("reconnecting:Reconnecting")));
-            page.until(d -> "open".equals(page.connectionState()));
+                page.until(d -> "reconnecting".equals(page.connectionState()));
+                assertThat(page.connectionText()).isEqualTo("Reconnecting…");
+                assertThat(page.driver.findElement(By.id("stale-banner")).isDisplayed()).as("the list says it may be stale").isTrue();
+                // Refused while draining: the page keeps retrying, with growing delays, and stays honest.
+                page.until(Duration.ofSeconds(20), d -> String.valueOf(page.driver.findElement(By.id("connection"))
+                        .getAttribute("title")).contains("Attempt 3"));
+                assertThat(page.connectionState()).isEqualTo("reconnecting");
+            } finally {
+                ReplicaRestart.undoDrain(hub);
+            }
+            page.until(Duration.ofSeconds(30), d -> "open".equals(page.connectionState()));
             assertThat(page.connectionText()).isEqualTo("Live");
             assertThat(shown(page)).as("indicator states, in order").containsSubsequence("reconnecting:Reconnecting…", "open:Live");
             PresencePage.Pill bobNow = page.until(d -> {
