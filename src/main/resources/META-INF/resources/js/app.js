@@ -300,6 +300,7 @@ function wire(client) {
   });
   client.addEventListener('auth', () => {
     if (client !== page.client) return;
+    if (page.account?.user.email) sessionStorage.setItem(EMAIL_KEY, page.account.user.email);
     stop();
     sessionStorage.removeItem(TOKEN_KEY);
     showSignIn('Your session has expired. Sign in again to carry on.');

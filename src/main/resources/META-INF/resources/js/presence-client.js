@@ -646,16 +646,17 @@ export class PresenceClient extends EventTarget {
     this._pingTimer = setInterval(() => {
       const socket = this._socket;
       if (!socket || socket.readyState !== 1) return;
-      try {
-        socket.send('{"type":"ping"}');
-      } catch {
-        return;
-      }
+      // Armed before sending: any frame that arrives from now on (the pong included) disarms it.
       if (!this._pongTimer) {
         this._pongTimer = setTimeout(() => {
           this._pongTimer = null;
           this._drop('no answer to ping');
         }, this._pingTimeoutMs);
+      }
+      try {
+        socket.send('{"type":"ping"}');
+      } catch {
+        // a socket that cannot send is dead: the armed timer replaces it
       }
     }, this._pingIntervalMs);
   }

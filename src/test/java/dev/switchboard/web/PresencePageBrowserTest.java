@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.event.Event;
@@ -24,6 +25,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
+import dev.switchboard.presence.PresenceHub;
+import dev.switchboard.presence.ReplicaRestart;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.TestApi;
 import dev.switchboard.support.TestApi.TestUser;
@@ -31,6 +34,7 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.smallrye.jwt.build.Jwt;
 
 /**
  * The presence page in a real browser (headless Chromium): two colleagues in two independent
@@ -52,11 +56,15 @@ class PresencePageBrowserTest {
 
     /**
      * The real shutdown path: Quarkus fires this when a graceful shutdown begins, and
-     * {@code PresenceSocket.goAway()} answers it by closing every socket with 1001. A test cannot
-     * restart Quarkus, so it fires the same event to make the server drop every connection.
+     * {@code PresenceSocket} answers it with {@code PresenceHub.drain()}: every socket is closed with
+     * 1001 and new ones are refused. A test cannot restart Quarkus, so it fires the same event and
+     * then lets the hub accept sockets again ({@link ReplicaRestart}), as the next process would.
      */
     @Inject
     Event<ShutdownDelayInitiatedEvent> shutdownBegins;
+
+    @Inject
+    PresenceHub hub;
 
     @BeforeAll
     static void needsABrowser() {
@@ -182,13 +190,26 @@ class PresencePageBrowserTest {
                     new MutationObserver(record).observe(indicator, { attributes: true, childList: true, subtree: true, characterData: true });
                     """);
 
-            shutdownBegins.fire(new ShutdownDelayInitiatedEvent()); // every socket closes with 1001
-            // Changed while the page is away: it must arrive through the resume.
-            UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31687654321");
-            setAvailability(bob, Map.of("status", "do_not_disturb", "destination", Map.of("type", "fixed_destination", "id", mobile)));
+            try {
+                // The server restarts: the old process drains (every socket closed with 1001, new ones
+                // refused with 1001 while it goes down), then a fresh one accepts them again.
+                shutdownBegins.fire(new ShutdownDelayInitiatedEvent());
+                assertThat(ReplicaRestart.draining(hub)).isTrue();
+                // Changed while the page is away: it must arrive through the resume.
+                UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31687654321");
+                setAvailability(bob, Map.of("status", "do_not_disturb", "destination", Map.of("type", "fixed_destination", "id", mobile)));
 
-            page.until(d -> shown(page).stream().anyMatch(s -> s.startsWith("reconnecting:Reconnecting")));
-            page.until(d -> "open".equals(page.connectionState()));
+                page.until(d -> "reconnecting".equals(page.connectionState()));
+                assertThat(page.connectionText()).isEqualTo("Reconnecting…");
+                assertThat(page.driver.findElement(By.id("stale-banner")).isDisplayed()).as("the list says it may be stale").isTrue();
+                // Refused while draining: the page keeps retrying, with growing delays, and stays honest.
+                page.until(Duration.ofSeconds(20), d -> String.valueOf(page.driver.findElement(By.id("connection"))
+                        .getAttribute("title")).contains("Attempt 3"));
+                assertThat(page.connectionState()).isEqualTo("reconnecting");
+            } finally {
+                ReplicaRestart.undoDrain(hub);
+            }
+            page.until(Duration.ofSeconds(30), d -> "open".equals(page.connectionState()));
             assertThat(page.connectionText()).isEqualTo("Live");
             assertThat(shown(page)).as("indicator states, in order").containsSubsequence("reconnecting:Reconnecting…", "open:Live");
             PresencePage.Pill bobNow = page.until(d -> {
@@ -234,6 +255,32 @@ class PresencePageBrowserTest {
             page.until(d -> "ok".equals(page.reachabilityLevel()));
             assertThat(page.reachabilityText()).contains("Calls to you ring on your desk phone " + deskNumber);
             assertThat(page.myPresenceLabel()).isEqualTo("Available");
+            assertThat(browser.uncaughtErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    void whenTheTokenExpiresWithNoWayToRenewItThePageAsksToSignInAgain() {
+        UUID org = createOrg();
+        TestUser anna = user(org);
+        try (Browser browser = Browser.desktop(1280, 800)) {
+            PresencePage page = new PresencePage(browser);
+            page.driver.get(base.toString());
+            page.waitFor(By.id("email"));
+            // A token from an earlier visit (kept in sessionStorage), about to expire: the server closes
+            // the socket with 4401 at its expiry, and without the password the page cannot renew it.
+            String shortLived = Jwt.subject(anna.id().toString()).upn(anna.email()).groups(Set.of("user"))
+                    .claim("org", org.toString()).expiresAt(System.currentTimeMillis() / 1000 + 15).sign();
+            page.js("sessionStorage.setItem('switchboard.token', arguments[0]); location.reload();", shortLived);
+            page.until(Duration.ofSeconds(12), d -> "open".equals(page.connectionState()));
+            assertThat(page.driver.findElement(By.id("app-view")).isDisplayed()).isTrue();
+
+            page.until(Duration.ofSeconds(25), d -> page.driver.findElement(By.id("sign-in-view")).isDisplayed());
+            assertThat(page.driver.findElement(By.id("sign-in-notice")).getText())
+                    .isEqualTo("Your session has expired. Sign in again to carry on.");
+            assertThat(page.driver.findElement(By.id("email")).getAttribute("value")).as("ready to sign in again")
+                    .isEqualTo(anna.email());
+            assertThat(page.js("return sessionStorage.getItem('switchboard.token')")).isNull();
             assertThat(browser.uncaughtErrors()).isEmpty();
         }
     }
