@@ -47,7 +47,30 @@ public class OperatorBootstrap {
             LOG.info("No SWITCHBOARD_OPERATOR_EMAIL/SWITCHBOARD_OPERATOR_PASSWORD set: no operator account is ensured.");
             return;
         }
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(this::ensureOperator));
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(this::ensureOperator));
+        } catch (Throwable failure) {
+            if (!isDuplicateEmail(failure)) {
+                throw failure;
+            }
+            // Several replicas starting at once on a fresh database: another one created the
+            // account between our check and our insert. Check again; it exists now.
+            LOG.debug("Another replica created the operator account concurrently; checking it again");
+            VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(this::ensureOperator));
+        }
+    }
+
+    private static boolean isDuplicateEmail(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException violation
+                    && "uq_users_email".equals(violation.getConstraintName())) {
+                return true;
+            }
+            if (t instanceof io.vertx.pgclient.PgException pg && "uq_users_email".equals(pg.getConstraint())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Uni<Void> ensureOperator() {
