@@ -28,6 +28,7 @@ final class Peer {
     private long lastSeq = -1;
     private boolean live;
     private boolean overflowed;
+    private boolean meOutdated;
     private List<Frame> backlog = new ArrayList<>();
     long expiryTimer = -1;
     /** Whether this socket counted towards its device's lease (only then does closing release it). */
@@ -91,6 +92,26 @@ final class Peer {
         backlog = new ArrayList<>();
         live = true;
         return true;
+    }
+
+    /**
+     * A {@code me} frame: sent only once the peer is live, so that it never precedes the
+     * snapshot (or {@code resumed}). Before that it is only noted; {@link #takeOutdatedMe} tells
+     * the hub to send a fresh one right after going live.
+     */
+    synchronized void sendMe(String text) {
+        if (!live) {
+            meOutdated = true;
+            return;
+        }
+        sendDirect(text);
+    }
+
+    /** True when a {@code me} change was held back while the peer was not live yet. */
+    synchronized boolean takeOutdatedMe() {
+        boolean outdated = meOutdated;
+        meOutdated = false;
+        return outdated;
     }
 
     /** Holds org frames again while a fresh snapshot is prepared. */

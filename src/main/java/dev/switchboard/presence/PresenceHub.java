@@ -158,8 +158,8 @@ public class PresenceHub {
                     }
                     return org.seq();
                 }))
-                .replaceWithVoid()
-                .onFailure(Resnapshot.class).recoverWithUni(() -> sendSnapshot(peer));
+                .onFailure(Resnapshot.class).recoverWithUni(() -> sendSnapshot(peer).replaceWith(-1L))
+                .flatMap(ignored -> peer.takeOutdatedMe() ? sendMe(List.of(peer)) : Uni.createFrom().voidItem());
     }
 
     /**
@@ -189,6 +189,7 @@ public class PresenceHub {
                 if (!peer.goLive(upTo)) {
                     return sendSnapshot(peer);
                 }
+                peer.takeOutdatedMe(); // the 'me' below is read now, so it is current
                 return sendMe(List.of(peer));
             });
         });
@@ -329,7 +330,7 @@ public class PresenceHub {
         Peer first = peers.get(0);
         return presence.self(first.orgId, first.userId).invoke(self -> {
             String frame = encode(new Frames.Me(self));
-            peers.forEach(peer -> peer.sendDirect(frame));
+            peers.forEach(peer -> peer.sendMe(frame));
         }).replaceWithVoid();
     }
 
