@@ -194,6 +194,38 @@ class PresenceSocketTest {
     }
 
     @Test
+    void aRefusedDeviceSocketLeavesTheOwnersDeviceRegistered() {
+        UUID org = createOrg();
+        TestUser anna = user(org);
+        TestUser bob = user(org);
+        String webphone = createVoipAccount(org, "webphone", bob.id()).path("id");
+        as(bob.token()).body(Map.of("status", "available", "destination", Map.of("type", "voip_account", "id", webphone)))
+                .put("/api/me/availability").then().statusCode(200);
+        try (SocketClient page = SocketClient.connect(base, bob.token(), "device=" + webphone)) {
+            assertThat(page.next().getString("type")).isEqualTo("snapshot");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "available".equals(as(anna.token())
+                    .get("/api/orgs/" + org + "/presence").then().extract().jsonPath()
+                    .getString("colleagues.find { it.userId == '" + bob.id() + "' }.availability")));
+            try (SocketClient annaSocket = SocketClient.connect(base, anna.token(), null)) {
+                long seq = annaSocket.next("snapshot").getLong("seq");
+                // Anna tries to be Bob's webphone: refused, and her socket's close must not
+                // release the lease that Bob's page holds.
+                try (SocketClient impostor = SocketClient.connect(base, anna.token(), "device=" + webphone)) {
+                    assertThat(impostor.next("error").getString("code")).isEqualTo("forbidden");
+                    assertThat(impostor.awaitClose()).isEqualTo(1008);
+                }
+                // Well past the grace period: Bob is still registered and nothing was published.
+                Awaitility.await().pollDelay(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+                assertThat(annaSocket.drain()).noneMatch(f -> "presence".equals(f.getString("type")));
+                assertThat(as(anna.token()).get("/api/orgs/" + org + "/presence").then().extract().jsonPath().getLong("seq"))
+                        .isEqualTo(seq);
+                assertThat(as(operator()).get("/api/orgs/" + org + "/voip-accounts/" + webphone).then().extract()
+                        .<Boolean>path("state.registered")).isTrue();
+            }
+        }
+    }
+
+    @Test
     void aDeviceMustBeTheCallersOwnWebphoneOrApp() {
         UUID org = createOrg();
         TestUser bob = user(org);
