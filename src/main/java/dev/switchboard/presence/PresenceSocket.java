@@ -121,8 +121,16 @@ public class PresenceSocket {
                 return close(connection, 1008, "not your webphone or app account");
             }
             return hub.join(peer)
-                    .flatMap(ignored -> deviceId == null ? Uni.createFrom().voidItem()
-                            : leases.acquire(who.orgId(), who.userId(), deviceId).invoke(() -> peer.holdsDeviceLease = true))
+                    .flatMap(ignored -> {
+                        if (deviceId == null) {
+                            return Uni.createFrom().voidItem();
+                        }
+                        // Marked before acquiring: DeviceLeases counts the device as held from the
+                        // call on, so a socket closing meanwhile (or a failed acquire, which closes
+                        // it) must release it too, or this replica would renew it forever.
+                        peer.holdsDeviceLease = true;
+                        return leases.acquire(who.orgId(), who.userId(), deviceId);
+                    })
                     .flatMap(ignored -> since == null ? hub.sendSnapshot(peer) : hub.resume(peer, since));
         });
     }
