@@ -38,7 +38,10 @@ public class PresenceTimers {
     private final Duration maxCallDuration;
     private final Duration endedCallRetention;
     private final Duration replayWindow;
+    private final Duration reapPauseAfterFailure;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** {@link System#nanoTime()} before which lapsed device leases are left alone. */
+    private volatile long reapLeasesFrom = System.nanoTime();
     private long lastPrune;
     private long timerId = -1;
 
@@ -46,8 +49,11 @@ public class PresenceTimers {
             @ConfigProperty(name = "switchboard.timers.interval", defaultValue = "500ms") Duration interval,
             @ConfigProperty(name = "switchboard.calls.max-duration", defaultValue = "4H") Duration maxCallDuration,
             @ConfigProperty(name = "switchboard.calls.ended-retention", defaultValue = "1H") Duration endedCallRetention,
-            @ConfigProperty(name = "switchboard.presence.replay-window", defaultValue = "10M") Duration replayWindow) {
+            @ConfigProperty(name = "switchboard.presence.replay-window", defaultValue = "10M") Duration replayWindow,
+            @ConfigProperty(name = "switchboard.ws.device-lease", defaultValue = "30S") Duration deviceLease) {
         this.replayWindow = replayWindow;
+        // A whole lease: the replicas holding devices get about three attempts to renew.
+        this.reapPauseAfterFailure = deviceLease;
         this.vertx = vertx;
         this.presence = presence;
         this.interval = interval;
@@ -72,10 +78,16 @@ public class PresenceTimers {
         // One transaction per step: each claims its rows, locks the affected users, publishes.
         SafeContext.run(vertx, () -> Panache.withTransaction(this::expireStatuses)
                 .flatMap(ignored -> Panache.withTransaction(this::lapseRegistrations))
-                .flatMap(ignored -> Panache.withTransaction(this::expireDeviceLeases))
+                .flatMap(ignored -> System.nanoTime() - reapLeasesFrom >= 0 ? Panache.withTransaction(this::expireDeviceLeases)
+                        : Uni.createFrom().voidItem())
                 .flatMap(ignored -> Panache.withTransaction(this::endStaleCalls))
                 .flatMap(ignored -> Panache.withTransaction(this::pruneEvents)))
                 .subscribe().with(ignored -> running.set(false), failure -> {
+                    // Typically the database is unreachable. Then no replica could renew its
+                    // leases either: once it is back, give them a whole lease to renew before
+                    // calling their devices gone, or every open device socket would flap
+                    // offline and back (and fire watches).
+                    reapLeasesFrom = System.nanoTime() + reapPauseAfterFailure.toNanos();
                     running.set(false);
                     LOG.warnf("Presence timer tick failed (will retry): %s", failure.toString());
                 });
