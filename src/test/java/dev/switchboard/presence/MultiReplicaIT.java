@@ -1,0 +1,733 @@
+package dev.switchboard.presence;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import dev.switchboard.support.SocketClient;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The packaged service as it runs in production, several replicas sharing one PostgreSQL: the
+ * presence stream crosses replicas, survives a replica's kill -9 and a database restart, and a
+ * replica that is asked to stop (SIGTERM) drains its sockets to another one and finishes its
+ * requests.
+ *
+ * <p>Not a {@code @QuarkusTest}: it starts one embedded PostgreSQL and {@code java -jar
+ * target/quarkus-app/quarkus-run.jar} child processes itself (failsafe runs it after
+ * {@code package}). Each replica's output goes to {@code target/multi-replica-<n>.log}; the tails
+ * are printed when a step fails. The steps build on each other and run in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiReplicaIT {
+
+    private static final Path TARGET = Path.of("target").toAbsolutePath();
+    private static final Path APP = TARGET.resolve("quarkus-app/quarkus-run.jar");
+    private static final Path WORK = TARGET.resolve("multi-replica");
+    private static final Path PG_DATA = WORK.resolve("pg-data");
+
+    private static final String OPERATOR_EMAIL = "operator@multi-replica.test";
+    private static final String OPERATOR_PASSWORD = "operator-multi-replica-password";
+    private static final String PLATFORM_ID = "sip-platform";
+    private static final String PLATFORM_SECRET = "platform-multi-replica-secret";
+    private static final String PASSWORD = "correct-horse-battery";
+
+    /** Short device leases so a dead replica's devices lapse quickly. */
+    private static final Duration LEASE = Duration.ofSeconds(6);
+    private static final Duration GRACE = Duration.ofSeconds(2);
+    /** The leases' reaper ticks every 500 ms; leave room for a loaded 2-core machine. */
+    private static final Duration TIMER_SLACK = Duration.ofSeconds(5);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration FRAME_TIMEOUT = Duration.ofSeconds(15);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final List<Replica> replicas = new ArrayList<>();
+    private final List<SocketClient> sockets = new ArrayList<>();
+    private EmbeddedPostgres postgres;
+    private int pgPort;
+    private Path privateKey;
+    private Path publicKey;
+    private boolean failed;
+
+    private Replica a;
+    private Replica b;
+    private Replica a2;
+
+    // Test data, created in step 1 through replica A.
+    private UUID org;
+    private Member walt; // watches from replica B all along
+    private Member xena; // changes her status through replica A's REST
+    private Member dora; // her webphone socket sits on replica A when it is killed
+    private Member emil; // his webphone socket sits on replica B while the database restarts
+    private Member gus; // his socket is drained from the stopping replica
+    private String doraWebphone;
+    private String emilWebphone;
+    private View waltView;
+    private View gusView;
+
+    @RegisterExtension
+    final TestWatcher printLogsOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            failed = true;
+            for (Replica replica : replicas) {
+                replica.printTail(80);
+            }
+        }
+    };
+
+    // --- set-up and tear-down --------------------------------------------------------------------
+
+    @BeforeAll
+    void startDatabaseAndTwoReplicas() throws Exception {
+        assertThat(APP).as("the packaged application (mvn package runs before failsafe)").exists();
+        deleteRecursively(WORK);
+        Files.createDirectories(WORK);
+        writeKeyPair();
+        pgPort = freePort();
+        startPostgres();
+        // Both replicas start at once against an empty database, as a fresh deployment would.
+        a = Replica.start(1, "A", env(Map.of()));
+        b = Replica.start(2, "B", env(Map.of()));
+        replicas.add(a);
+        replicas.add(b);
+        a.awaitReady();
+        b.awaitReady();
+    }
+
+    @AfterAll
+    void stopEverything() {
+        sockets.forEach(socket -> {
+            try {
+                socket.close();
+            } catch (RuntimeException ignored) {
+                // best effort
+            }
+        });
+        for (Replica replica : replicas) {
+            replica.process.destroyForcibly();
+        }
+        for (Replica replica : replicas) {
+            try {
+                replica.process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopPostgres();
+    }
+
+    @BeforeEach
+    void onlyAfterPassingSteps() {
+        Assumptions.assumeFalse(failed, "an earlier step failed");
+    }
+
+    // --- the steps ---------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void changesThroughOneReplicaReachClientsOnTheOtherInOrder() {
+        String operator = login(a, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+        org = UUID.fromString(api(a, operator).body(Map.of("name", "Multi replica " + UUID.randomUUID()))
+                .post("/api/orgs").then().statusCode(201).extract().path("id"));
+        walt = createMember(a, operator, "walt");
+        xena = createMember(a, operator, "xena");
+        dora = createMember(a, operator, "dora");
+        emil = createMember(a, operator, "emil");
+        gus = createMember(a, operator, "gus");
+        doraWebphone = createWebphone(a, operator, dora);
+        emilWebphone = createWebphone(a, operator, emil);
+
+        waltView = new View(connect(b, walt, null));
+        JsonObject snapshot = waltView.awaitFrame(f -> true);
+        assertThat(snapshot.getString("type")).isEqualTo("snapshot");
+        View xenaView = new View(connect(b, xena, null));
+        assertThat(xenaView.awaitFrame(f -> true).getString("type")).isEqualTo("snapshot");
+        long start = waltView.seq;
+
+        List<String> statuses = List.of("do_not_disturb", "available_for_colleagues", "offline", "available");
+        for (String status : statuses) {
+            api(a, xena.token).body(Map.of("status", status)).put("/api/me/availability").then().statusCode(200);
+        }
+
+        for (View view : List.of(waltView, xenaView)) {
+            for (int i = 0; i < statuses.size(); i++) {
+                JsonObject frame = view.awaitFrame(f -> "presence".equals(f.getString("type")));
+                assertThat(frame.getLong("seq")).as("presence event %d on replica B", i).isEqualTo(start + 1 + i);
+                assertThat(frame.getJsonObject("colleague").getString("userId")).isEqualTo(xena.id.toString());
+                assertThat(frame.getJsonObject("colleague").getString("userStatus")).isEqualTo(statuses.get(i));
+            }
+        }
+        // Xena's own socket on B also gets the private 'me' with her latest status.
+        xenaView.awaitFrame(f -> "me".equals(f.getString("type"))
+                && "available".equals(f.getJsonObject("me").getString("status")));
+        waltView.assertMatchesStoredPresence(b, walt.token);
+    }
+
+    @Test
+    @Order(2)
+    void aKilledReplicasDeviceGoesOfflineOnTheOtherWithinTheLease() {
+        api(a, dora.token).body(Map.of("status", "available", "destination", Map.of("type", "voip_account", "id", doraWebphone)))
+                .put("/api/me/availability").then().statusCode(200);
+        SocketClient doraPage = connect(a, dora, "device=" + doraWebphone);
+        assertThat(doraPage.next().getString("type")).isEqualTo("snapshot");
+        assertThat(waltView.awaitPresence(dora.id).getString("availability")).isEqualTo("available");
+
+        long killedAt = System.nanoTime();
+        a.process.destroyForcibly(); // SIGKILL: no shutdown hook, the lease is left behind in the database
+        // No request from here on: replica B's timers notice the lapsed lease by themselves.
+        JsonObject offline = waltView.awaitFrame(f -> isPresenceOf(f, dora.id), LEASE.plus(TIMER_SLACK).plusSeconds(5));
+        Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
+        assertThat(offline.getJsonObject("colleague").getString("availability")).isEqualTo("offline");
+        System.out.printf("[multi-replica] Dora offline on B %d ms after the kill of A%n", took.toMillis());
+        assertThat(took).as("offline after the kill").isLessThanOrEqualTo(LEASE.plus(TIMER_SLACK));
+        assertThat(doraPage.awaitClose()).as("the killed replica's socket is just gone").isNotEqualTo(1000);
+        waltView.assertMatchesStoredPresence(b, walt.token);
+    }
+
+    @Test
+    @Order(3)
+    void afterADatabaseRestartEveryReplicaResubscribesAndClientsConverge() throws IOException {
+        a2 = Replica.start(3, "A2", env(Map.of(
+                // Slow password checks on this replica only: step 4 needs a request that takes a while.
+                "SWITCHBOARD_AUTH_BCRYPT_COST", "13")));
+        replicas.add(a2);
+        a2.awaitReady();
+
+        // Emil's webphone socket stays on B through the outage; he is available because of it.
+        api(b, emil.token).body(Map.of("status", "available", "destination", Map.of("type", "voip_account", "id", emilWebphone)))
+                .put("/api/me/availability").then().statusCode(200);
+        SocketClient emilPage = connect(b, emil, "device=" + emilWebphone);
+        assertThat(emilPage.next().getString("type")).isEqualTo("snapshot");
+        assertThat(waltView.awaitPresence(emil.id).getString("availability")).isEqualTo("available");
+        View gusOnA2 = new View(connect(a2, gus, null));
+        assertThat(gusOnA2.awaitFrame(f -> true).getString("type")).isEqualTo("snapshot");
+
+        long stoppedAt = System.nanoTime();
+        stopPostgres();
+        for (Replica replica : List.of(b, a2)) {
+            Awaitility.await("readiness of " + replica.name + " DOWN").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> replica.readiness() == 503);
+        }
+        // Down for longer than a device lease: the leases of sockets that stayed open must not lapse.
+        Duration outage = LEASE.plusSeconds(2);
+        Awaitility.await("an outage longer than a lease").atMost(outage.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Duration.ofNanos(System.nanoTime() - stoppedAt).compareTo(outage) >= 0);
+        startPostgres();
+
+        // A change right after the restart, while the replicas' listeners may still be reconnecting.
+        Awaitility.await("a write on B succeeds again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> api(b, xena.token).body(Map.of("status", "do_not_disturb")).put("/api/me/availability")
+                        .statusCode() == 200);
+        String channelAfterWrite = b.presenceChannelStatus();
+        System.out.println("[multi-replica] presence channel of B right after the first write: " + channelAfterWrite);
+
+        for (Replica replica : List.of(b, a2)) {
+            Awaitility.await("readiness of " + replica.name + " UP again").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> replica.readiness() == 200);
+        }
+        // Emil's socket never closed: he is still reachable, and never looked gone meanwhile
+        // (his lease expired during the outage; the reapers give B time to renew it).
+        assertThat(emilPage.isClosed()).isFalse();
+        for (View view : List.of(waltView, gusOnA2)) {
+            view.awaitColleague(emil.id, c -> "available".equals(c.getString("availability")));
+            view.awaitColleague(xena.id, c -> "do_not_disturb".equals(c.getString("userStatus")));
+        }
+        waltView.awaitStoredPresence(b, walt.token);
+        gusOnA2.awaitStoredPresence(a2, gus.token);
+        assertThat(waltView.colleague(emil.id).getString("availability")).isEqualTo("available");
+        assertThat(waltView.colleague(xena.id).getString("userStatus")).isEqualTo("do_not_disturb");
+        assertThat(waltView.history(emil.id)).as("Emil's availability as Walt saw it, from his snapshot on")
+                .containsExactly("offline", "available");
+
+        // And the stream is live again on both replicas.
+        api(a2, xena.token).body(Map.of("status", "available")).put("/api/me/availability").then().statusCode(200);
+        assertThat(waltView.awaitPresence(xena.id).getString("userStatus")).isEqualTo("available");
+        assertThat(gusOnA2.awaitPresence(xena.id).getString("userStatus")).isEqualTo("available");
+        gusView = gusOnA2;
+    }
+
+    @Test
+    @Order(4)
+    void aStoppingReplicaDrainsSocketsToTheOtherAndFinishesItsRequests() throws Exception {
+        String operator = login(b, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+        // Created through A2, so the password is hashed with A2's (slow) cost and checking it takes a while.
+        Member slow = createMember(a2, operator, "slow");
+        gusView.awaitFrame(f -> "colleague_added".equals(f.getString("type")));
+        long lastSeq = gusView.seq;
+
+        InFlight login = InFlight.send(a2.port, "/api/auth/token",
+                new JsonObject().put("email", slow.email).put("password", PASSWORD).encode());
+        long sigtermAt = System.nanoTime();
+        a2.process.destroy(); // SIGTERM, as Kubernetes sends it
+
+        assertThat(gusView.socket.awaitClose()).as("close code of the drained socket").isEqualTo(1001);
+        System.out.printf("[multi-replica] socket closed with 1001 %d ms after SIGTERM%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigtermAt));
+        // Something happens while gus is between replicas.
+        api(b, xena.token).body(Map.of("status", "offline")).put("/api/me/availability").then().statusCode(200);
+
+        View resumed = new View(connect(b, gus, "since=" + lastSeq), gusView);
+        JsonObject first = resumed.awaitFrame(f -> true);
+        assertThat(first.getString("type")).isEqualTo("resumed");
+        assertThat(first.getLong("seq")).isEqualTo(lastSeq);
+        JsonObject missed = resumed.awaitFrame(f -> "presence".equals(f.getString("type")));
+        assertThat(missed.getLong("seq")).isEqualTo(lastSeq + 1);
+        assertThat(missed.getJsonObject("colleague").getString("userStatus")).isEqualTo("offline");
+        resumed.awaitStoredPresence(b, gus.token);
+
+        InFlight.Result result = login.result.get(60, TimeUnit.SECONDS);
+        assertThat(result.status()).as("the request in flight at SIGTERM; answer: %s", result.body()).isEqualTo(200);
+        assertThat(new JsonObject(result.body()).getString("accessToken")).isNotBlank();
+        System.out.printf("[multi-replica] the in-flight login answered %d ms after SIGTERM%n",
+                TimeUnit.NANOSECONDS.toMillis(result.answeredAt() - sigtermAt));
+        assertThat(a2.process.waitFor(60, TimeUnit.SECONDS)).as("A2 exits after draining").isTrue();
+        System.out.printf("[multi-replica] A2 exited with %d, %d ms after SIGTERM%n", a2.process.exitValue(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigtermAt));
+        waltView.awaitStoredPresence(b, walt.token);
+    }
+
+    // --- replicas --------------------------------------------------------------------------------
+
+    private Map<String, String> env(Map<String, String> extra) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + pgPort + "/postgres");
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres");
+        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+        env.put("SWITCHBOARD_OPERATOR_EMAIL", OPERATOR_EMAIL);
+        env.put("SWITCHBOARD_OPERATOR_PASSWORD", OPERATOR_PASSWORD);
+        env.put("SWITCHBOARD_PLATFORM_CLIENT_ID", PLATFORM_ID);
+        env.put("SWITCHBOARD_PLATFORM_CLIENT_SECRET", PLATFORM_SECRET);
+        env.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", privateKey.toUri().toString());
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toUri().toString());
+        env.put("SWITCHBOARD_WS_DEVICE_LEASE", LEASE.toSeconds() + "S");
+        env.put("SWITCHBOARD_WS_DEVICE_GRACE", GRACE.toSeconds() + "S");
+        // Drain quickly in the test; production keeps the defaults from application.properties.
+        env.put("QUARKUS_SHUTDOWN_DELAY", "1S");
+        env.put("QUARKUS_LOG_CATEGORY__DEV_SWITCHBOARD_PRESENCE__LEVEL", "DEBUG");
+        env.putAll(extra);
+        return env;
+    }
+
+    /** One child process running the packaged service. */
+    private static final class Replica {
+        final int number;
+        final String name;
+        final int port;
+        final Path log;
+        final Process process;
+
+        private Replica(int number, String name, int port, Path log, Process process) {
+            this.number = number;
+            this.name = name;
+            this.port = port;
+            this.log = log;
+            this.process = process;
+        }
+
+        static Replica start(int number, String name, Map<String, String> env) throws IOException {
+            int port = freePort();
+            Path log = TARGET.resolve("multi-replica-" + number + ".log");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // Small heaps and C1 only: three JVMs (and Maven) share the build machine's cores.
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", APP.toString())
+                    .directory(WORK.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            Process process = builder.start();
+            System.out.printf("[multi-replica] replica %s (pid %d) on port %d, log %s%n", name, process.pid(), port, log);
+            return new Replica(number, name, port, log, process);
+        }
+
+        void awaitReady() {
+            long started = System.nanoTime();
+            Awaitility.await("replica " + name + " ready").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            printTail(80);
+                            throw new AssertionError("replica " + name + " exited with " + process.exitValue());
+                        }
+                        return readiness() == 200;
+                    });
+            System.out.printf("[multi-replica] replica %s ready after %d ms%n", name,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        }
+
+        int readiness() {
+            return status(URI.create("http://127.0.0.1:" + port + "/q/health/ready"));
+        }
+
+        /** UP/DOWN of the "Presence event channel" readiness check, or what went wrong asking. */
+        String presenceChannelStatus() {
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                JsonArray checks = new JsonObject(response.body()).getJsonArray("checks");
+                return checks.stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals("Presence event channel"))
+                        .map(c -> c.getString("status")).findFirst().orElse("absent");
+            } catch (Exception e) {
+                return e.toString();
+            }
+        }
+
+        void printTail(int lines) {
+            try {
+                List<String> all = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+                System.out.printf("%n===== replica %s (%s), last %d lines of %s =====%n", name,
+                        process.isAlive() ? "running" : "exited " + process.exitValue(), lines, log);
+                all.subList(Math.max(0, all.size() - lines), all.size()).forEach(System.out::println);
+                System.out.println("===== end of " + log.getFileName() + " =====");
+            } catch (IOException | UncheckedIOException e) {
+                System.out.println("could not read " + log + ": " + e);
+            }
+        }
+    }
+
+    // --- PostgreSQL --------------------------------------------------------------------------------
+
+    private void startPostgres() throws IOException {
+        postgres = EmbeddedPostgres.builder()
+                .setPort(pgPort)
+                .setDataDirectory(PG_DATA)
+                .setCleanDataDirectory(false)
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", "off")
+                .start();
+        System.out.println("[multi-replica] PostgreSQL on 127.0.0.1:" + pgPort + ", data in " + PG_DATA);
+    }
+
+    private void stopPostgres() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                System.out.println("could not stop PostgreSQL: " + e);
+            }
+            postgres = null;
+        }
+    }
+
+    // --- REST ----------------------------------------------------------------------------------------
+
+    private record Member(UUID id, String email, String token) {
+    }
+
+    private static RequestSpecification api(Replica replica, String token) {
+        RequestSpecification spec = given().baseUri("http://127.0.0.1").port(replica.port)
+                .contentType(ContentType.JSON).accept(ContentType.JSON);
+        return token == null ? spec : spec.auth().oauth2(token);
+    }
+
+    private static String login(Replica replica, String email, String password) {
+        return api(replica, null).body(Map.of("email", email, "password", password)).post("/api/auth/token")
+                .then().statusCode(200).extract().path("accessToken");
+    }
+
+    private Member createMember(Replica replica, String operator, String name) {
+        String email = name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@multi-replica.test";
+        Response response = api(replica, operator)
+                .body(Map.of("email", email, "name", name, "role", "user", "password", PASSWORD))
+                .post("/api/orgs/" + org + "/users");
+        response.then().statusCode(201);
+        return new Member(UUID.fromString(response.path("id")), email, login(replica, email, PASSWORD));
+    }
+
+    private String createWebphone(Replica replica, String operator, Member owner) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("kind", "webphone");
+        body.put("description", "webphone of " + owner.email);
+        body.put("userId", owner.id.toString());
+        return api(replica, operator).body(body).post("/api/orgs/" + org + "/voip-accounts")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    private SocketClient connect(Replica replica, Member member, String query) {
+        SocketClient socket = SocketClient.connect(URI.create("http://127.0.0.1:" + replica.port), member.token, query);
+        sockets.add(socket);
+        return socket;
+    }
+
+    private static int status(URI uri) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /**
+     * An HTTP/1.1 request written to the socket before the test goes on (so it is on its way
+     * to the server for sure), its answer read in the background.
+     */
+    private static final class InFlight {
+        record Result(int status, String body, long answeredAt) {
+        }
+
+        final CompletableFuture<Result> result = new CompletableFuture<>();
+
+        static InFlight send(int port, String path, String json) throws IOException {
+            InFlight request = new InFlight();
+            Socket socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(60_000);
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+                    + "Accept: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            Thread reader = new Thread(() -> {
+                try (socket; InputStream in = socket.getInputStream()) {
+                    String raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    int status = Integer.parseInt(raw.substring(9, 12));
+                    int headersEnd = raw.indexOf("\r\n\r\n");
+                    request.result.complete(new Result(status, headersEnd < 0 ? "" : dechunk(raw, headersEnd + 4), System.nanoTime()));
+                } catch (Exception e) {
+                    request.result.complete(new Result(-1, e.toString(), System.nanoTime()));
+                }
+            }, "in-flight-request");
+            reader.setDaemon(true);
+            reader.start();
+            return request;
+        }
+
+        private static String dechunk(String raw, int bodyStart) {
+            String headers = raw.substring(0, bodyStart).toLowerCase();
+            String body = raw.substring(bodyStart);
+            if (!headers.contains("transfer-encoding: chunked")) {
+                return body;
+            }
+            StringBuilder out = new StringBuilder();
+            int at = 0;
+            while (true) {
+                int lineEnd = body.indexOf("\r\n", at);
+                int size = Integer.parseInt(body.substring(at, lineEnd).trim(), 16);
+                if (size == 0) {
+                    return out.toString();
+                }
+                out.append(body, lineEnd + 2, lineEnd + 2 + size);
+                at = lineEnd + 2 + size + 2;
+            }
+        }
+    }
+
+    // --- a client's view of the org ------------------------------------------------------------------
+
+    private static boolean isPresenceOf(JsonObject frame, UUID userId) {
+        return "presence".equals(frame.getString("type"))
+                && userId.toString().equals(frame.getJsonObject("colleague").getString("userId"));
+    }
+
+    /**
+     * What a client knows of its org, built from its frames exactly as a client would: the
+     * snapshot, then every org event, each with the next seq (a gap fails the test).
+     */
+    private static final class View {
+        final SocketClient socket;
+        final Map<String, JsonObject> colleagues = new HashMap<>();
+        final Map<String, List<String>> history = new HashMap<>();
+        long seq = -1;
+
+        View(SocketClient socket) {
+            this.socket = socket;
+        }
+
+        /** A reconnect of the same client: it keeps what it knew. */
+        View(SocketClient socket, View before) {
+            this.socket = socket;
+            this.colleagues.putAll(before.colleagues);
+            this.seq = before.seq;
+        }
+
+        JsonObject awaitFrame(Predicate<JsonObject> wanted) {
+            return awaitFrame(wanted, FRAME_TIMEOUT);
+        }
+
+        JsonObject awaitFrame(Predicate<JsonObject> wanted, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                JsonObject frame;
+                try {
+                    frame = left <= 0 ? null : socket.frames.poll(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+                if (frame == null) {
+                    throw new AssertionError("no matching frame within " + timeout + " (seq " + seq + ")");
+                }
+                apply(frame);
+                if (wanted.test(frame)) {
+                    return frame;
+                }
+            }
+        }
+
+        /** The next presence event about {@code userId}; answers the colleague. */
+        JsonObject awaitPresence(UUID userId) {
+            return awaitFrame(f -> isPresenceOf(f, userId)).getJsonObject("colleague");
+        }
+
+        JsonObject colleague(UUID userId) {
+            return colleagues.get(userId.toString());
+        }
+
+        /** Reads frames until the client's view of {@code userId} satisfies {@code wanted}. */
+        void awaitColleague(UUID userId, Predicate<JsonObject> wanted) {
+            if (colleague(userId) != null && wanted.test(colleague(userId))) {
+                return;
+            }
+            awaitFrame(f -> colleague(userId) != null && wanted.test(colleague(userId)));
+        }
+
+        /** The availabilities this client was told about {@code userId}, in order. */
+        List<String> history(UUID userId) {
+            return history.getOrDefault(userId.toString(), List.of());
+        }
+
+        private void apply(JsonObject frame) {
+            String type = frame.getString("type");
+            switch (type) {
+                case "snapshot" -> {
+                    colleagues.clear();
+                    frame.getJsonArray("colleagues").forEach(c -> put((JsonObject) c));
+                    seq = frame.getLong("seq");
+                }
+                case "resumed" -> assertThat(frame.getLong("seq")).as("resumed where the client left").isEqualTo(seq);
+                case "presence", "colleague_added", "colleague_removed" -> {
+                    assertThat(frame.getLong("seq")).as("seq of %s after %d", frame, seq).isEqualTo(seq + 1);
+                    seq = frame.getLong("seq");
+                    if (type.equals("colleague_removed")) {
+                        colleagues.remove(frame.getString("userId"));
+                    } else {
+                        put(frame.getJsonObject("colleague"));
+                    }
+                }
+                default -> {
+                    // me, ack, error, pong, watch_fired: not part of the org view
+                }
+            }
+        }
+
+        private void put(JsonObject colleague) {
+            colleagues.put(colleague.getString("userId"), colleague);
+            history.computeIfAbsent(colleague.getString("userId"), id -> new ArrayList<>()).add(colleague.getString("availability"));
+        }
+
+        /** Reads what has arrived and compares with {@code GET /api/orgs/{org}/presence}. */
+        void assertMatchesStoredPresence(Replica replica, String token) {
+            List<JsonObject> arrived = new ArrayList<>();
+            socket.frames.drainTo(arrived);
+            arrived.forEach(this::apply);
+            JsonObject stored = new JsonObject(api(replica, token).get("/api/orgs/" + orgOf(token) + "/presence")
+                    .then().statusCode(200).extract().asString());
+            Map<String, JsonObject> expected = new HashMap<>();
+            stored.getJsonArray("colleagues").forEach(c -> expected.put(((JsonObject) c).getString("userId"), (JsonObject) c));
+            assertThat(seq).as("client's seq vs stored").isEqualTo(stored.getLong("seq"));
+            assertThat(colleagues).as("client's view vs stored presence").isEqualTo(expected);
+        }
+
+        void awaitStoredPresence(Replica replica, String token) {
+            Awaitility.await("client converges on the stored presence").atMost(FRAME_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertMatchesStoredPresence(replica, token));
+        }
+
+        private static String orgOf(String token) {
+            String payload = token.split("\\.")[1];
+            return new JsonObject(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8)).getString("org");
+        }
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------
+
+    private void writeKeyPair() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        privateKey = WORK.resolve("private-key.pem");
+        publicKey = WORK.resolve("public-key.pem");
+        Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
+    }
+
+    private static String pem(String type, byte[] der) {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
