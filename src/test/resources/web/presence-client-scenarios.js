@@ -53,6 +53,7 @@ const done = arguments[arguments.length - 1];
       fetches.push({ path, authorization: init.headers.Authorization ?? null });
       const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
       if (path === '/api/ws-tickets') {
+        if (server.ticketDelayMs) await sleep(server.ticketDelayMs);
         const status = server.ticketStatus ? server.ticketStatus() : 200;
         return status === 200 ? json(200, { ticket: 'ticket-' + (++tickets), expiresIn: 30 })
           : json(status, { title: 'refused', status, detail: 'refused by the fake server' });
@@ -175,6 +176,18 @@ const done = arguments[arguments.length - 1];
     heartbeat.since = query(next).since;
     h.client.disconnect();
     report.heartbeat = heartbeat;
+  }
+
+  // --- switching device while a ticket is on its way opens one socket, not two ----------------
+  {
+    const h = harness({}, { ticketDelayMs: 60 });
+    h.client.connect();
+    await sleep(10);
+    h.client.setDevice('webphone-9');
+    await opened(h, 1);
+    await sleep(250);
+    report.superseded = { sockets: h.sockets.length, query: query(h.last()) };
+    h.client.disconnect();
   }
 
   // --- close codes that stop, and token expiry --------------------------------------------------

@@ -416,6 +416,10 @@ function renderDestinationOptions(me) {
 /** @param {{ internal: boolean, external: boolean, reasons: { code: string, message: string }[] } | null} reachability */
 function renderReachability(reachability) {
   if (!reachability) return;
+  // A live region: touch it only when the words change, or screen readers repeat them.
+  const signature = JSON.stringify(reachability);
+  if (view.reachability.dataset.signature === signature) return;
+  view.reachability.dataset.signature = signature;
   const problems = reachability.reasons.filter((r) => r.code !== 'OK');
   let level;
   let title;

@@ -136,6 +136,8 @@ export class PresenceClient extends EventTarget {
     /** @private @type {WebSocket | null} */ this._socket = null;
     /** @private */ this._wanted = false;
     /** @private */ this._attempt = 0;
+    /** @private Bumped whenever the current attempt is abandoned, so a stale attempt stops at its next step. */
+    this._generation = 0;
     /** @private @type {any} */ this._retryTimer = null;
     /** @private @type {any} */ this._pingTimer = null;
     /** @private @type {any} */ this._pongTimer = null;
@@ -371,11 +373,12 @@ export class PresenceClient extends EventTarget {
   async _open() {
     this._retryTimer = null;
     if (!this._wanted) return;
+    const generation = this._generation;
     let ticket;
     try {
       ticket = await this._ticket();
     } catch (e) {
-      if (!this._wanted) return;
+      if (!this._wanted || generation !== this._generation) return;
       const error = /** @type {SwitchboardError} */ (e);
       if (error.status === 401) {
         await this._renewToken('token refused');
@@ -387,7 +390,9 @@ export class PresenceClient extends EventTarget {
       }
       return;
     }
-    if (!this._wanted) return;
+    // Dropped, stopped or superseded (e.g. setDevice) while the ticket was on its way: a second
+    // socket would leak, holding a connection slot and perhaps a device lease.
+    if (!this._wanted || generation !== this._generation) return;
     const params = new URLSearchParams({ ticket });
     if (this._device) params.set('device', this._device);
     if (this._seq !== null) params.set('since', String(this._seq));
@@ -494,6 +499,7 @@ export class PresenceClient extends EventTarget {
    */
   _scheduleRetry(code, reason, delayMs) {
     if (!this._wanted) return;
+    this._generation++;
     const attempt = ++this._attempt;
     const cap = Math.min(this._backoffMaxMs, this._backoffInitialMs * 2 ** Math.min(attempt - 1, 16));
     // "Equal jitter": half fixed, half random, so clients of a restarting server spread out.
@@ -530,6 +536,7 @@ export class PresenceClient extends EventTarget {
    */
   _stop(reason, closeCode) {
     this._wanted = false;
+    this._generation++;
     clearTimeout(this._retryTimer);
     this._retryTimer = null;
     this._stopHeartbeat();

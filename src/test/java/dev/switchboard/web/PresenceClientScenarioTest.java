@@ -94,6 +94,10 @@ class PresenceClientScenarioTest {
         assertThat(heartbeat.get("reason")).isEqualTo("no answer to ping");
         assertThat(heartbeat.get("since")).isEqualTo("3");
 
+        Map<String, Object> superseded = (Map<String, Object>) report.get("superseded");
+        assertThat(superseded.get("sockets")).as("an attempt overtaken by setDevice opens no socket").isEqualTo(1L);
+        assertThat((Map<String, Object>) superseded.get("query")).containsEntry("device", "webphone-9");
+
         Map<String, Object> stops = (Map<String, Object>) report.get("stops");
         assertThat((Map<String, Object>) stops.get("deleted")).containsEntry("state", "offline").containsEntry("sockets", 1L);
         assertThat((Map<String, Object>) ((Map<String, Object>) stops.get("deleted")).get("error"))
