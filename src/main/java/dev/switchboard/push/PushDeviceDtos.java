@@ -45,7 +45,9 @@ public final class PushDeviceDtos {
     }
 
     /**
-     * @param token   the FCM registration token, or the APNs (PushKit VoIP) device token in hex
+     * @param token   the FCM registration token, or the APNs PushKit VoIP token in hex (call wake-ups)
+     * @param alertToken APNs only: the ordinary remote-notification token in hex, for visible
+     *                notifications such as a fired watch (APNs delivers alerts only to it)
      * @param appId   Android package name / iOS bundle id; APNs topics are {@code appId} and {@code appId.voip}
      * @param sandbox APNs only: a development build, pushed through the sandbox endpoint
      */
@@ -53,13 +55,14 @@ public final class PushDeviceDtos {
             @NotNull UUID voipAccountId,
             @NotNull Platform platform,
             @NotBlank @Size(max = 4096) @Pattern(regexp = "^[\\x21-\\x7E]+$", message = "must be printable ASCII without spaces") String token,
+            @Size(max = 400) String alertToken,
             @NotBlank @Size(max = 200) @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9._-]*$", message = "must be a bundle id or package name, e.g. com.example.app") String appId,
             @Size(max = 200) String name,
             Boolean sandbox) {
     }
 
     @RegisterForReflection
-    public record PushDeviceView(UUID id, UUID voipAccountId, String platform, String token, String appId, String name,
-            boolean sandbox, Instant createdAt, Instant updatedAt) {
+    public record PushDeviceView(UUID id, UUID voipAccountId, String platform, String token, String alertToken, String appId,
+            String name, boolean sandbox, Instant createdAt, Instant updatedAt) {
     }
 }

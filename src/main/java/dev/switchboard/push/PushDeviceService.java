@@ -26,6 +26,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Push devices of app accounts. A device counts only while the account's owner is the user who
@@ -36,7 +38,8 @@ import io.vertx.core.Vertx;
 public class PushDeviceService {
 
     private static final Logger LOG = Logger.getLogger(PushDeviceService.class);
-    static final String COLUMNS = "d.id, d.voip_account_id, d.platform, d.token, d.app_id, d.name, d.sandbox, d.created_at, d.updated_at";
+    static final String COLUMNS = "d.id, d.voip_account_id, d.platform, d.token, d.alert_token, d.app_id, d.name, d.sandbox, "
+            + "d.created_at, d.updated_at";
     /** Devices that count: registered by the account's current owner. */
     static final String LIVE = "push_devices d JOIN voip_accounts a ON a.id = d.voip_account_id AND a.user_id = d.user_id";
 
@@ -47,8 +50,10 @@ public class PushDeviceService {
     private final PresenceChanges presence;
     private final PushConfig config;
     private final Vertx vertx;
+    private final Pool pool;
 
-    public PushDeviceService(VoipAccountRepository accounts, PresenceChanges presence, PushConfig config, Vertx vertx) {
+    public PushDeviceService(VoipAccountRepository accounts, PresenceChanges presence, PushConfig config, Vertx vertx, Pool pool) {
+        this.pool = pool;
         this.accounts = accounts;
         this.presence = presence;
         this.config = config;
@@ -68,6 +73,12 @@ public class PushDeviceService {
         if (request.platform() == Platform.FCM && Boolean.TRUE.equals(request.sandbox())) {
             throw ApiException.validation("sandbox", "applies to APNs devices only");
         }
+        if (request.platform() == Platform.FCM && request.alertToken() != null) {
+            throw ApiException.validation("alertToken", "applies to APNs devices only (an FCM token serves both)");
+        }
+        if (request.alertToken() != null && !request.alertToken().matches("^[0-9A-Fa-f]{16,400}$")) {
+            throw ApiException.validation("alertToken", "an APNs device token is hexadecimal");
+        }
         return accounts.requireInOrg(orgId, request.voipAccountId()).flatMap(account -> {
             if (!userId.equals(account.userId)) {
                 throw ApiException.forbidden("Only the owner of the app account may register push devices for it.");
@@ -77,10 +88,11 @@ public class PushDeviceService {
             }
             String existing = "SELECT user_id, org_id FROM push_devices WHERE platform = ?1 AND token = ?2 FOR UPDATE";
             String others = "SELECT count(*) FROM push_devices WHERE voip_account_id = ?1 AND NOT (platform = ?2 AND token = ?3)";
-            String upsert = "INSERT INTO push_devices AS d (id, org_id, user_id, voip_account_id, platform, token, app_id, name, sandbox) "
-                    + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (platform, token) DO UPDATE SET "
+            String upsert = "INSERT INTO push_devices AS d (id, org_id, user_id, voip_account_id, platform, token, app_id, name, sandbox, "
+                    + "alert_token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (platform, token) DO UPDATE SET "
                     + "org_id = excluded.org_id, user_id = excluded.user_id, voip_account_id = excluded.voip_account_id, "
-                    + "app_id = excluded.app_id, name = excluded.name, sandbox = excluded.sandbox, updated_at = clock_timestamp() "
+                    + "app_id = excluded.app_id, name = excluded.name, sandbox = excluded.sandbox, "
+                    + "alert_token = excluded.alert_token, updated_at = clock_timestamp() "
                     + "RETURNING " + COLUMNS + ", (xmax = 0)";
             return Panache.getSession().flatMap(session -> session.createNativeQuery(existing, Object[].class)
                     .setParameter(1, request.platform().wire()).setParameter(2, request.token()).getResultList()
@@ -98,12 +110,13 @@ public class PushDeviceService {
                                         .setParameter(6, request.token()).setParameter(7, request.appId())
                                         .setParameter(8, request.name() == null ? "" : request.name().trim())
                                         .setParameter(9, Boolean.TRUE.equals(request.sandbox()))
+                                        .setParameter(10, request.alertToken())
                                         .getSingleResult();
                             })
                             .flatMap(row -> {
                                 List<Object[]> affected = new ArrayList<>(previous);
                                 affected.add(new Object[] { userId, orgId });
-                                return usersChanged(affected).replaceWith(new Registered(view(row), (Boolean) row[9]));
+                                return usersChanged(affected).replaceWith(new Registered(view(row), (Boolean) row[10]));
                             })));
         });
     }
@@ -143,6 +156,20 @@ public class PushDeviceService {
     }
 
     /**
+     * APNs says the alert token is dead: only it goes; the device still wakes for calls through
+     * its VoIP token, so reachability does not change.
+     */
+    Uni<Void> removeStaleAlertToken(PushTarget target, String reason) {
+        String sql = "UPDATE push_devices SET alert_token = NULL, updated_at = clock_timestamp() WHERE id = $1 AND alert_token = $2";
+        return pool.preparedQuery(sql).execute(Tuple.of(target.deviceId(), target.token()))
+                .invoke(rows -> {
+                    if (rows.rowCount() > 0) {
+                        LOG.infof("Removed the alert token of push device %s: APNs reports %s", target.deviceId(), reason);
+                    }
+                }).replaceWithVoid();
+    }
+
+    /**
      * The provider says this token is dead: the device goes (with its queued notifications) and
      * the owner's presence is re-derived, in one transaction. Callable from any thread.
      */
@@ -172,7 +199,7 @@ public class PushDeviceService {
 
     static PushDeviceView view(Object[] row) {
         return new PushDeviceView((UUID) row[0], (UUID) row[1], (String) row[2], (String) row[3], (String) row[4],
-                (String) row[5], (Boolean) row[6], instant(row[7]), instant(row[8]));
+                (String) row[5], (String) row[6], (Boolean) row[7], instant(row[8]), instant(row[9]));
     }
 
     static Instant instant(Object value) {

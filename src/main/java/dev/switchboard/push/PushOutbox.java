@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -44,13 +45,16 @@ public class PushOutbox {
     private final PushProviders providers;
     private final PushDeviceService devices;
     private final PushConfig.Outbox config;
+    private final MeterRegistry metrics;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile long timerId = -1;
     private volatile boolean stopped;
     private long lastPrune;
 
-    public PushOutbox(Pool pool, Vertx vertx, PushProviders providers, PushDeviceService devices, PushConfig config) {
+    public PushOutbox(Pool pool, Vertx vertx, PushProviders providers, PushDeviceService devices, PushConfig config,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.pool = pool;
         this.vertx = vertx;
         this.providers = providers;
@@ -106,11 +110,15 @@ public class PushOutbox {
     private Uni<List<Claimed>> claim() {
         String sql = "UPDATE push_outbox o SET locked_until = clock_timestamp() + make_interval(secs => $1), "
                 + "attempts = o.attempts + 1, updated_at = clock_timestamp() "
-                + "FROM push_devices d WHERE d.id = o.push_device_id AND o.id IN ("
+                + "FROM push_devices d, voip_accounts a WHERE d.id = o.push_device_id "
+                // only devices that still count (registered by the account's current owner)
+                + "AND a.id = d.voip_account_id AND a.user_id = d.user_id AND o.id IN ("
                 + "  SELECT id FROM push_outbox WHERE state = 'pending' AND next_attempt_at <= clock_timestamp() "
                 + "  AND (locked_until IS NULL OR locked_until <= clock_timestamp()) "
                 + "  ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
-                + "RETURNING o.id, o.attempts, o.kind, o.payload, o.created_at, d.id, d.platform, d.token, d.app_id, d.sandbox";
+                + "RETURNING o.id, o.attempts, o.kind, o.payload, o.created_at, d.id, d.platform, "
+                // a visible notification goes to an iOS device's alert token, not its VoIP token
+                + "CASE WHEN d.platform = 'apns' THEN d.alert_token ELSE d.token END, d.app_id, d.sandbox";
         return pool.preparedQuery(sql).execute(Tuple.of((double) config.lease().toSeconds(), config.batchSize()))
                 .map(rows -> {
                     List<Claimed> claimed = new ArrayList<>(rows.size());
@@ -137,12 +145,18 @@ public class PushOutbox {
         if (Instant.now().isAfter(expires)) {
             return finish(row, "dead", Duration.ZERO, "expired: not delivered within " + config.maxAge());
         }
+        if (row.target().token() == null) {
+            return finish(row, "dead", Duration.ZERO, "the device has no alert token (anymore)");
+        }
         return providers.send(row.target(), message(row, expires)).flatMap(result -> {
             if (result instanceof PushResult.Delivered) {
                 return finish(row, "delivered", Duration.ZERO, null);
             }
             if (result instanceof PushResult.Stale stale) {
-                return devices.removeStale(row.target(), stale.reason());
+                return PushTarget.APNS.equals(row.target().platform())
+                        ? devices.removeStaleAlertToken(row.target(), stale.reason())
+                                .flatMap(ignored -> finish(row, "dead", Duration.ZERO, result.describe()))
+                        : devices.removeStale(row.target(), stale.reason());
             }
             if (result instanceof PushResult.Failed) {
                 return finish(row, "dead", Duration.ZERO, result.describe());
@@ -168,6 +182,7 @@ public class PushOutbox {
 
     private Uni<Void> finish(Claimed row, String state, Duration delay, String error) {
         if ("dead".equals(state)) {
+            metrics.counter("switchboard.push.outbox.dead").increment();
             LOG.warnf("Push notification %s to device %s dead-lettered: %s", row.id(), row.target().deviceId(), error);
         } else if ("pending".equals(state)) {
             LOG.debugf("Push notification %s: attempt %d failed (%s); next in %d ms", row.id(), row.attempts(), error, delay.toMillis());

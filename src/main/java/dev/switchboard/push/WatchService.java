@@ -119,7 +119,7 @@ public class WatchService {
         String fired = "DELETE FROM push_watches WHERE user_id = ?1 RETURNING id, watcher_id";
         String enqueue = "INSERT INTO push_outbox (id, org_id, push_device_id, kind, payload) "
                 + "SELECT gen_random_uuid(), d.org_id, d.id, 'watch_fired', ?2 FROM " + PushDeviceService.LIVE
-                + " WHERE d.user_id = ?1";
+                + " WHERE d.user_id = ?1 AND (d.platform = 'fcm' OR d.alert_token IS NOT NULL)";
         return Panache.getSession().flatMap(session -> session.createNativeQuery(fired, Object[].class)
                 .setParameter(1, userId).getResultList()
                 .flatMap(watches -> {

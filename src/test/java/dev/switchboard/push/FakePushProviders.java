@@ -362,6 +362,10 @@ public class FakePushProviders implements QuarkusTestResourceLifecycleManager {
         } else if (outage) {
             status = 503;
             answer = new JsonObject().put("reason", "ServiceUnavailable");
+        } else if (wrongTopicFor(deviceToken, request.getHeader("apns-push-type"))) {
+            status = 400;
+            answer = new JsonObject().put("reason", "DeviceTokenNotForTopic");
+            failure = "DeviceTokenNotForTopic: " + request.getHeader("apns-push-type") + " push to token " + deviceToken;
         } else {
             switch (answers.getOrDefault(deviceToken, Answer.OK)) {
                 case UNREGISTERED -> {
@@ -389,6 +393,14 @@ public class FakePushProviders implements QuarkusTestResourceLifecycleManager {
         } else {
             json(request, status, answer);
         }
+    }
+
+    /**
+     * A PushKit VoIP token only takes voip pushes and an ordinary token only the others; the tests'
+     * tokens say which they are by their first hex digits ({@code f0f0} VoIP, {@code a1e7} alert).
+     */
+    private static boolean wrongTopicFor(String deviceToken, String pushType) {
+        return deviceToken.startsWith("f0f0") && !"voip".equals(pushType) || deviceToken.startsWith("a1e7") && "voip".equals(pushType);
     }
 
     /** "Reason: detail" as APNs would refuse it, or null. */

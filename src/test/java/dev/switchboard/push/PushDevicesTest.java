@@ -92,6 +92,10 @@ class PushDevicesTest {
         String app = createVoipAccount(org, "app", anna.id()).path("id");
         invalid(register(anna, app, "apns", "not hex at all"), "token");
         invalid(register(anna, app, "webpush", fcmToken()), "platform");
+        invalid(as(anna.token()).body(Map.of("voipAccountId", app, "platform", "fcm", "token", fcmToken(), "appId", "a.b",
+                "alertToken", "abcdef0123456789")).post("/api/me/push-devices"), "alertToken");
+        invalid(as(anna.token()).body(Map.of("voipAccountId", app, "platform", "apns", "token", apnsToken(), "appId", "a.b",
+                "alertToken", "not hex")).post("/api/me/push-devices"), "alertToken");
         invalid(as(anna.token()).body(Map.of("voipAccountId", app, "platform", "fcm", "token", fcmToken(), "appId", "bad app id!"))
                 .post("/api/me/push-devices"), "appId");
         invalid(as(anna.token()).body(Map.of("platform", "fcm", "token", fcmToken(), "appId", "a.b")).post("/api/me/push-devices"),
@@ -158,7 +162,7 @@ class PushDevicesTest {
         long start = System.nanoTime();
         JsonPath answer = as(platform()).body(Map.of("sipUsername", app.path("sipUsername"), "callId", "c-" + UUID.randomUUID(),
                 "callerId", "+31201234567")).post("/api/platform/incoming-call").then().statusCode(200).extract().jsonPath();
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2000);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("at once, not at the 4 s deadline").isLessThan(3500);
         assertThat(answer.getString("status")).isEqualTo("NAK");
         assertThat(answer.getString("reason")).isEqualTo("push not configured");
     }

@@ -1,8 +1,10 @@
 package dev.switchboard.push;
 
+import static dev.switchboard.push.PushTestSupport.apnsAlertToken;
 import static dev.switchboard.push.PushTestSupport.apnsToken;
 import static dev.switchboard.push.PushTestSupport.fcmToken;
 import static dev.switchboard.push.PushTestSupport.registered;
+import static dev.switchboard.push.PushTestSupport.registeredIphone;
 import static dev.switchboard.support.TestApi.as;
 import static dev.switchboard.support.TestApi.createOrg;
 import static dev.switchboard.support.TestApi.createVoipAccount;
@@ -73,9 +75,9 @@ class PushRestartPhase1Test {
         UUID org = createOrg();
         TestUser anna = user(org);
         String app = createVoipAccount(org, "app", anna.id()).path("id");
-        String pendingToken = apnsToken();
+        String pendingToken = apnsAlertToken();
         String leasedToken = fcmToken();
-        String pendingDevice = registered(anna, app, "apns", pendingToken);
+        String pendingDevice = registeredIphone(anna, app, apnsToken(), pendingToken);
         String leasedDevice = registered(anna, app, "fcm", leasedToken);
         TestUser bob = user(org);
         UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31612345678");

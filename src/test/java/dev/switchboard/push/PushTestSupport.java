@@ -15,8 +15,14 @@ final class PushTestSupport {
     private PushTestSupport() {
     }
 
+    /** A PushKit VoIP token. The fakes tell VoIP ("f0f0…") and alert ("a1e7…") tokens apart, as APNs does. */
     static String apnsToken() {
-        return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+        return "f0f0" + (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
+    }
+
+    /** An ordinary APNs remote-notification token (for alerts). */
+    static String apnsAlertToken() {
+        return "a1e7" + (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "");
     }
 
     static String fcmToken() {
@@ -31,6 +37,18 @@ final class PushTestSupport {
         body.put("appId", "dev.switchboard.app");
         body.put("name", platform + " phone");
         return as(owner.token()).body(body).post("/api/me/push-devices");
+    }
+
+    /** An iPhone: VoIP token for calls, alert token for visible notifications. */
+    static String registeredIphone(TestUser owner, String voipAccountId, String voipToken, String alertToken) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("voipAccountId", voipAccountId);
+        body.put("platform", "apns");
+        body.put("token", voipToken);
+        body.put("alertToken", alertToken);
+        body.put("appId", "dev.switchboard.app");
+        body.put("name", "iPhone");
+        return as(owner.token()).body(body).post("/api/me/push-devices").then().statusCode(201).extract().path("id");
     }
 
     static String registered(TestUser owner, String voipAccountId, String platform, String token) {

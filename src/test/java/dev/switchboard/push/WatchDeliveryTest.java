@@ -1,8 +1,10 @@
 package dev.switchboard.push;
 
+import static dev.switchboard.push.PushTestSupport.apnsAlertToken;
 import static dev.switchboard.push.PushTestSupport.apnsToken;
 import static dev.switchboard.push.PushTestSupport.fcmToken;
 import static dev.switchboard.push.PushTestSupport.registered;
+import static dev.switchboard.push.PushTestSupport.registeredIphone;
 import static dev.switchboard.support.TestApi.as;
 import static dev.switchboard.support.TestApi.createOrg;
 import static dev.switchboard.support.TestApi.createVoipAccount;
@@ -67,9 +69,9 @@ class WatchDeliveryTest {
     void aWatchFiresOnceThroughAProviderOutageAndIsDeliveredAfterRecovery() throws Exception {
         UUID org = createOrg();
         Watcher anna = watcher(org);
-        String iphone = apnsToken();
+        String iphone = apnsAlertToken();
         String android = fcmToken();
-        String iphoneDevice = registered(anna.user(), anna.app(), "apns", iphone);
+        String iphoneDevice = registeredIphone(anna.user(), anna.app(), apnsToken(), iphone);
         String androidDevice = registered(anna.user(), anna.app(), "fcm", android);
         TestUser bob = user(org);
         UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31612345678");
@@ -125,9 +127,9 @@ class WatchDeliveryTest {
     void aNotificationThatKeepsFailingIsDeadLetteredAfterMaxAttempts() {
         UUID org = createOrg();
         Watcher anna = watcher(org);
-        String token = apnsToken();
+        String token = apnsAlertToken();
         fake.answer(token, Answer.SERVER_ERROR);
-        String device = registered(anna.user(), anna.app(), "apns", token);
+        String device = registeredIphone(anna.user(), anna.app(), apnsToken(), token);
         fireWatchOnNewColleague(org, anna);
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "dead".equals(row(device).getString("state")));
@@ -147,17 +149,38 @@ class WatchDeliveryTest {
         UUID org = createOrg();
         Watcher anna = watcher(org);
         String dead = fcmToken();
-        String alive = apnsToken();
+        String alive = apnsAlertToken();
+        String iphoneVoip = apnsToken();
         fake.answer(dead, Answer.UNREGISTERED);
         String deadDevice = registered(anna.user(), anna.app(), "fcm", dead);
-        registered(anna.user(), anna.app(), "apns", alive);
+        registeredIphone(anna.user(), anna.app(), iphoneVoip, alive);
         fireWatchOnNewColleague(org, anna);
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> delivered(alive) == 1 && fake.to(dead).size() == 1);
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
                 as(anna.user().token()).get("/api/me/push-devices").then().extract().jsonPath().getList("items.token"))
-                .containsExactly(alive));
+                .containsExactly(iphoneVoip));
         assertThat(rows(deadDevice)).isEmpty();
+    }
+
+    @Test
+    void aDeadAlertTokenGoesButTheIphoneStillWakesForCalls() {
+        UUID org = createOrg();
+        Watcher anna = watcher(org);
+        String voip = apnsToken();
+        String alert = apnsAlertToken();
+        fake.answer(alert, Answer.UNREGISTERED);
+        String device = registeredIphone(anna.user(), anna.app(), voip, alert);
+        // An iPhone registered without an alert token gets no visible notification: nothing is queued for it.
+        String callsOnly = registered(anna.user(), anna.app(), "apns", apnsToken());
+        fireWatchOnNewColleague(org, anna);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "dead".equals(row(device).getString("state")));
+        assertThat(row(device).getString("last_error")).contains("Unregistered");
+        assertThat(rows(callsOnly)).isEmpty();
+        io.restassured.path.json.JsonPath devices = as(anna.user().token()).get("/api/me/push-devices").then().extract().jsonPath();
+        assertThat(devices.getList("items.token")).contains(voip);
+        assertThat(devices.getString("items.find { it.token == '" + voip + "' }.alertToken")).isNull();
     }
 
     // --- helpers ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 package dev.switchboard.push;
 
 import static dev.switchboard.push.PushTestSupport.apnsToken;
-import static dev.switchboard.push.PushTestSupport.registered;
+import static dev.switchboard.push.PushTestSupport.apnsAlertToken;
+import static dev.switchboard.push.PushTestSupport.registeredIphone;
 import static dev.switchboard.support.Problems.problem;
 import static dev.switchboard.support.Problems.problemNaming;
 import static dev.switchboard.support.TestApi.as;
@@ -80,7 +81,7 @@ class WatchesTest {
         TestUser anna = user(org);
         TestUser bob = user(org);
         String annasApp = createVoipAccount(org, "app", anna.id()).path("id");
-        String device = registered(anna, annasApp, "apns", apnsToken());
+        String device = registeredIphone(anna, annasApp, apnsToken(), apnsAlertToken());
         UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31612345678");
         setAvailability(bob, "offline", mobile);
 
