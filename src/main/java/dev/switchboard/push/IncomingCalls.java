@@ -28,8 +28,8 @@ import dev.switchboard.availability.DeviceKind;
 import dev.switchboard.availability.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.presence.PresencePublisher;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -84,10 +84,12 @@ public class IncomingCalls {
     private final PushConfig config;
     private final Pool pool;
     private final Vertx vertx;
+    private final MeterRegistry metrics;
     private final Map<UUID, Waiter> waiting = new ConcurrentHashMap<>();
 
     public IncomingCalls(VoipAccountRepository accounts, LiveDeviceStates liveStates, PushDeviceService devices,
-            PushProviders providers, PushConfig config, Pool pool, Vertx vertx) {
+            PushProviders providers, PushConfig config, Pool pool, Vertx vertx, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.accounts = accounts;
         this.liveStates = liveStates;
         this.devices = devices;
@@ -97,15 +99,16 @@ public class IncomingCalls {
         this.vertx = vertx;
     }
 
+    /** Counted in {@code switchboard_push_wakeups_total{status}}. */
     public Uni<Outcome> wakeUp(IncomingCall call) {
-        return prepare(call).flatMap(prepared -> prepared.immediate() != null
+        return Panache.withTransaction(() -> prepare(call)).flatMap(prepared -> prepared.immediate() != null
                 ? Uni.createFrom().item(prepared.immediate())
-                : Uni.createFrom().<Outcome>emitter(emitter -> new Waiter(prepared, emitter).start()));
+                : Uni.createFrom().<Outcome>emitter(emitter -> new Waiter(prepared, emitter).start()))
+                .invoke(outcome -> metrics.counter("switchboard.push.wakeups", "status", outcome.status()).increment());
     }
 
     /** Checks the account and stores the wake-up with the hash of a fresh callKey (committed before any push). */
-    @WithTransaction
-    Uni<Prepared> prepare(IncomingCall call) {
+    private Uni<Prepared> prepare(IncomingCall call) {
         return accounts.findBySipUsername(call.sipUsername()).flatMap(account -> {
             if (account == null) {
                 throw ApiException.notFound("SIP username");

@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -34,13 +35,15 @@ public class PushProviders {
 
     private final PushConfig config;
     private final Vertx vertx;
+    private final MeterRegistry metrics;
     private volatile WebClient client;
     private volatile FcmSender fcm;
     private volatile ApnsSender apns;
 
-    public PushProviders(PushConfig config, Vertx vertx) {
+    public PushProviders(PushConfig config, Vertx vertx, MeterRegistry metrics) {
         this.config = config;
         this.vertx = vertx;
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent event) {
@@ -57,6 +60,11 @@ public class PushProviders {
                     + "notifications wait in the outbox until they are dead-lettered (docs/push.md)");
         }
         LOG.info("Mobile push delivery:\n  " + String.join("\n  ", lines));
+        if (fcm != null) {
+            // The first wake-up must not wait for the OAuth exchange; and bad credentials show at once.
+            fcm.accessToken().subscribe().with(token -> LOG.debug("FCM access token prefetched"),
+                    failure -> LOG.warnf("Could not obtain an FCM access token yet (pushes will retry it): %s", failure.getMessage()));
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -69,8 +77,16 @@ public class PushProviders {
         return PushTarget.FCM.equals(platform) ? fcm != null : PushTarget.APNS.equals(platform) && apns != null;
     }
 
-    /** Never fails: every outcome, a network error included, is a {@link PushResult}. */
+    /**
+     * Never fails: every outcome, a network error included, is a {@link PushResult}. Counted in
+     * {@code switchboard_push_sent_total{platform, kind, result}}.
+     */
     Uni<PushResult> send(PushTarget target, PushMessage message) {
+        return dispatch(target, message).invoke(result -> metrics.counter("switchboard.push.sent", "platform", target.platform(),
+                "kind", message.kind().name().toLowerCase(), "result", result.getClass().getSimpleName().toLowerCase()).increment());
+    }
+
+    private Uni<PushResult> dispatch(PushTarget target, PushMessage message) {
         FcmSender fcmSender = fcm;
         ApnsSender apnsSender = apns;
         if (PushTarget.FCM.equals(target.platform()) && fcmSender != null) {

@@ -15,6 +15,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +58,33 @@ class IncomingCallTest {
     record App(TestUser owner, String id, String sipUsername) {
     }
 
+    private static volatile boolean warm;
+
     @BeforeEach
-    void fake() {
+    void fake() throws Exception {
         fake = FakePushProviders.current();
         assertThat(fake).as("the fake providers run in this JVM").isNotNull();
         fake.outage(false);
+        if (!warm) {
+            warmUp();
+            warm = true;
+        }
+    }
+
+    /**
+     * One wake-up through both providers before the timed tests: the first one in a fresh JVM
+     * pays for class loading, JIT and the TLS/HTTP2 handshakes, which on a busy CI machine can
+     * take longer than the 4 s deadline itself.
+     */
+    private void warmUp() throws Exception {
+        App app = app();
+        String apns = apnsToken();
+        String fcm = fcmToken();
+        registered(app.owner(), app.id(), "apns", apns);
+        registered(app.owner(), app.id(), "fcm", fcm);
+        CompletableFuture<Response> call = incomingCall(app, "warm-up-" + UUID.randomUUID(), null);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !fake.to(apns).isEmpty() && !fake.to(fcm).isEmpty() || call.isDone());
+        call.get(30, TimeUnit.SECONDS);
     }
 
     @AfterEach
@@ -76,10 +99,11 @@ class IncomingCallTest {
         String token = apnsToken();
         registered(app.owner(), app.id(), "apns", token);
 
-        long start = System.nanoTime();
         CompletableFuture<Response> call = incomingCall(app, "call-" + UUID.randomUUID(), "Bob Caller");
         Received first = awaitPushes(token, 1).get(0);
         String callKey = first.data().getString("callKey");
+        // The wake-up starts when the service pushes first; time the app's answer from there.
+        Instant start = first.at();
 
         // What APNs requires of a VoIP push, on HTTP/2.
         assertThat(first.version()).isEqualTo(HttpVersion.HTTP_2);
@@ -102,11 +126,11 @@ class IncomingCallTest {
 
         respond(callKey, true, null).then().statusCode(204);
         Response answer = call.get(5, TimeUnit.SECONDS);
-        long elapsed = elapsedMillis(start);
+        long elapsed = Duration.between(start, Instant.now()).toMillis();
         answer.then().statusCode(200);
         assertThat(answer.jsonPath().getString("status")).isEqualTo("ACK");
         assertThat(answer.jsonPath().getString("reason")).isEqualTo("the app answered");
-        assertThat(elapsed).isBetween(1500L, 4000L);
+        assertThat(elapsed).as("answered when the app did, well before the 4 s deadline").isBetween(1500L, 3500L);
 
         // Single use: the same key again is gone.
         problem(respond(callKey, true, null), 410);
@@ -122,12 +146,14 @@ class IncomingCallTest {
         registered(app.owner(), app.id(), "fcm", token);
 
         long start = System.nanoTime();
-        Response answer = incomingCall(app, "call-" + UUID.randomUUID(), null).get(10, TimeUnit.SECONDS);
-        long elapsed = elapsedMillis(start);
+        Response answer = incomingCall(app, "call-" + UUID.randomUUID(), null).get(15, TimeUnit.SECONDS);
+        Instant answered = Instant.now();
         assertThat(answer.jsonPath().getString("status")).isEqualTo("NAK");
         assertThat(answer.jsonPath().getString("reason")).isEqualTo("no answer within 4 s");
-        assertThat(elapsed).isBetween(3900L, 7000L);
+        assertThat(elapsedMillis(start)).isGreaterThanOrEqualTo(4000L);
         List<Received> pushes = fake.to(token);
+        assertThat(Duration.between(pushes.get(0).at(), answered).toMillis()).as("from the first push to the NAK")
+                .isBetween(3500L, 6000L);
         assertThat(pushes).hasSizeGreaterThanOrEqualTo(3);
         Received push = pushes.get(0);
         JsonObject message = push.body().getJsonObject("message");
@@ -144,7 +170,7 @@ class IncomingCallTest {
         App app = app();
         long start = System.nanoTime();
         Response answer = incomingCall(app, "call-" + UUID.randomUUID(), null).get(5, TimeUnit.SECONDS);
-        assertThat(elapsedMillis(start)).isLessThan(1000);
+        assertThat(elapsedMillis(start)).as("at once, not at the 4 s deadline").isLessThan(3000);
         assertThat(answer.jsonPath().getString("status")).isEqualTo("NAK");
         assertThat(answer.jsonPath().getString("reason")).isEqualTo("no push device");
     }
@@ -161,9 +187,9 @@ class IncomingCallTest {
                 "appId", "dev.switchboard.app", "name", "test iPhone", "sandbox", true));
         as(app.owner().token()).body(sandbox).post("/api/me/push-devices").then().statusCode(201);
 
-        long start = System.nanoTime();
         CompletableFuture<Response> call = incomingCall(app, "call-" + UUID.randomUUID(), "Carla");
         Received apns = awaitPushes(iphone, 1).get(0);
+        Instant start = apns.at();
         Received fcm = awaitPushes(android, 1).get(0);
         Received sandboxed = awaitPushes(devBuild, 1).get(0);
         assertThat(apns.sandbox()).isFalse();
@@ -178,7 +204,7 @@ class IncomingCallTest {
         Response answer = call.get(5, TimeUnit.SECONDS);
         assertThat(answer.jsonPath().getString("status")).isEqualTo("ACK");
         assertThat(answer.jsonPath().getString("reason")).isEqualTo("the app registered");
-        assertThat(elapsedMillis(start)).isLessThan(3000);
+        assertThat(Duration.between(start, Instant.now()).toMillis()).as("well before the deadline").isLessThan(3500);
 
         // Already registered: ACK without pushing.
         int pushes = fake.received.size();
@@ -193,14 +219,13 @@ class IncomingCallTest {
         App app = app();
         String token = apnsToken();
         registered(app.owner(), app.id(), "apns", token);
-        long start = System.nanoTime();
         CompletableFuture<Response> call = incomingCall(app, "call-" + UUID.randomUUID(), null);
-        String callKey = awaitPushes(token, 1).get(0).data().getString("callKey");
-        respond(callKey, false, "already in a GSM call").then().statusCode(204);
+        Received first = awaitPushes(token, 1).get(0);
+        respond(first.data().getString("callKey"), false, "already in a GSM call").then().statusCode(204);
         Response answer = call.get(5, TimeUnit.SECONDS);
         assertThat(answer.jsonPath().getString("status")).isEqualTo("NAK");
         assertThat(answer.jsonPath().getString("reason")).isEqualTo("already in a GSM call");
-        assertThat(elapsedMillis(start)).isLessThan(2500);
+        assertThat(Duration.between(first.at(), Instant.now()).toMillis()).as("at once, not at the deadline").isLessThan(3500);
     }
 
     @Test
@@ -260,11 +285,12 @@ class IncomingCallTest {
         select(app.owner(), app.id(), "available");
         assertThat(availabilityOf(colleague, app.owner())).as("an app with push devices counts as reachable").isEqualTo("available");
 
-        long start = System.nanoTime();
         Response answer = incomingCall(app, "call-" + UUID.randomUUID(), null).get(10, TimeUnit.SECONDS);
         assertThat(answer.jsonPath().getString("status")).isEqualTo("NAK");
         assertThat(answer.jsonPath().getString("reason")).startsWith("no push device could be reached");
-        assertThat(elapsedMillis(start)).as("no need to wait for the deadline").isLessThan(3000);
+        Instant firstPush = fake.where(r -> List.of(unregisteredFcm, invalidFcm, unregisteredApns, badApns).contains(r.token()))
+                .stream().map(Received::at).min(Instant::compareTo).orElseThrow();
+        assertThat(Duration.between(firstPush, Instant.now()).toMillis()).as("no need to wait for the deadline").isLessThan(3500);
 
         Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
                 as(app.owner().token()).get("/api/me/push-devices").then().statusCode(200).extract().jsonPath().getList("items"))
@@ -321,7 +347,7 @@ class IncomingCallTest {
     }
 
     private List<Received> awaitPushes(String token, int count) {
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fake.to(token).size() >= count);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fake.to(token).size() >= count);
         return fake.to(token);
     }
 
@@ -334,8 +360,8 @@ class IncomingCallTest {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private static void sleepUntil(long startNanos, long millis) throws InterruptedException {
-        long remaining = millis - elapsedMillis(startNanos);
+    private static void sleepUntil(Instant start, long millis) throws InterruptedException {
+        long remaining = millis - Duration.between(start, Instant.now()).toMillis();
         if (remaining > 0) {
             Thread.sleep(remaining);
         }
