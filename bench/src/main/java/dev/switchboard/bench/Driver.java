@@ -29,6 +29,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Driver {
 
+    static final String DEFAULT_JAVA_OPTS = "-Xms1g -Xmx1g";
     private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
 
     private final Opts opts;
@@ -123,7 +124,7 @@ public final class Driver {
                 .put("orgSizes", new JsonArray(sizes)).put("changesPerOrg", changes).put("warmupChanges", warmup)
                 .put("idleConnections", idleConnections).put("fleetOrgSize", fleetOrgSize).put("socketsPerUser", socketsPerUser)
                 .put("serverCpus", serverCpus).put("clientCpus", clientCpus)
-                .put("serviceJavaOpts", opts.str("service-java-opts", "")).put("jfr", opts.flag("jfr"));
+                .put("serviceJavaOpts", opts.str("service-java-opts", DEFAULT_JAVA_OPTS)).put("jfr", opts.flag("jfr"));
         results.put("config", config);
         JsonObject scen = new JsonObject();
         results.put("scenarios", scen);
@@ -237,7 +238,7 @@ public final class Driver {
                     JsonObject[] r = Idle.run(t.name, t.proc, t::heapBytes, tokens,
                             new Idle.Config(opts.integer("workers", 4), opts.integer("connect-concurrency", 128),
                                     opts.integer("idle-cpu-seconds", 30), opts.integer("baseline-cpu-seconds", 10), clientCpus, benchJar,
-                                    out));
+                                    out, t.floor ? -1 : dbPid));
                     idle.put(t.name, r[0]);
                     connect.put(t.name, r[1]);
                 }
@@ -297,7 +298,8 @@ public final class Driver {
         startCount++;
         List<String> cmd = new ArrayList<>();
         cmd.add("java");
-        String javaOpts = opts.str(t.floor ? "floor-java-opts" : "service-java-opts", "");
+        // A fixed heap (no resizing between the idle readings, so RSS deltas are memory the sockets need).
+        String javaOpts = opts.str(t.floor ? "floor-java-opts" : "service-java-opts", DEFAULT_JAVA_OPTS);
         for (String o : javaOpts.split("\\s+")) {
             if (!o.isBlank()) {
                 cmd.add(o);
@@ -377,8 +379,10 @@ public final class Driver {
         }
     }
 
+    private static final long T0 = System.nanoTime();
+
     private static void section(String name) {
         System.out.println();
-        System.out.println("== " + name + " (load average " + loadAverage() + ")");
+        System.out.printf("== %s (at %.0f s; load average %s)%n", name, (System.nanoTime() - T0) / 1e9, loadAverage());
     }
 }

@@ -10,6 +10,7 @@ import org.HdrHistogram.Histogram;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -122,12 +123,14 @@ final class Fanout {
             WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
                     .setURI("/ws/presence" + (since == null ? "" : "?since=" + since))
                     .addHeader("Authorization", "Bearer " + org.members().get(i).token()).setTimeout(60_000);
-            return client.connect(options).map(ws -> {
-                Conn conn = conns[i];
-                conn.ws = ws;
-                ws.frameHandler(frame -> onFrame(conn, frame));
-                ws.exceptionHandler(e -> { });
-                return ws;
+            // Handlers go on before connecting: a first frame that arrives with the 101 is not lost.
+            ClientWebSocket ws = client.webSocket();
+            Conn conn = conns[i];
+            ws.frameHandler(frame -> onFrame(conn, frame));
+            ws.exceptionHandler(e -> { });
+            return ws.connect(options).map(connected -> {
+                conn.ws = connected;
+                return connected;
             });
         }
 
@@ -406,6 +409,10 @@ final class Fanout {
             long[] c0 = cpu == null ? null : cpu.snap();
             Sink sink = step(s, rate, stepSeconds);
             JsonObject cpuUse = cpu == null ? null : Cpu.between(c0, cpu.snap());
+            if (cpuUse != null && sink.deliveryCount > 0) {
+                // CPU per delivery: comparable across runs even when the machine is shared
+                cpuUse.put("serverMicrosPerDelivery", Math.round(cpuUse.getDouble("serverCores") * stepSeconds * 1e6 / sink.deliveryCount * 100) / 100.0);
+            }
             double span = Math.max(stepSeconds, (sink.lastReceipt - sink.firstSend) / 1e9);
             double achieved = sink.deliveryCount / span;
             long p99us = sink.deliveries.getTotalCount() == 0 ? Long.MAX_VALUE : sink.deliveries.getValueAtPercentile(99);

@@ -32,6 +32,7 @@ final class Idle {
 
         WorkerProc(List<String> command, Path log) throws IOException {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Proc.CHILDREN.add(process);
             out = new BufferedReader(new InputStreamReader(process.getInputStream()));
             in = new PrintWriter(new OutputStreamWriter(process.getOutputStream()), true);
         }
@@ -63,7 +64,7 @@ final class Idle {
     }
 
     record Config(int workers, int concurrency, int idleCpuSeconds, int baseCpuSeconds, String clientCpus, String benchJar,
-            Path dir) {
+            Path dir, long dbPid) {
     }
 
     static JsonObject[] run(String targetName, Proc server, LongSupplier heapBytes, List<String> tokens, Config cfg) throws Exception {
@@ -96,9 +97,19 @@ final class Idle {
             double baseCpu = (server.cpuTicks() - c0) / (double) Proc.CLK_TCK / cfg.baseCpuSeconds();
 
             // connect: upgrades/s including the snapshot
+            long cc0 = server.cpuTicks();
+            long db0 = cfg.dbPid() > 0 ? Cpu.treeTicks(cfg.dbPid()) : 0;
             JsonObject connect = all(workers, "connect " + cfg.concurrency(), n);
-            System.out.printf("    %s: %,d connections in %.2f s = %,.0f upgrades/s (failed %d)%n", targetName,
-                    connect.getLong("ok"), connect.getDouble("seconds"), connect.getDouble("perSecond"), connect.getLong("failed"));
+            if (connect.getLong("ok") > 0) {
+                // CPU per upgrade: comparable across runs even when the machine is shared
+                connect.put("serverCpuMillisPerUpgrade", Math.round((server.cpuTicks() - cc0) * 1000.0 / Proc.CLK_TCK / connect.getLong("ok") * 1000) / 1000.0);
+                if (cfg.dbPid() > 0) {
+                    connect.put("dbCpuMillisPerUpgrade", Math.round((Cpu.treeTicks(cfg.dbPid()) - db0) * 1000.0 / Proc.CLK_TCK / connect.getLong("ok") * 1000) / 1000.0);
+                }
+            }
+            System.out.printf("    %s: %,d connections in %.2f s = %,.0f upgrades/s (failed %d; server CPU %s ms/upgrade)%n", targetName,
+                    connect.getLong("ok"), connect.getDouble("seconds"), connect.getDouble("perSecond"), connect.getLong("failed"),
+                    connect.getValue("serverCpuMillisPerUpgrade"));
 
             // idle cost
             Thread.sleep(5000);

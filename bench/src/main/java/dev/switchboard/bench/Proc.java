@@ -18,6 +18,17 @@ final class Proc {
 
     static final long CLK_TCK = clockTicks();
 
+    /** Every child process this JVM started; a shutdown hook ends the ones still running. */
+    static final java.util.Set<Process> CHILDREN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(p -> {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        })));
+    }
+
     final String name;
     final Process process;
     final long pid;
@@ -48,6 +59,7 @@ final class Proc {
         builder.environment().putAll(env);
         long t0 = System.nanoTime();
         Process process = builder.start();
+        CHILDREN.add(process);
         return new Proc(name, process, t0, log, port);
     }
 
@@ -159,10 +171,21 @@ final class Proc {
 
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
-    /** Heap in use from {@code jcmd GC.heap_info} (first "used NK": the whole heap), in bytes. */
+    /** Heap in use from {@code jcmd GC.heap_info}: the "used NK" of every generation (not Metaspace), in bytes. */
     long heapUsedBytesJcmd() {
-        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
-        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+        long sum = 0;
+        boolean found = false;
+        for (String line : jcmd("GC.heap_info").split("\n")) {
+            if (line.contains("Metaspace") || line.contains("class space")) {
+                continue;
+            }
+            Matcher m = HEAP_USED.matcher(line);
+            if (m.find()) {
+                sum += Long.parseLong(m.group(1)) * 1024;
+                found = true;
+            }
+        }
+        return found ? sum : -1;
     }
 
     void stop() {

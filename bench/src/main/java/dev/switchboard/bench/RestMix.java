@@ -156,6 +156,10 @@ final class RestMix {
             long[] c0 = cpu == null ? null : cpu.snap();
             Step s = run(rate, stepSeconds);
             JsonObject cpuUse = cpu == null ? null : Cpu.between(c0, cpu.snap());
+            if (cpuUse != null && s.completed > 0) {
+                cpuUse.put("serverMillisPerRequest", Math.round(cpuUse.getDouble("serverCores") * stepSeconds * 1e3 / s.completed * 1000) / 1000.0)
+                        .put("dbMillisPerRequest", Math.round(cpuUse.getDouble("dbCores") * stepSeconds * 1e3 / s.completed * 1000) / 1000.0);
+            }
             double span = Math.max(stepSeconds, (s.lastCompletion - s.firstIntended) / 1e9);
             double achieved = s.completed / span;
             long p99 = s.latency.getValueAtPercentile(99);

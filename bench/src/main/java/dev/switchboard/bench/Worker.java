@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import org.HdrHistogram.Histogram;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -33,7 +35,6 @@ public final class Worker {
         final String token;
         WebSocket ws;
         long lastSeq = -1;
-        boolean first;
         long started;
 
         Conn(String token) {
@@ -111,53 +112,62 @@ public final class Worker {
                 return;
             }
             Conn c = conns.get(next[0]++);
-            c.first = false;
             c.started = System.nanoTime();
             WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
                     .setURI("/ws/presence" + (resume && c.lastSeq >= 0 ? "?since=" + c.lastSeq : ""))
                     .addHeader("Authorization", "Bearer " + c.token).setTimeout(120_000);
-            client.connect(options).onComplete(ar -> {
-                if (ar.failed()) {
-                    failed[0]++;
-                    if (errors.size() < 5) {
-                        errors.add(String.valueOf(ar.cause()));
-                    }
-                    finish.run();
+            // Handlers go on before connecting: a first frame that arrives with the 101 is not lost.
+            ClientWebSocket ws = client.webSocket();
+            boolean[] first = {false}, over = {false};
+            Consumer<String> end = error -> {
+                if (over[0]) {
                     return;
                 }
-                WebSocket ws = ar.result();
-                c.ws = ws;
-                ws.exceptionHandler(e -> { });
-                ws.frameHandler(frame -> {
-                    if (frame.isContinuation() || !frame.isText()) {
-                        return;
+                over[0] = true;
+                if (error != null) {
+                    failed[0]++;
+                    if (errors.size() < 5) {
+                        errors.add(error);
                     }
-                    var b = frame.binaryData();
-                    char type = Wire.type(b);
-                    if (type == Wire.SNAPSHOT || type == Wire.RESUMED || type == Wire.PRESENCE || type == Wire.COLLEAGUE) {
-                        c.lastSeq = Wire.seq(b);
+                }
+                finish.run();
+            };
+            long watchdog = vertx.setTimer(120_000, id -> end.accept("no first frame within 120 s"));
+            ws.exceptionHandler(e -> { });
+            ws.frameHandler(frame -> {
+                if (frame.isContinuation() || !frame.isText()) {
+                    return;
+                }
+                var b = frame.binaryData();
+                char type = Wire.type(b);
+                if (type == Wire.SNAPSHOT || type == Wire.RESUMED || type == Wire.PRESENCE || type == Wire.COLLEAGUE) {
+                    c.lastSeq = Wire.seq(b);
+                }
+                if (!first[0] && (type == Wire.SNAPSHOT || type == Wire.RESUMED)) {
+                    first[0] = true;
+                    vertx.cancelTimer(watchdog);
+                    latency.recordValue(Math.min((System.nanoTime() - c.started) / 1000, 100_000_000L));
+                    if (type == Wire.SNAPSHOT) {
+                        snapshots[0]++;
+                    } else {
+                        resumed[0]++;
                     }
-                    if (!c.first && (type == Wire.SNAPSHOT || type == Wire.RESUMED)) {
-                        c.first = true;
-                        latency.recordValue(Math.min((System.nanoTime() - c.started) / 1000, 100_000_000L));
-                        if (type == Wire.SNAPSHOT) {
-                            snapshots[0]++;
-                        } else {
-                            resumed[0]++;
-                        }
-                        finish.run();
-                    }
-                });
-                ws.closeHandler(v -> {
-                    if (!c.first) { // closed before its first frame: a refusal after the upgrade
-                        c.first = true;
-                        failed[0]++;
-                        if (errors.size() < 5) {
-                            errors.add("closed before first frame: " + ws.closeStatusCode() + " " + ws.closeReason());
-                        }
-                        finish.run();
-                    }
-                });
+                    end.accept(null);
+                }
+            });
+            ws.closeHandler(v -> {
+                if (!first[0]) { // closed before its first frame: a refusal after the upgrade
+                    vertx.cancelTimer(watchdog);
+                    end.accept("closed before first frame: " + ws.closeStatusCode() + " " + ws.closeReason());
+                }
+            });
+            ws.connect(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    vertx.cancelTimer(watchdog);
+                    end.accept(String.valueOf(ar.cause()));
+                } else {
+                    c.ws = ws;
+                }
             });
         };
         vertx.runOnContext(v -> {
