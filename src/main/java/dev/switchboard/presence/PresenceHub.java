@@ -69,6 +69,7 @@ public class PresenceHub {
     private final Map<UUID, OrgChannel> channels = new ConcurrentHashMap<>();
     private final Map<UUID, Set<Peer>> byUser = new ConcurrentHashMap<>();
     private final Map<String, Peer> byConnection = new ConcurrentHashMap<>();
+    private final Map<UUID, SnapshotLoad> snapshots = new ConcurrentHashMap<>();
     private final int maxConnectionsPerUser;
     private final int replayMaxEvents;
     private volatile boolean draining;
@@ -123,6 +124,9 @@ public class PresenceHub {
         OrgChannel channel = channels.get(peer.orgId);
         if (channel != null) {
             channel.peers.remove(peer);
+            if (channel.peers.isEmpty()) {
+                snapshots.remove(peer.orgId); // read again by the next socket of the org
+            }
         }
     }
 
@@ -150,9 +154,11 @@ public class PresenceHub {
      * when the events a peer missed are no longer held.
      */
     Uni<Void> sendSnapshot(Peer peer) {
-        return presence.snapshot(peer.orgId).flatMap(org -> presence.self(peer.orgId, peer.userId)
+        return colleagues(peer.orgId).flatMap(org -> presence.self(peer.orgId, peer.userId)
                 .map(self -> {
-                    peer.sendDirect(encode(new Frames.Snapshot(org.seq(), self, org.colleagues())));
+                    // The same text as encoding Frames.Snapshot whole; the colleagues part is shared.
+                    peer.sendDirect("{\"type\":\"snapshot\",\"seq\":" + org.seq() + ",\"me\":" + encode(self)
+                            + ",\"colleagues\":" + org.colleaguesJson() + "}");
                     if (!peer.goLive(org.seq())) {
                         throw new Resnapshot();
                     }
@@ -160,6 +166,32 @@ public class PresenceHub {
                 }))
                 .onFailure(Resnapshot.class).recoverWithUni(() -> sendSnapshot(peer).replaceWith(-1L))
                 .flatMap(ignored -> peer.takeOutdatedMe() ? sendMe(List.of(peer)) : Uni.createFrom().voidItem());
+    }
+
+    /** The org's colleagues, encoded, at the seq they are current at. */
+    private record SharedSnapshot(long seq, String colleaguesJson) {
+    }
+
+    /** The latest snapshot read for an org, keyed by the seq that was current when it was asked for. */
+    private record SnapshotLoad(long askedAt, Uni<SharedSnapshot> snapshot) {
+    }
+
+    /**
+     * The colleagues part of a snapshot, read and encoded once per org and seq however many
+     * sockets connect meanwhile: the published states of an org change only together with its
+     * seq (PresenceRecorder stores both in one transaction), so equal seq means equal colleagues.
+     * A cheap seq read decides whether the held one is still current; concurrent connects share
+     * one read in flight.
+     */
+    private Uni<SharedSnapshot> colleagues(UUID orgId) {
+        return currentSeq(orgId).flatMap(seq -> {
+            SnapshotLoad load = snapshots.compute(orgId, (id, held) -> held != null && held.askedAt() == seq ? held
+                    : new SnapshotLoad(seq, presence.snapshot(orgId)
+                            .map(org -> new SharedSnapshot(org.seq(), encode(org.colleagues())))
+                            .memoize().indefinitely()));
+            return SafeContext.backOnCallerContext(load.snapshot())
+                    .onFailure().invoke(() -> snapshots.remove(orgId, load));
+        });
     }
 
     /**

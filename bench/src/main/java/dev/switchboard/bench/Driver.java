@@ -1,0 +1,388 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.HdrHistogram.Histogram;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Runs the scenarios against the packaged service and the floor server, both pinned to the
+ * server CPU, from this process pinned to the client CPU; writes results.json, results.md and
+ * latency.png into the results folder. bench/run.sh prepares the database and keys and calls it.
+ */
+public final class Driver {
+
+    static final String DEFAULT_JAVA_OPTS = "-Xms1g -Xmx1g";
+    private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
+
+    private final Opts opts;
+    private final Path out;
+    private final String serverCpus;
+    private final String clientCpus;
+    private final String benchJar;
+    private final Path serviceJar;
+    private final int servicePort;
+    private final int floorPort;
+    private final Vertx vertx;
+    private final long dbPid;
+    private int startCount;
+    private int sessionAddress = 40;
+
+    final class Target {
+        final String name;
+        final boolean floor;
+        Proc proc;
+        Http http;
+        Roster roster;
+        final Map<Integer, Roster.Org> fanoutOrgs = new LinkedHashMap<>();
+        final List<Roster.Org> fleet = new ArrayList<>();
+        Roster.Org restOrg;
+
+        Target(String name, boolean floor) {
+            this.name = name;
+            this.floor = floor;
+        }
+
+        long heapBytes() {
+            if (floor) {
+                return proc.heapUsedBytesJcmd();
+            }
+            try {
+                long sum = 0;
+                for (String line : Proc.get(proc.port, "/q/metrics").split("\n")) {
+                    if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                        sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
+                }
+                return sum;
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+    }
+
+    private Driver(Opts opts) {
+        this.opts = opts;
+        this.out = Path.of(opts.str("out", "results"));
+        this.serverCpus = opts.str("server-cpus", "0");
+        this.clientCpus = opts.str("client-cpus", "1");
+        this.benchJar = opts.str("bench-jar", Driver.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        this.serviceJar = Path.of(opts.str("service-jar", "target/quarkus-app/quarkus-run.jar"));
+        this.servicePort = opts.integer("service-port", 18181);
+        this.floorPort = opts.integer("floor-port", 18282);
+        this.dbPid = opts.integer("db-pid", -1);
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false)
+                .setBlockedThreadCheckInterval(60_000).setMaxEventLoopExecuteTime(60_000_000_000L));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Driver d = new Driver(new Opts(args));
+        int code = 0;
+        try {
+            d.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            code = 1;
+        }
+        d.vertx.close();
+        System.exit(code);
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(out);
+        Set<String> scenarios = Set.copyOf(opts.list("scenarios", "fanout,idle,connect,rest,startup"));
+        List<Integer> sizes = opts.ints("org-sizes", "10,100,1000,10000");
+        int changes = opts.integer("changes", 1000);
+        int warmup = opts.integer("warmup-changes", 100);
+        int idleConnections = opts.integer("idle-connections", 19000);
+        int fleetOrgSize = opts.integer("fleet-org-size", 100);
+        int socketsPerUser = opts.integer("sockets-per-user", 5);
+        List<String> targetNames = opts.list("targets", "service,floor");
+        Instant started = Instant.now();
+        JsonObject results = new JsonObject();
+        results.put("run", new JsonObject().put("startedAt", started.toString()).put("command", opts.str("command", ""))
+                .put("machineState", opts.str("machine-state", "unknown")).put("loadAverageAtStart", loadAverage()));
+        results.put("machine", machine());
+        JsonObject config = new JsonObject().put("scenarios", new JsonArray(new ArrayList<>(scenarios)))
+                .put("orgSizes", new JsonArray(sizes)).put("changesPerOrg", changes).put("warmupChanges", warmup)
+                .put("idleConnections", idleConnections).put("fleetOrgSize", fleetOrgSize).put("socketsPerUser", socketsPerUser)
+                .put("serverCpus", serverCpus).put("clientCpus", clientCpus)
+                .put("serviceJavaOpts", opts.str("service-java-opts", DEFAULT_JAVA_OPTS)).put("jfr", opts.flag("jfr"));
+        results.put("config", config);
+        JsonObject scen = new JsonObject();
+        results.put("scenarios", scen);
+        Map<String, Histogram> plot = new LinkedHashMap<>();
+
+        Target service = new Target("service", false);
+        Target floor = new Target("floor", true);
+        List<Target> targets = new ArrayList<>();
+        if (targetNames.contains("service")) {
+            targets.add(service);
+        }
+        if (targetNames.contains("floor")) {
+            targets.add(floor);
+        }
+        try {
+            // 5. start-up (first, while the database is fresh: the first start runs the migrations)
+            if (scenarios.contains("startup")) {
+                section("start-up");
+                JsonObject s = new JsonObject();
+                for (Target t : targets) {
+                    s.put(t.name, startup(t, opts.integer("startup-runs", 3)));
+                }
+                scen.put("startup", s);
+            }
+            for (Target t : targets) {
+                start(t, !t.floor && opts.flag("jfr"));
+                t.http = new Http(vertx, t.proc.port, 64, "127.0.0.2");
+                t.roster = new Roster(t.http, t.floor, System.getenv("SWITCHBOARD_OPERATOR_EMAIL"),
+                        System.getenv("SWITCHBOARD_OPERATOR_PASSWORD"));
+            }
+            results.put("serviceJvm", t(targets, service) ? service.proc.jcmd("VM.flags").trim() : null);
+
+            // seeding, through the public API
+            section("seeding");
+            for (Target t : targets) {
+                long t0 = System.nanoTime();
+                int users = 0;
+                if (scenarios.contains("fanout")) {
+                    for (int size : sizes) {
+                        t.fanoutOrgs.put(size, t.roster.create("fanout-" + size, size, true, false));
+                        users += size;
+                    }
+                }
+                if (scenarios.contains("idle") || scenarios.contains("connect")) {
+                    int usersNeeded = (idleConnections + socketsPerUser - 1) / socketsPerUser;
+                    for (int made = 0; made < usersNeeded; made += fleetOrgSize) {
+                        t.fleet.add(t.roster.create("fleet-" + made / fleetOrgSize, Math.min(fleetOrgSize, usersNeeded - made), true, false));
+                    }
+                    users += usersNeeded;
+                }
+                if (scenarios.contains("rest")) {
+                    t.restOrg = t.roster.create("rest", 100, false, true);
+                    users += 101;
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("  %s: %,d users created and logged in in %.1f s (%.0f/s)%n", t.name, users, secs, users / secs);
+            }
+
+            // 1. fan-out
+            if (scenarios.contains("fanout")) {
+                section("fan-out latency");
+                JsonObject f = new JsonObject();
+                scen.put("fanout", f);
+                for (Target t : targets) {
+                    f.put(t.name, new JsonObject().put("latency", new JsonObject()));
+                }
+                int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+                for (int size : sizes) {
+                    for (Target t : targets) {
+                        Fanout fan = new Fanout(vertx, t.http, t.proc.port);
+                        fan.cpu = new Cpu(t.proc.pid, t.floor ? -1 : dbPid);
+                        Fanout.Session s = fan.open(t.fanoutOrgs.get(size), "127.0.0." + (sessionAddress++), opts.integer("resume-above", 1000));
+                        Fanout.Sink sink = fan.sequential(s, changes, Math.min(warmup, changes));
+                        JsonObject r = Fanout.latencyResult(sink, s);
+                        f.getJsonObject(t.name).getJsonObject("latency").put(Integer.toString(size), r);
+                        plot.put(t.name + " " + size, sink.deliveries);
+                        JsonObject d = r.getJsonObject("deliveries");
+                        System.out.printf("  %-7s %,6d members: p50 %s p99 %s p99.9 %s max %s ms (%,d deliveries, %d incomplete, %d errors; "
+                                + "REST p99 %s, socket p99 %s; connect %.1f s)%n", t.name, size, d.getValue("p50Ms"), d.getValue("p99Ms"),
+                                d.getValue("p999Ms"), d.getValue("maxMs"), d.getLong("count"), sink.incomplete, sink.errors,
+                                r.getJsonObject("rest").getValue("p99Ms"), r.getJsonObject("socket").getValue("p99Ms"), s.connectSeconds);
+                        if (size == largest && !opts.flag("skip-sustained")) {
+                            System.out.printf("  %s sustained deliveries/s, %,d members:%n", t.name, size);
+                            f.getJsonObject(t.name).put("sustained", fan.sustained(s, opts.ints("delivery-rates",
+                                    "20000,50000,100000,150000,200000,250000,300000,400000,500000,700000,1000000"),
+                                    opts.dbl("step-seconds", 5), 50, new StringBuilder()));
+                        }
+                        Http.await(s.close(), 120);
+                    }
+                }
+            }
+
+            // 2 + 3. idle cost and connect rate
+            if (scenarios.contains("idle") || scenarios.contains("connect")) {
+                section("idle connections and connect rate");
+                JsonObject idle = new JsonObject();
+                JsonObject connect = new JsonObject();
+                for (Target t : targets) {
+                    List<String> tokens = new ArrayList<>();
+                    outer:
+                    for (int rep = 0; rep < socketsPerUser; rep++) {
+                        for (Roster.Org org : t.fleet) {
+                            for (Roster.Member m : org.members()) {
+                                if (tokens.size() == idleConnections) {
+                                    break outer;
+                                }
+                                tokens.add(m.token());
+                            }
+                        }
+                    }
+                    JsonObject[] r = Idle.run(t.name, t.proc, t::heapBytes, tokens,
+                            new Idle.Config(opts.integer("workers", 4), opts.integer("connect-concurrency", 128),
+                                    opts.integer("idle-cpu-seconds", 30), opts.integer("baseline-cpu-seconds", 10), clientCpus, benchJar,
+                                    out, t.floor ? -1 : dbPid));
+                    idle.put(t.name, r[0]);
+                    connect.put(t.name, r[1]);
+                }
+                scen.put("idle", idle);
+                scen.put("connect", connect);
+            }
+
+            // 4. REST mix
+            if (scenarios.contains("rest")) {
+                section("REST mix");
+                JsonObject rest = new JsonObject();
+                for (Target t : targets) {
+                    RestMix mix = new RestMix(vertx, t.proc.port, t.restOrg, opts.integer("rest-connections", 128));
+                    mix.cpu = new Cpu(t.proc.pid, t.floor ? -1 : dbPid);
+                    rest.put(t.name, mix.steps(opts.ints("rest-rates", "250,500,1000,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000"),
+                            opts.dbl("rest-step-seconds", 5), 50, t.name));
+                }
+                scen.put("rest", rest);
+            }
+        } finally {
+            for (Target t : targets) {
+                if (t.proc != null) {
+                    t.proc.stop();
+                }
+            }
+        }
+        if (opts.flag("jfr")) {
+            Path jfr = out.resolve("service.jfr");
+            if (Files.exists(jfr)) {
+                Files.writeString(out.resolve("jfr-top.txt"), JfrTop.report(jfr, 60, null) + "\n"
+                        + JfrTop.report(jfr, 60, "dev.switchboard"));
+            }
+        }
+        Instant finished = Instant.now();
+        results.getJsonObject("run").put("finishedAt", finished.toString())
+                .put("durationSeconds", Duration.between(started, finished).toSeconds()).put("loadAverageAtEnd", loadAverage());
+        Files.writeString(out.resolve("results.json"), results.encodePrettily());
+        String md = Report.markdown(results);
+        Files.writeString(out.resolve("results.md"), md);
+        try {
+            Report.plot(plot, out.resolve("latency.png"));
+        } catch (Throwable e) {
+            System.out.println("(latency.png not drawn: " + e + ")");
+        }
+        System.out.println();
+        System.out.println(md);
+        System.out.println("results: " + out.toAbsolutePath());
+    }
+
+    private static boolean t(List<Target> targets, Target t) {
+        return targets.contains(t);
+    }
+
+    // --- processes ---------------------------------------------------------------------------------
+
+    private void start(Target t, boolean jfr) throws Exception {
+        startCount++;
+        List<String> cmd = new ArrayList<>();
+        cmd.add("java");
+        // A fixed heap (no resizing between the idle readings, so RSS deltas are memory the sockets need).
+        String javaOpts = opts.str(t.floor ? "floor-java-opts" : "service-java-opts", DEFAULT_JAVA_OPTS);
+        for (String o : javaOpts.split("\\s+")) {
+            if (!o.isBlank()) {
+                cmd.add(o);
+            }
+        }
+        if (jfr) {
+            cmd.add("-XX:StartFlightRecording=filename=" + out.resolve("service.jfr").toAbsolutePath() + ",settings=profile,dumponexit=true");
+        }
+        Map<String, String> env = new HashMap<>();
+        Path log;
+        if (t.floor) {
+            cmd.addAll(List.of("-cp", benchJar, "dev.switchboard.bench.Main", "floor", "--port", Integer.toString(floorPort)));
+            log = out.resolve("floor-" + startCount + ".log");
+        } else {
+            cmd.addAll(List.of("-jar", serviceJar.toString()));
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(servicePort));
+            log = out.resolve("service-" + startCount + ".log");
+        }
+        t.proc = Proc.start(t.name, serverCpus, cmd, env, log, t.floor ? floorPort : servicePort);
+        t.proc.awaitHttp200("/q/health/ready", Duration.ofSeconds(120));
+    }
+
+    private JsonObject startup(Target t, int runs) throws Exception {
+        JsonArray all = new JsonArray();
+        List<Double> later = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            start(t, false);
+            long ready = t.proc.awaitHttp200("/q/health/ready", Duration.ofSeconds(120));
+            double ms = (ready - t.proc.startNanos) / 1e6;
+            Thread.sleep(200);
+            long rss = t.proc.rssKb();
+            Double reported = null;
+            Matcher m = STARTED.matcher(Files.readString(t.proc.log));
+            if (m.find()) {
+                reported = Double.parseDouble(m.group(1));
+            }
+            all.add(new JsonObject().put("toFirstReadyMs", Math.round(ms)).put("rssKb", rss).put("selfReportedSeconds", reported));
+            System.out.printf("  %-7s run %d: ready after %,.0f ms, RSS %,d KB%s%n", t.name, i + 1, ms, rss,
+                    reported == null ? "" : " (says started in " + reported + " s)");
+            if (i > 0 || runs == 1) {
+                later.add(ms);
+            }
+            t.proc.stop();
+            t.proc = null;
+        }
+        later.sort(Double::compare);
+        double median = later.get(later.size() / 2);
+        return new JsonObject().put("runs", all).put("medianMs", Math.round(median))
+                .put("note", "median of runs after the first; the service's first run also applies the schema migrations");
+    }
+
+    // --- machine ---------------------------------------------------------------------------------------
+
+    private JsonObject machine() {
+        JsonObject m = new JsonObject();
+        try {
+            m.put("cpus", Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count());
+            Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .ifPresent(l -> m.put("cpuModel", l.substring(l.indexOf(':') + 1).trim()));
+            Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
+                    .ifPresent(l -> m.put("memoryKb", Long.parseLong(l.replaceAll("\\D", ""))));
+            Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files")).findFirst()
+                    .ifPresent(l -> m.put("openFilesLimit", l.substring(26).trim().split("\\s+")[0]));
+        } catch (IOException | RuntimeException e) {
+            m.put("error", e.toString());
+        }
+        m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        return m;
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static final long T0 = System.nanoTime();
+
+    private static void section(String name) {
+        System.out.println();
+        System.out.printf("== %s (at %.0f s; load average %s)%n", name, (System.nanoTime() - T0) / 1e9, loadAverage());
+    }
+}

@@ -1,0 +1,214 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A server process the driver started: its pid, memory and CPU from /proc, readiness, stop. */
+final class Proc {
+
+    static final long CLK_TCK = clockTicks();
+
+    /** Every child process this JVM started; a shutdown hook ends the ones still running. */
+    static final java.util.Set<Process> CHILDREN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(p -> {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        })));
+    }
+
+    final String name;
+    final Process process;
+    final long pid;
+    final long startNanos;
+    final Path log;
+    final int port;
+
+    private Proc(String name, Process process, long startNanos, Path log, int port) {
+        this.name = name;
+        this.process = process;
+        this.pid = process.pid();
+        this.startNanos = startNanos;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts {@code command} pinned to {@code cpus} (taskset), output to {@code log}. */
+    static Proc start(String name, String cpus, List<String> command, Map<String, String> env, Path log, int port) throws IOException {
+        List<String> full = new ArrayList<>();
+        if (cpus != null && !cpus.isBlank()) {
+            full.add("taskset");
+            full.add("-c");
+            full.add(cpus);
+        }
+        full.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        long t0 = System.nanoTime();
+        Process process = builder.start();
+        CHILDREN.add(process);
+        return new Proc(name, process, t0, log, port);
+    }
+
+    /** Polls {@code path} until it answers 200; returns nanoTime of the first 200. */
+    long awaitHttp200(String path, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            if (get200(port, path)) {
+                return System.nanoTime();
+            }
+            Thread.sleep(5);
+        }
+        throw new IOException(name + " not ready after " + timeout + "; see " + log);
+    }
+
+    static boolean get200(int port, String path) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+            c.setConnectTimeout(200);
+            c.setReadTimeout(2000);
+            int code = c.getResponseCode();
+            c.getInputStream().readAllBytes();
+            c.disconnect();
+            return code == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String get(int port, String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        c.setConnectTimeout(2000);
+        c.setReadTimeout(10000);
+        try (var in = c.getInputStream()) {
+            return new String(in.readAllBytes());
+        }
+    }
+
+    long rssKb() {
+        return statusField(pid, "VmRSS");
+    }
+
+    long threads() {
+        return statusField(pid, "Threads");
+    }
+
+    static long statusField(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** utime + stime of the whole process, in clock ticks. */
+    long cpuTicks() {
+        return cpuTicks(pid);
+    }
+
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    long openFilesLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    return Long.parseLong(line.substring(26).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Full GC in the target JVM (jcmd), so heap and RSS readings are of live data. */
+    void gc() {
+        jcmd("GC.run");
+    }
+
+    String jcmd(String command) {
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(60, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+
+    /** Heap in use from {@code jcmd GC.heap_info}: the "used NK" of every generation (not Metaspace), in bytes. */
+    long heapUsedBytesJcmd() {
+        long sum = 0;
+        boolean found = false;
+        for (String line : jcmd("GC.heap_info").split("\n")) {
+            if (line.contains("Metaspace") || line.contains("class space")) {
+                continue;
+            }
+            Matcher m = HEAP_USED.matcher(line);
+            if (m.find()) {
+                sum += Long.parseLong(m.group(1)) * 1024;
+                found = true;
+            }
+        }
+        return found ? sum : -1;
+    }
+
+    void stop() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            return Long.parseLong(new String(p.getInputStream().readAllBytes()).trim());
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package dev.switchboard.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.HdrHistogram.Histogram;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** results.md (targets first, then every scenario) and latency.png (Java2D, no external tools). */
+final class Report {
+
+    private Report() {
+    }
+
+    static String markdown(JsonObject r) {
+        StringBuilder sb = new StringBuilder();
+        JsonObject run = r.getJsonObject("run");
+        JsonObject machine = r.getJsonObject("machine");
+        JsonObject sc = r.getJsonObject("scenarios");
+        sb.append("## Results ").append(run.getString("startedAt")).append("\n\n");
+        sb.append("- **Machine state: ").append(run.getString("machineState")).append("** (load average at start ")
+                .append(run.getString("loadAverageAtStart")).append(", at end ").append(run.getString("loadAverageAtEnd")).append(")\n");
+        sb.append("- Machine: ").append(machine.getValue("cpus")).append(" CPUs (").append(machine.getString("cpuModel", "?"))
+                .append("), ").append(machine.getLong("memoryKb", 0L) / 1024 / 1024).append(" GiB, open files ")
+                .append(machine.getValue("openFilesLimit")).append(", ").append(machine.getString("jdk")).append("\n");
+        sb.append("- Server (service, floor, PostgreSQL) on CPU ").append(r.getJsonObject("config").getString("serverCpus"))
+                .append(", load generators on CPU ").append(r.getJsonObject("config").getString("clientCpus")).append("\n");
+        sb.append("- Command: `").append(run.getString("command")).append("` (").append(run.getValue("durationSeconds")).append(" s)\n\n");
+
+        sb.append("### Targets\n\n| target | goal | service | floor | service ÷ floor | met |\n|---|---|---|---|---|---|\n");
+        JsonObject fan = sc.getJsonObject("fanout");
+        for (int size : new int[] {1000, 10000}) {
+            String goal = size == 1000 ? "≤ 5 ms" : "≤ 25 ms";
+            Double s = path(fan, "service", "latency", Integer.toString(size), "deliveries", "p99Ms");
+            Double f = path(fan, "floor", "latency", Integer.toString(size), "deliveries", "p99Ms");
+            row(sb, String.format("fan-out p99, %,d members", size), goal, ms(s), ms(f), ratio(s, f),
+                    s == null ? "not run" : s <= (size == 1000 ? 5 : 25) ? "yes" : "no");
+        }
+        {
+            Double s = path(fan, "service", "sustained", "sustainedDeliveriesPerSec");
+            Double f = path(fan, "floor", "sustained", "sustainedDeliveriesPerSec");
+            Double members = path(fan, "service", "sustained", "members");
+            row(sb, "sustained deliveries/s at p99 ≤ 50 ms" + (members == null ? "" : String.format(" (%,.0f members)", members)),
+                    "≥ 250,000 and ≥ 80 % of floor", num(s), num(f), pct(s, f),
+                    s == null ? "not run" : s >= 250_000 && (f == null || s >= 0.8 * f) ? "yes" : "no");
+        }
+        JsonObject idle = sc.getJsonObject("idle");
+        {
+            Double s = path(idle, "service", "rssPerConnectionBytes");
+            Double f = path(idle, "floor", "rssPerConnectionBytes");
+            Double n = path(idle, "service", "connections");
+            row(sb, "process memory (RSS) per idle connection" + (n == null ? "" : String.format(" at %,.0f", n)), "≤ 6 KB at 19,000",
+                    bytes(s), bytes(f), ratio(s, f), s == null ? "not run" : s <= 6 * 1024 && n >= 19000 ? "yes" : n < 19000 ? "smaller run" : "no");
+        }
+        JsonObject con = sc.getJsonObject("connect");
+        {
+            Double s = path(con, "service", "perSecond");
+            Double f = path(con, "floor", "perSecond");
+            row(sb, "authenticated upgrades/s (incl. snapshot)", "≥ 5,000", num(s), num(f), pct(s, f),
+                    s == null ? "not run" : s >= 5000 ? "yes" : "no");
+        }
+        JsonObject rest = sc.getJsonObject("rest");
+        {
+            Double s = path(rest, "service", "bestPerSec");
+            Double f = path(rest, "floor", "bestPerSec");
+            row(sb, "REST mix req/s at p99 ≤ 50 ms", "≥ 4,000", num(s), num(f), pct(s, f), s == null ? "not run" : s >= 4000 ? "yes" : "no");
+        }
+        JsonObject st = sc.getJsonObject("startup");
+        {
+            Double s = path(st, "service", "medianMs");
+            Double f = path(st, "floor", "medianMs");
+            row(sb, "JVM start-up to first ready answer", "≤ 1.5 s", s == null ? "–" : String.format("%,.0f ms", s),
+                    f == null ? "–" : String.format("%,.0f ms", f), ratio(s, f), s == null ? "not run" : s <= 1500 ? "yes" : "no");
+        }
+        sb.append("\nLatency ratios: service ÷ floor (lower is better); throughput ratios: service as % of floor.\n");
+
+        if (fan != null) {
+            sb.append("\n### 1. Fan-out latency (status change → presence frame at every colleague, no load)\n\n");
+            sb.append("| target | members | deliveries | p50 | p99 | p99.9 | max | REST p99 | socket p99 | all reached p99 | incomplete | errors |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String t : List.of("service", "floor")) {
+                JsonObject lat = fan.getJsonObject(t) == null ? null : fan.getJsonObject(t).getJsonObject("latency");
+                if (lat == null) {
+                    continue;
+                }
+                for (String size : lat.fieldNames()) {
+                    JsonObject o = lat.getJsonObject(size);
+                    JsonObject d = o.getJsonObject("deliveries");
+                    sb.append(String.format("| %s | %,d | %,d | %s | %s | %s | %s | %s | %s | %s | %d | %d |%n", t, o.getInteger("members"),
+                            d.getLong("count"), d.getValue("p50Ms"), d.getValue("p99Ms"), d.getValue("p999Ms"), d.getValue("maxMs"),
+                            o.getJsonObject("rest").getValue("p99Ms"), o.getJsonObject("socket").getValue("p99Ms"),
+                            o.getJsonObject("allColleaguesReached").getValue("p99Ms"), o.getLong("incomplete"), o.getLong("errors")));
+                }
+            }
+            sb.append("\nTimes in ms. Sustained rate, open model, socket `set_availability`, round-robin subjects:\n\n");
+            sb.append("| target | target deliveries/s | changes/s | achieved/s | p50 | p99 | p99.9 | max | server CPU | DB CPU | client CPU | pass |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String t : List.of("service", "floor")) {
+                JsonObject sus = fan.getJsonObject(t) == null ? null : fan.getJsonObject(t).getJsonObject("sustained");
+                if (sus == null) {
+                    continue;
+                }
+                for (Object step : sus.getJsonArray("steps")) {
+                    JsonObject o = (JsonObject) step;
+                    JsonObject l = o.getJsonObject("latency");
+                    JsonObject cpu = o.getJsonObject("cpu", new JsonObject());
+                    sb.append(String.format("| %s | %,d | %s | %,d | %s | %s | %s | %s | %s | %s | %s | %s |%n", t,
+                            o.getInteger("targetDeliveriesPerSec"), o.getValue("changesPerSec"), o.getLong("achievedDeliveriesPerSec"),
+                            l.getValue("p50Ms"), l.getValue("p99Ms"), l.getValue("p999Ms"), l.getValue("maxMs"),
+                            cpu.getValue("serverCores"), cpu.getValue("dbCores"), cpu.getValue("clientCores"), o.getBoolean("pass") ? "yes" : "no"));
+                }
+            }
+        }
+        if (idle != null) {
+            sb.append("\n### 2. Idle connections (after a full GC; CPU over the window)\n\n");
+            sb.append("| target | connections | RSS before → after | RSS/conn | heap/conn | CPU idle (cores) | CPU/conn | open-files limit |\n");
+            sb.append("|---|---|---|---|---|---|---|---|\n");
+            for (String t : idle.fieldNames()) {
+                JsonObject o = idle.getJsonObject(t);
+                sb.append(String.format("| %s | %,d | %,d → %,d KB | %s | %s | %s → %s | %s µs/s | %s |%n", t, o.getLong("connections"),
+                        o.getLong("rssBaselineKb"), o.getLong("rssKb"), bytes(d(o.getValue("rssPerConnectionBytes"))),
+                        bytes(d(o.getValue("heapPerConnectionBytes"))), o.getValue("cpuBaselineCores"), o.getValue("cpuCores"),
+                        o.getValue("cpuPerConnectionMicrosPerSec"), o.getValue("openFilesLimit")));
+            }
+        }
+        if (con != null) {
+            sb.append("\n### 3. Connect rate and mass reconnect\n\n");
+            sb.append("| target | connections | upgrades/s | upgrade p50 | p99 | failed | reconnect all after mass close | resumed | snapshots | failed |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String t : con.fieldNames()) {
+                JsonObject o = con.getJsonObject(t);
+                JsonObject lat = o.getJsonObject("upgradeLatency", new JsonObject());
+                JsonObject back = o.getJsonObject("massReconnect", new JsonObject());
+                sb.append(String.format("| %s | %,d | %,d | %s ms | %s ms | %d | %s s | %d | %d | %d |%n", t, o.getLong("ok"),
+                        o.getLong("perSecond"), lat.getValue("p50Ms"), lat.getValue("p99Ms"), o.getLong("failed"),
+                        back.getValue("secondsFromDisconnect"), back.getLong("resumed", 0L), back.getLong("snapshots", 0L),
+                        back.getLong("failed", 0L)));
+            }
+        }
+        if (rest != null) {
+            sb.append("\n### 4. REST mix (open model)\n\n");
+            sb.append("| target | target req/s | achieved | p50 | p99 | p99.9 | max | errors | server CPU | DB CPU | client CPU | pass |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String t : rest.fieldNames()) {
+                for (Object step : rest.getJsonObject(t).getJsonArray("steps")) {
+                    JsonObject o = (JsonObject) step;
+                    JsonObject l = o.getJsonObject("latency");
+                    JsonObject cpu = o.getJsonObject("cpu", new JsonObject());
+                    sb.append(String.format("| %s | %,d | %,d | %s | %s | %s | %s | %d | %s | %s | %s | %s |%n", t, o.getInteger("targetPerSec"),
+                            o.getLong("achievedPerSec"), l.getValue("p50Ms"), l.getValue("p99Ms"), l.getValue("p999Ms"), l.getValue("maxMs"),
+                            o.getLong("errors"), cpu.getValue("serverCores"), cpu.getValue("dbCores"), cpu.getValue("clientCores"),
+                            o.getBoolean("pass") ? "yes" : "no"));
+                }
+            }
+        }
+        if (st != null) {
+            sb.append("\n### 5. Start-up (process start → first `GET /q/health/ready` 200)\n\n| target | runs (ms) | median after first | RSS after |\n|---|---|---|---|\n");
+            for (String t : st.fieldNames()) {
+                JsonObject o = st.getJsonObject(t);
+                List<String> runs = new ArrayList<>();
+                long rss = 0;
+                for (Object x : o.getJsonArray("runs")) {
+                    runs.add(String.format("%,d", ((JsonObject) x).getLong("toFirstReadyMs")));
+                    rss = ((JsonObject) x).getLong("rssKb");
+                }
+                sb.append(String.format("| %s | %s | %,d ms | %,d KB |%n", t, String.join(", ", runs), o.getLong("medianMs"), rss));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String name, String goal, String s, String f, String ratio, String met) {
+        sb.append("| ").append(name).append(" | ").append(goal).append(" | ").append(s).append(" | ").append(f).append(" | ")
+                .append(ratio).append(" | ").append(met).append(" |\n");
+    }
+
+    private static Double path(JsonObject o, String... keys) {
+        Object cur = o;
+        for (String k : keys) {
+            if (!(cur instanceof JsonObject j) || !j.containsKey(k)) {
+                return null;
+            }
+            cur = j.getValue(k);
+        }
+        return d(cur);
+    }
+
+    private static Double d(Object v) {
+        return v instanceof Number n ? n.doubleValue() : null;
+    }
+
+    private static String ms(Double v) {
+        return v == null ? "–" : v + " ms";
+    }
+
+    private static String num(Double v) {
+        return v == null ? "–" : String.format("%,.0f", v);
+    }
+
+    private static String bytes(Double v) {
+        return v == null ? "–" : String.format("%,.0f B", v);
+    }
+
+    private static String ratio(Double s, Double f) {
+        return s == null || f == null || f == 0 ? "–" : String.format("%.2f×", s / f);
+    }
+
+    private static String pct(Double s, Double f) {
+        return s == null || f == null || f == 0 ? "–" : String.format("%.0f %%", 100 * s / f);
+    }
+
+    // --- latency.png ---------------------------------------------------------------------------------
+
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd),
+            new Color(0xff7f0e), new Color(0x8c564b)};
+
+    /** Latency by percentile (HdrHistogram style: x = 1/(1-p) on a log scale), one line per series. */
+    static void plot(Map<String, Histogram> series, Path file) throws IOException {
+        int w = 1100, h = 650, left = 80, right = 250, top = 50, bottom = 70;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        double maxX = 5; // up to 99.999 %
+        double minY = 0.01, maxY = 1;
+        for (Histogram hist : series.values()) {
+            if (hist.getTotalCount() > 0) {
+                maxY = Math.max(maxY, hist.getMaxValue() / 1000.0);
+                minY = Math.min(minY, Math.max(0.01, hist.getMinValue() / 1000.0));
+            }
+        }
+        double ly0 = Math.floor(Math.log10(minY)), ly1 = Math.ceil(Math.log10(maxY));
+        int pw = w - left - right, ph = h - top - bottom;
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.setColor(Color.BLACK);
+        g.drawString("Fan-out latency by percentile (status change → presence frame at a colleague)", left, 30);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setStroke(new BasicStroke(1));
+        for (int i = 0; i <= (int) maxX; i++) {
+            int x = left + (int) (pw * i / maxX);
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(x, top, x, top + ph);
+            g.setColor(Color.BLACK);
+            String label = i == 0 ? "0%" : (100 - 100 / Math.pow(10, i)) + "%";
+            label = label.replace(".0%", "%");
+            g.drawString(label, x - 15, top + ph + 18);
+        }
+        for (double ly = ly0; ly <= ly1; ly++) {
+            int y = top + ph - (int) (ph * (ly - ly0) / (ly1 - ly0));
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(left, y, left + pw, y);
+            g.setColor(Color.BLACK);
+            double v = Math.pow(10, ly);
+            g.drawString((v >= 1 ? String.format("%.0f", v) : String.format("%s", v)) + " ms", 10, y + 4);
+        }
+        g.drawString("percentile", left + pw / 2 - 30, h - 25);
+        g.setColor(Color.BLACK);
+        g.drawRect(left, top, pw, ph);
+        int idx = 0;
+        List<String> sizes = new ArrayList<>();
+        for (String name : series.keySet()) {
+            String size = name.substring(name.indexOf(' ') + 1);
+            if (!sizes.contains(size)) {
+                sizes.add(size);
+            }
+        }
+        int legendY = top + 10;
+        for (Map.Entry<String, Histogram> e : series.entrySet()) {
+            Histogram hist = e.getValue();
+            if (hist.getTotalCount() == 0) {
+                continue;
+            }
+            String name = e.getKey();
+            boolean floor = name.startsWith("floor");
+            Color c = COLORS[sizes.indexOf(name.substring(name.indexOf(' ') + 1)) % COLORS.length];
+            g.setColor(c);
+            g.setStroke(floor ? new BasicStroke(2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1, new float[] {6, 4}, 0)
+                    : new BasicStroke(2.5f));
+            int px = -1, py = -1;
+            for (int i = 0; i <= 400; i++) {
+                double xv = maxX * i / 400.0;
+                double p = 100 * (1 - Math.pow(10, -xv));
+                double v = Math.max(minY, hist.getValueAtPercentile(Math.min(p, 100)) / 1000.0);
+                int x = left + (int) (pw * xv / maxX);
+                int y = top + ph - (int) (ph * (Math.log10(v) - ly0) / (ly1 - ly0));
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                px = x;
+                py = y;
+            }
+            g.drawLine(left + pw + 15, legendY, left + pw + 45, legendY);
+            g.setColor(Color.BLACK);
+            g.drawString(name + " members", left + pw + 52, legendY + 4);
+            legendY += 20;
+            idx++;
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.drawString("solid: service, dashed: floor", left + pw + 15, legendY + 10);
+        g.dispose();
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    static JsonArray unused() {
+        return new JsonArray();
+    }
+}
