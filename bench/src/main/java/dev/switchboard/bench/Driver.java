@@ -29,7 +29,12 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Driver {
 
-    static final String DEFAULT_JAVA_OPTS = "-Xms1g -Xmx1g";
+    /**
+     * A fixed, pre-touched heap for the load runs: the whole heap is resident from the start, so
+     * the RSS growth of the idle scenario is the memory outside the heap, and the heap growth is
+     * read separately after a full GC. Start-up runs use the JVM defaults instead.
+     */
+    static final String DEFAULT_JAVA_OPTS = "-Xms1g -Xmx1g -XX:+AlwaysPreTouch";
     private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
 
     private final Opts opts;
@@ -295,11 +300,15 @@ public final class Driver {
     // --- processes ---------------------------------------------------------------------------------
 
     private void start(Target t, boolean jfr) throws Exception {
+        start(t, jfr, false);
+    }
+
+    private void start(Target t, boolean jfr, boolean startupRun) throws Exception {
         startCount++;
         List<String> cmd = new ArrayList<>();
         cmd.add("java");
         // A fixed heap (no resizing between the idle readings, so RSS deltas are memory the sockets need).
-        String javaOpts = opts.str(t.floor ? "floor-java-opts" : "service-java-opts", DEFAULT_JAVA_OPTS);
+        String javaOpts = opts.str(t.floor ? "floor-java-opts" : "service-java-opts", startupRun ? "" : DEFAULT_JAVA_OPTS);
         for (String o : javaOpts.split("\\s+")) {
             if (!o.isBlank()) {
                 cmd.add(o);
@@ -326,7 +335,7 @@ public final class Driver {
         JsonArray all = new JsonArray();
         List<Double> later = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            start(t, false);
+            start(t, false, true);
             long ready = t.proc.awaitHttp200("/q/health/ready", Duration.ofSeconds(120));
             double ms = (ready - t.proc.startNanos) / 1e6;
             Thread.sleep(200);

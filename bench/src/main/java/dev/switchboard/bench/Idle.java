@@ -127,11 +127,15 @@ final class Idle {
                     .put("rssPerConnectionBytes", ok == 0 ? null : Math.round((rss1 - rss0) * 1024.0 / ok))
                     .put("heapBaselineBytes", heap0).put("heapBytes", heap1)
                     .put("heapPerConnectionBytes", ok == 0 ? null : Math.round((heap1 - heap0) / (double) ok))
+                    // heap pre-touched: RSS growth is what lives outside the heap; add the live heap growth
+                    .put("memoryPerConnectionBytes", ok == 0 ? null
+                            : Math.round((Math.max(0, rss1 - rss0) * 1024.0 + Math.max(0, heap1 - heap0)) / ok))
                     .put("cpuBaselineCores", round4(baseCpu)).put("cpuCores", round4(cpu))
                     .put("cpuPerConnectionMicrosPerSec", ok == 0 ? null : round4((cpu - baseCpu) * 1e6 / ok))
                     .put("cpuWindowSeconds", cfg.idleCpuSeconds()).put("threads", threads);
-            System.out.printf("    %s idle: RSS %+,d KB (%,d B/conn), heap %,d B/conn, CPU %.2f%% of a core%n", targetName,
-                    rss1 - rss0, idle.getLong("rssPerConnectionBytes"), idle.getLong("heapPerConnectionBytes"), cpu * 100);
+            System.out.printf("    %s idle: %,d B/conn (RSS %+,d KB = %,d B/conn outside the heap, live heap %,d B/conn), CPU %.2f%% of a core%n",
+                    targetName, idle.getLong("memoryPerConnectionBytes"), rss1 - rss0, idle.getLong("rssPerConnectionBytes"),
+                    idle.getLong("heapPerConnectionBytes"), cpu * 100);
 
             // mass disconnect, then everyone back with since
             JsonObject closed = all(workers, "close", n);
