@@ -1,5 +1,6 @@
 package dev.switchboard.presence;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -7,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
 
 /**
  * One open presence socket and what the fan-out needs to know about it. Frames carry the org
@@ -17,6 +20,7 @@ import io.quarkus.websockets.next.WebSocketConnection;
 final class Peer {
 
     final WebSocketConnection connection;
+    final SocketWire wire;
     final UUID userId;
     final UUID orgId;
     final UUID deviceId;
@@ -34,8 +38,11 @@ final class Peer {
     /** Whether this socket counted towards its device's lease (only then does closing release it). */
     volatile boolean holdsDeviceLease;
 
-    /** An org frame, encoded once and shared by every peer of the org. */
-    record Frame(long seq, String text) {
+    /** An org frame, encoded once (to text and to UTF-8) and shared by every peer of the org. */
+    record Frame(long seq, String text, byte[] utf8) {
+        Frame(long seq, String text) {
+            this(seq, text, text.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     interface DrainListener {
@@ -43,10 +50,13 @@ final class Peer {
     }
 
     private final DrainListener onDrained;
+    /** One completion callback for every write of this socket, not one per write. */
+    private final Handler<AsyncResult<Void>> written = ignored -> written();
 
-    Peer(WebSocketConnection connection, UUID userId, UUID orgId, UUID deviceId, int maxInFlight,
+    Peer(WebSocketConnection connection, SocketWire wire, UUID userId, UUID orgId, UUID deviceId, int maxInFlight,
             CommandRateLimiter commands, DrainListener onDrained) {
         this.connection = connection;
+        this.wire = wire;
         this.userId = userId;
         this.orgId = orgId;
         this.deviceId = deviceId;
@@ -67,7 +77,7 @@ final class Peer {
         }
         if (frame.seq() > lastSeq) {
             lastSeq = frame.seq();
-            send(frame.text());
+            send(frame);
         }
     }
 
@@ -86,7 +96,7 @@ final class Peer {
         for (Frame frame : backlog) {
             if (frame.seq() > lastSeq) {
                 lastSeq = frame.seq();
-                send(frame.text());
+                send(frame);
             }
         }
         backlog = new ArrayList<>();
@@ -131,10 +141,10 @@ final class Peer {
      */
     void sendDirect(String text) {
         inFlight.incrementAndGet();
-        write(text);
+        wire.text(text, written);
     }
 
-    private void send(String text) {
+    private void send(Frame frame) {
         if (isOverflowed()) {
             return;
         }
@@ -143,11 +153,7 @@ final class Peer {
             markOverflowed();
             return;
         }
-        write(text);
-    }
-
-    private void write(String text) {
-        connection.sendText(text).subscribe().with(ok -> written(), failure -> written());
+        wire.encoded(frame.utf8(), frame.text(), written);
     }
 
     private void written() {

@@ -2,6 +2,7 @@ package dev.switchboard.presence;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.common.SafeContext;
+import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -302,11 +304,8 @@ public class PresenceHub {
             if (gap) {
                 resnapshotAll(channel);
             }
-            long upTo = from;
-            for (Peer.Frame frame : frames) {
-                deliver(channel, frame);
-                upTo = frame.seq();
-            }
+            deliver(channel, frames);
+            long upTo = frames.isEmpty() ? from : frames.get(frames.size() - 1).seq();
             boolean again;
             synchronized (channel) {
                 channel.deliveredSeq = Math.max(channel.deliveredSeq, upTo);
@@ -326,16 +325,47 @@ public class PresenceHub {
         });
     }
 
-    private void deliver(OrgChannel channel, Peer.Frame frame) {
-        for (Peer peer : channel.peers) {
-            peer.offer(frame);
+    /**
+     * Hands the frames to every peer of the org, in seq order. Peers are grouped by the event loop
+     * that owns their socket and each loop gets one task for all of its peers, so a write never
+     * hops threads on its own; on its loop a write goes straight to the socket. Per-loop task
+     * order keeps the seq order across fetches.
+     */
+    private void deliver(OrgChannel channel, List<Peer.Frame> frames) {
+        if (frames.isEmpty()) {
+            return;
         }
-        if (frame.text().startsWith("{\"type\":\"colleague_removed\"")) {
-            UUID removed = removedUser(frame.text());
-            Set<Peer> theirs = removed == null ? null : byUser.get(removed);
-            if (theirs != null) {
-                List.copyOf(theirs).forEach(peer -> peer.close(4403, "user deleted"));
+        Map<EventLoop, List<Peer>> byLoop = new HashMap<>(4);
+        for (Peer peer : channel.peers) {
+            byLoop.computeIfAbsent(peer.wire.loop, loop -> new ArrayList<>()).add(peer);
+        }
+        byLoop.forEach((loop, peers) -> {
+            Runnable offers = () -> {
+                for (Peer peer : peers) {
+                    for (Peer.Frame frame : frames) {
+                        peer.offer(frame);
+                    }
+                }
+            };
+            onLoop(loop, offers);
+        });
+        for (Peer.Frame frame : frames) {
+            if (frame.text().startsWith("{\"type\":\"colleague_removed\"")) {
+                UUID removed = removedUser(frame.text());
+                Set<Peer> theirs = removed == null ? null : byUser.get(removed);
+                if (theirs != null) {
+                    // after the frame itself, which their sockets' loops have queued already
+                    List.copyOf(theirs).forEach(peer -> onLoop(peer.wire.loop, () -> peer.close(4403, "user deleted")));
+                }
             }
+        }
+    }
+
+    private static void onLoop(EventLoop loop, Runnable task) {
+        if (loop == null || loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
         }
     }
 

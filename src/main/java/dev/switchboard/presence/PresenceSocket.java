@@ -94,7 +94,7 @@ public class PresenceSocket {
             commands.error(connection, null, "invalid_message", "device must be a UUID and since a whole number");
             return close(connection, 1008, "invalid query parameters");
         }
-        Peer peer = new Peer(connection, who.userId(), who.orgId(), deviceId, maxInFlight,
+        Peer peer = new Peer(connection, SocketWire.of(connection), who.userId(), who.orgId(), deviceId, maxInFlight,
                 new CommandRateLimiter(commandRate, commandBurst), hub::drained);
         if (!hub.admit(peer)) {
             LOG.debugf("Presence socket refused: user %s already holds the maximum number of sockets", who.userId());
