@@ -38,7 +38,7 @@ done
 scenario_list="$(IFS=,; echo "${scenarios[*]}")"
 smoke_args=()
 if [ "$smoke" = 1 ]; then
-  smoke_args=(--org-sizes 10,100 --changes 200 --warmup-changes 20 --idle-connections 400 --fleet-org-size 20
+  smoke_args=(--org-sizes 10,100 --sustained-org-size 100 --changes 200 --warmup-changes 20 --idle-connections 400 --fleet-org-size 20
               --workers 2 --idle-cpu-seconds 5 --baseline-cpu-seconds 2 --startup-runs 2 --step-seconds 3
               --delivery-rates 2000,5000,10000,20000,40000 --rest-rates 100,200,400,800 --rest-step-seconds 3)
 fi
