@@ -170,32 +170,44 @@ public final class Driver {
 
             // seeding, through the public API
             section("seeding");
+            int seedConcurrency = opts.integer("seed-concurrency", 64);
             for (Target t : targets) {
                 long t0 = System.nanoTime();
-                int users = 0;
+                List<Roster.Spec> specs = new ArrayList<>();
                 if (scenarios.contains("fanout")) {
-                    for (int size : sizes) {
-                        t.fanoutOrgs.put(size, t.roster.create("fanout-" + size, size, true, false));
-                        users += size;
-                    }
+                    sizes.forEach(size -> specs.add(new Roster.Spec("fanout-" + size, size, true, false)));
                     if (sustainedSize > 0 && !sizes.contains(sustainedSize)) {
-                        t.sustainedOrg = t.roster.create("sustained-" + sustainedSize, sustainedSize, true, false);
-                        users += sustainedSize;
+                        specs.add(new Roster.Spec("sustained-" + sustainedSize, sustainedSize, true, false));
                     }
                 }
                 if (scenarios.contains("idle") || scenarios.contains("connect")) {
                     int usersNeeded = (idleConnections + socketsPerUser - 1) / socketsPerUser;
                     for (int made = 0; made < usersNeeded; made += fleetOrgSize) {
-                        t.fleet.add(t.roster.create("fleet-" + made / fleetOrgSize, Math.min(fleetOrgSize, usersNeeded - made), true, false));
+                        specs.add(new Roster.Spec("fleet-" + made / fleetOrgSize, Math.min(fleetOrgSize, usersNeeded - made), true, false));
                     }
-                    users += usersNeeded;
                 }
                 if (scenarios.contains("rest")) {
-                    t.restOrg = t.roster.create("rest", 100, false, true);
-                    users += 101;
+                    specs.add(new Roster.Spec("rest", 100, false, true));
+                }
+                List<Roster.Org> orgs = t.roster.createAll(specs, seedConcurrency);
+                int users = 0;
+                for (int i = 0; i < specs.size(); i++) {
+                    Roster.Org org = orgs.get(i);
+                    String label = specs.get(i).label();
+                    users += org.size() + (org.adminToken() == null ? 0 : 1);
+                    if (label.startsWith("fanout-")) {
+                        t.fanoutOrgs.put(org.size(), org);
+                    } else if (label.startsWith("sustained-")) {
+                        t.sustainedOrg = org;
+                    } else if (label.startsWith("fleet-")) {
+                        t.fleet.add(org);
+                    } else {
+                        t.restOrg = org;
+                    }
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("  %s: %,d users created and logged in in %.1f s (%.0f/s)%n", t.name, users, secs, users / secs);
+                System.out.printf("  %s: %,d users created (and logged in where needed) in %.1f s (%.0f/s, %d requests in flight)%n",
+                        t.name, users, secs, users / secs, seedConcurrency);
             }
 
             // 1. fan-out
