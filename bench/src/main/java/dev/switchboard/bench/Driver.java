@@ -122,6 +122,7 @@ public final class Driver {
         int fleetOrgSize = opts.integer("fleet-org-size", 100);
         int socketsPerUser = opts.integer("sockets-per-user", 5);
         List<String> targetNames = opts.list("targets", "service,floor");
+        String seedCpus = opts.str("seed-cpus", serverCpus + "," + clientCpus);
         // Sustained steps run on an org of this size (0: none). At 10,000 members one change alone takes
         // more than the 50 ms p99 limit to reach everyone even on the floor (~16-20 µs per socket write),
         // so every step failed there and the figure was always 0.
@@ -134,7 +135,7 @@ public final class Driver {
         JsonObject config = new JsonObject().put("scenarios", new JsonArray(new ArrayList<>(scenarios)))
                 .put("orgSizes", new JsonArray(sizes)).put("changesPerOrg", changes).put("warmupChanges", warmup)
                 .put("sustainedOrgSize", sustainedSize).put("idleConnections", idleConnections).put("fleetOrgSize", fleetOrgSize).put("socketsPerUser", socketsPerUser)
-                .put("serverCpus", serverCpus).put("clientCpus", clientCpus)
+                .put("serverCpus", serverCpus).put("clientCpus", clientCpus).put("seedCpus", seedCpus)
                 .put("serviceJavaOpts", opts.str("service-java-opts", DEFAULT_JAVA_OPTS)).put("jfr", opts.flag("jfr"));
         results.put("config", config);
         JsonObject scen = new JsonObject();
@@ -189,7 +190,20 @@ public final class Driver {
                 if (scenarios.contains("rest")) {
                     specs.add(new Roster.Spec("rest", 100, false, true));
                 }
-                List<Roster.Org> orgs = t.roster.createAll(specs, seedConcurrency);
+                // Seeding is set-up: the service and PostgreSQL may use every CPU meanwhile, then go back to
+                // the server CPU before anything is measured. The JVM sized its pools for one CPU at start.
+                boolean widen = !t.floor && !serverCpus.isBlank() && !Proc.cpuSet(seedCpus).equals(Proc.cpuSet(serverCpus));
+                if (widen) {
+                    pinServer(t, seedCpus);
+                }
+                List<Roster.Org> orgs;
+                try {
+                    orgs = t.roster.createAll(specs, seedConcurrency);
+                } finally {
+                    if (widen) {
+                        pinServer(t, serverCpus);
+                    }
+                }
                 int users = 0;
                 for (int i = 0; i < specs.size(); i++) {
                     Roster.Org org = orgs.get(i);
@@ -206,8 +220,9 @@ public final class Driver {
                     }
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("  %s: %,d users created (and logged in where needed) in %.1f s (%.0f/s, %d requests in flight)%n",
-                        t.name, users, secs, users / secs, seedConcurrency);
+                System.out.printf("  %s: %,d users created (and logged in where needed) in %.1f s (%.0f/s, %d requests in flight%s)%n",
+                        t.name, users, secs, users / secs, seedConcurrency,
+                        widen ? "; service and PostgreSQL on CPUs " + seedCpus + " meanwhile, back on " + serverCpus + " now" : "");
             }
 
             // 1. fan-out
@@ -318,6 +333,14 @@ public final class Driver {
         System.out.println();
         System.out.println(md);
         System.out.println("results: " + out.toAbsolutePath());
+    }
+
+    /** Sets the CPUs of the service and of PostgreSQL (postmaster and backends). */
+    private void pinServer(Target t, String cpus) {
+        Proc.pin(t.proc.pid, false, cpus);
+        if (dbPid > 0) {
+            Proc.pin(dbPid, true, cpus);
+        }
     }
 
     /** The open-model delivery-rate steps on an open session; stops at the first failing step. */
