@@ -71,7 +71,7 @@ echo "== server on CPU ${SERVER_CPUS} (service, floor, PostgreSQL), clients on C
 # --- build --------------------------------------------------------------------------------------
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "== building the service and the bench jar"
-  (cd "$REPO" && ./mvnw -B -q package -DskipTests)
+  (cd "$REPO" && ./mvnw -B -q package -Dmaven.test.skip=true)  # tests neither compiled nor run
   (cd "$REPO" && ./mvnw -B -q -f bench/pom.xml package)
 fi
 SERVICE_JAR="$REPO/target/quarkus-app/quarkus-run.jar"
