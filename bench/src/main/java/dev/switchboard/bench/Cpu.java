@@ -1,10 +1,5 @@
 package dev.switchboard.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
-
 import io.vertx.core.json.JsonObject;
 
 /** CPU used by the server, the database (postmaster and its backends) and this client, between two snapshots. */
@@ -36,26 +31,11 @@ final class Cpu {
     /** The process and its direct children (PostgreSQL backends are children of the postmaster). */
     static long treeTicks(long root) {
         long sum = 0;
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long pid = Long.parseLong(name);
-                    long ppid = Long.parseLong(f[1]);
-                    if (pid == root || ppid == root) {
-                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // the process ended meanwhile
-                }
+        for (long pid : Proc.tree(root, true)) {
+            long ticks = Proc.cpuTicks(pid);
+            if (ticks > 0) {
+                sum += ticks; // -1: the process ended meanwhile
             }
-        } catch (IOException e) {
-            return -1;
         }
         return sum;
     }

@@ -438,6 +438,25 @@ final class Fanout {
                 .put("resyncSnapshots", s.resyncs);
     }
 
+    /**
+     * Waits (at most 15 s) until the server and its database use less than a tenth of a core over
+     * 200 ms, so frames still queued after an overloaded step do not spill into the next measurement.
+     */
+    void settle() {
+        if (cpu == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long[] c0 = cpu.snap();
+            pause(200);
+            JsonObject use = Cpu.between(c0, cpu.snap());
+            if (use.getDouble("serverCores") + use.getDouble("dbCores") < 0.1) {
+                return;
+            }
+        }
+    }
+
     static void pause(long ms) {
         try {
             Thread.sleep(ms);

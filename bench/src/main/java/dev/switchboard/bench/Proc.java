@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** A server process the driver started: its pid, memory and CPU from /proc, readiness, stop. */
 final class Proc {
@@ -148,6 +150,101 @@ final class Proc {
             return -1;
         }
         return -1;
+    }
+
+    /** {@code root} and, with {@code children}, its direct child processes (PostgreSQL: the postmaster and its backends). */
+    static List<Long> tree(long root, boolean children) {
+        List<Long> pids = new ArrayList<>(List.of(root));
+        if (!children) {
+            return pids;
+        }
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    if (Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]) == root) {
+                        pids.add(Long.parseLong(name));
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // /proc unreadable: the root alone
+        }
+        return pids;
+    }
+
+    /**
+     * Sets the CPU affinity of every thread of {@code root} (and, with {@code children}, of its
+     * direct child processes) to {@code cpus} with taskset, and reads it back from /proc until every
+     * thread has it: a thread started by a thread not yet moved would otherwise keep the old set.
+     */
+    static void pin(long root, boolean children, String cpus) {
+        BitSet want = cpuSet(cpus);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            List<Long> off = new ArrayList<>();
+            for (long pid : tree(root, children)) {
+                try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                    for (Path task : (Iterable<Path>) tasks::iterator) {
+                        BitSet allowed = cpusAllowed(task);
+                        if (allowed != null && !allowed.equals(want) && !off.contains(pid)) {
+                            off.add(pid);
+                        }
+                    }
+                } catch (IOException gone) {
+                    // the process ended meanwhile
+                }
+            }
+            if (off.isEmpty()) {
+                return;
+            }
+            for (long pid : off) {
+                try {
+                    // -a: every thread of the process
+                    new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid)).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+                } catch (IOException e) {
+                    throw new IllegalStateException("taskset failed: " + e, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        throw new IllegalStateException("could not set the CPU affinity of process " + root + " to " + cpus);
+    }
+
+    /** A thread's allowed CPUs ({@code /proc/<pid>/task/<tid>/status}); null when it ended meanwhile. */
+    private static BitSet cpusAllowed(Path task) {
+        try {
+            for (String line : Files.readAllLines(task.resolve("status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return cpuSet(line.substring(18).trim());
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // the thread ended meanwhile
+        }
+        return null;
+    }
+
+    /** The CPUs of a list like {@code 0}, {@code 0,1} or {@code 0-3,6}. */
+    static BitSet cpuSet(String list) {
+        BitSet set = new BitSet();
+        for (String part : list.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            String[] range = part.trim().split("-");
+            int from = Integer.parseInt(range[0].trim());
+            set.set(from, (range.length > 1 ? Integer.parseInt(range[1].trim()) : from) + 1);
+        }
+        return set;
     }
 
     /** Full GC in the target JVM (jcmd), so heap and RSS readings are of live data. */
