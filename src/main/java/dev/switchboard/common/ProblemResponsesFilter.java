@@ -11,11 +11,15 @@ import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+
 /**
  * Documents the problem+json error answers on every API operation, derived from the same rules
  * the code follows (path ids → 404, writes → 409/422, If-Match → 412), so the document cannot
- * forget one.
+ * forget one. Runs at build time: the document is static, and filtering it at start-up would
+ * cost every start of the service the work of building it again.
  */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ProblemResponsesFilter implements OASFilter {
 
     private static final String PROBLEM_REF = "#/components/schemas/Problem";
