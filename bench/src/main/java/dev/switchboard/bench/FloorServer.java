@@ -107,7 +107,11 @@ public final class FloorServer {
         Opts opts = new Opts(args);
         int port = opts.integer("port", 8282);
         int loops = opts.integer("event-loops", Runtime.getRuntime().availableProcessors());
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(false));
+        // epoll, as the service (quarkus.vertx.prefer-native-transport=true)
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        if (!vertx.isNativeTransportEnabled()) {
+            System.err.println("floor: epoll unavailable, using NIO: " + vertx.unavailableNativeTransportCause());
+        }
         FloorServer floor = new FloorServer();
         vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0").setTcpNoDelay(true)
                 .setMaxWebSocketFrameSize(2 * 1024 * 1024).setMaxWebSocketMessageSize(2 * 1024 * 1024)
