@@ -304,7 +304,7 @@ public final class Driver {
                 for (Target t : targets) {
                     RestMix mix = new RestMix(vertx, t.proc.port, t.restOrg, opts.integer("rest-connections", 128));
                     mix.cpu = new Cpu(t.proc.pid, t.floor ? -1 : dbPid);
-                    rest.put(t.name, mix.steps(opts.ints("rest-rates", "250,500,1000,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000"),
+                    rest.put(t.name, mix.steps(opts.ints("rest-rates", "50,100,150,200,250,300,400,500,750,1000,1500,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000"),
                             opts.dbl("rest-step-seconds", 5), 50, t.name));
                 }
                 scen.put("rest", rest);
@@ -357,7 +357,7 @@ public final class Driver {
     private void sustained(Target t, Fanout fan, Fanout.Session s, JsonObject f) {
         System.out.printf("  %s sustained deliveries/s, %,d members:%n", t.name, s.size);
         f.getJsonObject(t.name).put("sustained", fan.sustained(s, opts.ints("delivery-rates",
-                "20000,50000,100000,150000,200000,250000,300000,400000,500000,700000,1000000"),
+                "20000,40000,60000,80000,100000,125000,150000,200000,250000,300000,400000,500000,700000,1000000"),
                 opts.dbl("step-seconds", 5), 50, new StringBuilder()));
         // A failing step may leave frames queued on the server: let it drain before the next session.
         fan.settle();
