@@ -43,12 +43,12 @@ public class InternalNumbers {
                 + "SELECT ?1, n::text, ?2 FROM generate_series(?3, ?3 + (SELECT count(*) FROM internal_numbers c WHERE c.org_id = ?1)::int) AS n "
                 + "WHERE NOT EXISTS (SELECT 1 FROM internal_numbers i WHERE i.org_id = ?1 AND i.number = n::text) "
                 + "ORDER BY n LIMIT 1 ON CONFLICT DO NOTHING RETURNING number";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, String.class)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql)
                 .setParameter(1, orgId).setParameter(2, ownerId).setParameter(3, base)
                 .getResultList())
                 .flatMap(numbers -> {
                     if (!numbers.isEmpty()) {
-                        return Uni.createFrom().item(numbers.get(0));
+                        return Uni.createFrom().item((String) numbers.get(0));
                     }
                     if (attempt >= ASSIGN_ATTEMPTS) {
                         return Uni.createFrom().failure(ApiException.conflict("internalNumber",

@@ -78,7 +78,7 @@ public class OperatorBootstrap {
         // Without the lock, replicas that start at the same time (a fresh Deployment) all find no
         // operator, all insert one, and all but one fail to start on uq_users_email.
         return Panache.getSession()
-                .flatMap(session -> session.createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?1)) AS held", Long.class)
+                .flatMap(session -> session.createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?1)) AS held")
                         .setParameter(1, BOOTSTRAP_LOCK).getSingleResult())
                 .flatMap(held -> users.findByEmail(address)).flatMap(existing -> {
             if (existing != null && existing.role != Role.OPERATOR) {

@@ -65,11 +65,12 @@ public class PlatformService {
                 + "  last_seen = excluded.last_seen "
                 + "RETURNING coalesce((SELECT was FROM previous), false)";
         return account(sipUsername).flatMap(account -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(sql, Boolean.class)
+                .flatMap(session -> session.createNativeQuery(sql)
                         .setParameter(1, account.id).setParameter(2, account.orgId)
                         .setParameter(3, registered ? (double) expiresIn : 0d)
                         .setParameter(4, !registered).setParameter(5, userAgent).setParameter(6, contact)
                         .getSingleResult())
+                .map(Boolean.class::cast)
                 .flatMap(was -> was != registered ? ownerChanged(account) : Uni.createFrom().voidItem())
                 .flatMap(ignored -> state(account)));
     }
@@ -106,7 +107,7 @@ public class PlatformService {
                 + "   OR (c.state = 'answered' AND excluded.state = 'ended') "
                 + "RETURNING 1";
         return account(sipUsername).flatMap(account -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(sql, Integer.class)
+                .flatMap(session -> session.createNativeQuery(sql)
                         .setParameter(1, account.id).setParameter(2, callId).setParameter(3, account.orgId)
                         .setParameter(4, state.wire())
                         .getResultList())

@@ -28,10 +28,10 @@ import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.Reach;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.availability.UserStatus;
+import dev.switchboard.common.NativeRows;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationRepository;
-import dev.switchboard.common.SqlValues;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -95,7 +95,7 @@ public class PresenceRecorder implements PresenceChanges {
         }
         Map<UUID, UUID> sorted = new TreeMap<>(orgByUser);
         return Panache.getSession()
-                .flatMap(session -> session.createNativeQuery("SELECT id FROM users WHERE id IN (?1) ORDER BY id FOR UPDATE", UUID.class)
+                .flatMap(session -> session.createNativeQuery("SELECT id FROM users WHERE id IN (?1) ORDER BY id FOR UPDATE")
                         .setParameter(1, List.copyOf(sorted.keySet())).getResultList())
                 .flatMap(locked -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
@@ -165,8 +165,9 @@ public class PresenceRecorder implements PresenceChanges {
     private Uni<Published> lastPublished(UUID userId) {
         String sql = "SELECT name, internal_number, availability, user_status, context, reach, since, self_digest "
                 + "FROM presence_states WHERE user_id = ?1";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql)
                 .setParameter(1, userId).getResultList())
+                .map(NativeRows::rows)
                 .map(rows -> rows.isEmpty() ? null : new Published(fromRow(userId, rows.get(0), 0), (String) rows.get(0)[7]));
     }
 
@@ -174,14 +175,15 @@ public class PresenceRecorder implements PresenceChanges {
     static PresenceView fromRow(UUID userId, Object[] row, int offset) {
         return new PresenceView(userId, (String) row[offset], (String) row[offset + 1],
                 Availability.fromWire((String) row[offset + 2]), UserStatus.fromWire((String) row[offset + 3]),
-                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), SqlValues.instant(row[offset + 6]));
+                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), NativeRows.instant(row[offset + 6]));
     }
 
     private Uni<Long> nextSeq(UUID orgId) {
         String sql = "INSERT INTO presence_sequences (org_id, seq) VALUES (?1, 1) "
                 + "ON CONFLICT (org_id) DO UPDATE SET seq = presence_sequences.seq + 1 RETURNING seq";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Long.class)
-                .setParameter(1, orgId).getSingleResult());
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql)
+                .setParameter(1, orgId).getSingleResult())
+                .map(NativeRows::longValue);
     }
 
     private Uni<Void> saveState(UUID orgId, PresenceView view, String selfDigest) {

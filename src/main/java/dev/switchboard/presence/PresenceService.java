@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.UserSituations;
+import dev.switchboard.common.NativeRows;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -43,7 +44,8 @@ public class PresenceService {
                 + "LEFT JOIN presence_states p ON p.org_id = ?1 ORDER BY p.name, p.user_id";
         return organizations.require(orgId)
                 .flatMap(org -> Panache.getSession())
-                .flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, orgId).getResultList())
+                .flatMap(session -> session.createNativeQuery(sql).setParameter(1, orgId).getResultList())
+                .map(NativeRows::rows)
                 .map(rows -> {
                     long seq = ((Number) rows.get(0)[0]).longValue();
                     List<PresenceView> colleagues = new ArrayList<>(rows.size());
@@ -68,8 +70,9 @@ public class PresenceService {
                 + "WHERE org_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3) page), '')";
         return organizations.require(orgId)
                 .flatMap(org -> Panache.getSession())
-                .flatMap(session -> session.createNativeQuery(sql, Object[].class)
+                .flatMap(session -> session.createNativeQuery(sql)
                         .setParameter(1, orgId).setParameter(2, since).setParameter(3, limit).getSingleResult())
+                .map(NativeRows::row)
                 .map(row -> "{\"seq\":" + ((Number) row[0]).longValue() + ",\"events\":[" + row[1] + "]}");
     }
 
@@ -80,7 +83,8 @@ public class PresenceService {
         return users.requireInOrg(orgId, userId)
                 .flatMap(user -> organizations.require(orgId).flatMap(org -> situations.load(user, org)))
                 .flatMap(loaded -> Panache.getSession()
-                        .flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, userId).getResultList())
+                        .flatMap(session -> session.createNativeQuery(sql).setParameter(1, userId).getResultList())
+                        .map(NativeRows::rows)
                         .map(rows -> {
                             var derived = PresenceDerivation.derive(loaded.situation(), Instant.now());
                             PresenceView published = rows.isEmpty()

@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.common.NativeRows;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -149,7 +150,8 @@ public class PresenceTimers {
     /** Runs a statement answering {@code (org_id, user_id)} rows and re-derives those users. */
     private Uni<Void> recompute(String sql) {
         return Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(sql, Object[].class).getResultList())
+                .flatMap(session -> session.createNativeQuery(sql).getResultList())
+                .map(NativeRows::rows)
                 .flatMap(rows -> {
                     Map<UUID, UUID> orgByUser = new HashMap<>();
                     rows.forEach(row -> orgByUser.put((UUID) row[1], (UUID) row[0]));

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.switchboard.common.NativeRows;
 import dev.switchboard.presence.PresencePublisher;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -25,8 +26,9 @@ public class CallDecisions {
     Uni<Void> appRegistered(List<UUID> voipAccountIds) {
         String sql = "UPDATE push_calls SET outcome = 'ack', reason = ?2, decided_at = clock_timestamp() "
                 + "WHERE voip_account_id IN (?1) AND outcome IS NULL AND expires_at > clock_timestamp() RETURNING id";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, UUID.class)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql)
                 .setParameter(1, voipAccountIds).setParameter(2, REGISTERED).getResultList())
+                .map(ids -> NativeRows.column(ids, UUID.class))
                 .flatMap(decided -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (UUID id : decided) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.availability.PushReachability;
+import dev.switchboard.common.NativeRows;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -26,9 +27,9 @@ public class PushDeviceLookup implements PushReachability {
         }
         return Panache.getSession().flatMap(session -> session
                 .createNativeQuery("SELECT DISTINCT d.voip_account_id FROM " + PushDeviceService.LIVE
-                        + " WHERE d.voip_account_id IN (?1)", UUID.class)
+                        + " WHERE d.voip_account_id IN (?1)")
                 .setParameter(1, List.copyOf(voipAccountIds))
                 .getResultList())
-                .map(HashSet::new);
+                .map(ids -> new HashSet<>(NativeRows.column(ids, UUID.class)));
     }
 }

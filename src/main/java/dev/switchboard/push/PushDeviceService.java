@@ -1,7 +1,5 @@
 package dev.switchboard.push;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -14,6 +12,7 @@ import org.jboss.logging.Logger;
 import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.availability.DeviceKind;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeRows;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.common.PresenceChanges;
@@ -94,24 +93,27 @@ public class PushDeviceService {
                     + "app_id = excluded.app_id, name = excluded.name, sandbox = excluded.sandbox, "
                     + "alert_token = excluded.alert_token, updated_at = clock_timestamp() "
                     + "RETURNING " + COLUMNS + ", (xmax = 0)";
-            return Panache.getSession().flatMap(session -> session.createNativeQuery(existing, Object[].class)
+            return Panache.getSession().flatMap(session -> session.createNativeQuery(existing)
                     .setParameter(1, request.platform().wire()).setParameter(2, request.token()).getResultList()
-                    .flatMap(previous -> session.createNativeQuery(others, Long.class)
+                    .map(NativeRows::rows)
+                    .flatMap(previous -> session.createNativeQuery(others)
                             .setParameter(1, account.id).setParameter(2, request.platform().wire()).setParameter(3, request.token())
                             .getSingleResult()
+                            .map(NativeRows::longValue)
                             .flatMap(count -> {
                                 if (count >= config.maxDevicesPerAccount()) {
                                     throw ApiException.unprocessable("voipAccountId",
                                             "the app account already has the maximum of " + config.maxDevicesPerAccount() + " push devices");
                                 }
-                                return session.createNativeQuery(upsert, Object[].class)
+                                return session.createNativeQuery(upsert)
                                         .setParameter(1, UUID.randomUUID()).setParameter(2, orgId).setParameter(3, userId)
                                         .setParameter(4, account.id).setParameter(5, request.platform().wire())
                                         .setParameter(6, request.token()).setParameter(7, request.appId())
                                         .setParameter(8, request.name() == null ? "" : request.name().trim())
                                         .setParameter(9, Boolean.TRUE.equals(request.sandbox()))
                                         .setParameter(10, request.alertToken())
-                                        .getSingleResult();
+                                        .getSingleResult()
+                                        .map(NativeRows::row);
                             })
                             .flatMap(row -> {
                                 List<Object[]> affected = new ArrayList<>(previous);
@@ -125,18 +127,19 @@ public class PushDeviceService {
     public Uni<PageResponse<PushDeviceView>> list(UUID userId, PageRequest page) {
         String sql = "SELECT " + COLUMNS + " FROM " + LIVE + " WHERE d.user_id = ?1 ORDER BY d.created_at, d.id";
         String count = "SELECT count(*) FROM " + LIVE + " WHERE d.user_id = ?1";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, userId)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql).setParameter(1, userId)
                 .setFirstResult(page.page() * page.size()).setMaxResults(page.size()).getResultList()
-                .flatMap(rows -> session.createNativeQuery(count, Long.class).setParameter(1, userId).getSingleResult()
-                        .map(total -> page.respond(rows.stream().map(PushDeviceService::view).toList(), total))));
+                .flatMap(rows -> session.createNativeQuery(count).setParameter(1, userId).getSingleResult().map(NativeRows::longValue)
+                        .map(total -> page.respond(NativeRows.rows(rows).stream().map(PushDeviceService::view).toList(), total))));
     }
 
     /** Another user's device id answers 404 like an unknown one: under /me nothing else exists. */
     @WithTransaction
     public Uni<Void> delete(UUID orgId, UUID userId, UUID id) {
         String sql = "DELETE FROM push_devices WHERE id = ?1 AND user_id = ?2 AND org_id = ?3 RETURNING user_id, org_id";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql)
                 .setParameter(1, id).setParameter(2, userId).setParameter(3, orgId).getResultList())
+                .map(NativeRows::rows)
                 .flatMap(rows -> {
                     if (rows.isEmpty()) {
                         throw ApiException.notFound("push device");
@@ -149,8 +152,9 @@ public class PushDeviceService {
     Uni<List<PushTarget>> targets(UUID voipAccountId) {
         String sql = "SELECT d.id, d.platform, d.token, d.app_id, d.sandbox FROM " + LIVE
                 + " WHERE d.voip_account_id = ?1 ORDER BY d.created_at, d.id";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql)
                 .setParameter(1, voipAccountId).getResultList())
+                .map(NativeRows::rows)
                 .map(rows -> rows.stream().map(row -> new PushTarget((UUID) row[0], (String) row[1], (String) row[2],
                         (String) row[3], (Boolean) row[4])).toList());
     }
@@ -176,7 +180,8 @@ public class PushDeviceService {
     Uni<Void> removeStale(PushTarget target, String reason) {
         String sql = "DELETE FROM push_devices WHERE id = ?1 RETURNING user_id, org_id";
         return SafeContext.run(vertx, () -> Panache.withTransaction(() -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, target.deviceId()).getResultList())
+                .flatMap(session -> session.createNativeQuery(sql).setParameter(1, target.deviceId()).getResultList())
+                .map(NativeRows::rows)
                 .flatMap(rows -> {
                     if (!rows.isEmpty()) {
                         LOG.infof("Removed push device %s (%s): the provider reports %s", target.deviceId(), target.platform(), reason);
@@ -199,19 +204,6 @@ public class PushDeviceService {
 
     static PushDeviceView view(Object[] row) {
         return new PushDeviceView((UUID) row[0], (UUID) row[1], (String) row[2], (String) row[3], (String) row[4],
-                (String) row[5], (String) row[6], (Boolean) row[7], instant(row[8]), instant(row[9]));
-    }
-
-    static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        return value == null ? null : Instant.parse(value.toString());
+                (String) row[5], (String) row[6], (Boolean) row[7], NativeRows.instant(row[8]), NativeRows.instant(row[9]));
     }
 }

@@ -6,8 +6,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.reactive.mutiny.Mutiny;
+
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeRows;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.presence.PresencePublisher;
@@ -59,16 +62,15 @@ public class WatchService {
             throw ApiException.unprocessable("userId", "you cannot watch yourself");
         }
         return users.requireInOrgForUpdate(orgId, userId).flatMap(colleague -> Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT id, created_at FROM push_watches WHERE watcher_id = ?1 AND user_id = ?2", Object[].class)
+                .createNativeQuery("SELECT id, created_at FROM push_watches WHERE watcher_id = ?1 AND user_id = ?2")
                 .setParameter(1, watcherId).setParameter(2, userId).getResultList()
                 .flatMap(existing -> {
                     if (!existing.isEmpty()) {
-                        Object[] row = existing.get(0);
+                        Object[] row = NativeRows.row(existing.get(0));
                         return Uni.createFrom().item(new Created(
-                                new WatchView((UUID) row[0], userId, PushDeviceService.instant(row[1]), null), false));
+                                new WatchView((UUID) row[0], userId, NativeRows.instant(row[1]), null), false));
                     }
-                    return session.createNativeQuery("SELECT count(*) FROM push_watches WHERE watcher_id = ?1", Long.class)
-                            .setParameter(1, watcherId).getSingleResult()
+                    return watchCount(session, watcherId)
                             .flatMap(count -> {
                                 if (count >= config.maxWatchesPerUser()) {
                                     throw ApiException.unprocessable("userId",
@@ -76,14 +78,14 @@ public class WatchService {
                                 }
                                 UUID id = UUID.randomUUID();
                                 return session.createNativeQuery("INSERT INTO push_watches (id, org_id, watcher_id, user_id) "
-                                        + "VALUES (?1, ?2, ?3, ?4) RETURNING created_at", Object.class)
+                                        + "VALUES (?1, ?2, ?3, ?4) RETURNING created_at")
                                         .setParameter(1, id).setParameter(2, orgId).setParameter(3, watcherId).setParameter(4, userId)
                                         .getSingleResult()
                                         .flatMap(createdAt -> availableNow(userId).flatMap(available -> available
                                                 ? fire(orgId, userId, colleague.name).replaceWith(new Created(
-                                                        new WatchView(id, userId, PushDeviceService.instant(createdAt), Instant.now()), true))
+                                                        new WatchView(id, userId, NativeRows.instant(createdAt), Instant.now()), true))
                                                 : Uni.createFrom().item(new Created(
-                                                        new WatchView(id, userId, PushDeviceService.instant(createdAt), null), true))));
+                                                        new WatchView(id, userId, NativeRows.instant(createdAt), null), true))));
                             });
                 })));
     }
@@ -91,12 +93,16 @@ public class WatchService {
     @WithSession
     public Uni<PageResponse<WatchView>> list(UUID watcherId, PageRequest page) {
         String sql = "SELECT id, user_id, created_at FROM push_watches WHERE watcher_id = ?1 ORDER BY created_at, id";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, watcherId)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql).setParameter(1, watcherId)
                 .setFirstResult(page.page() * page.size()).setMaxResults(page.size()).getResultList()
-                .flatMap(rows -> session.createNativeQuery("SELECT count(*) FROM push_watches WHERE watcher_id = ?1", Long.class)
-                        .setParameter(1, watcherId).getSingleResult()
-                        .map(total -> page.respond(rows.stream().map(row -> new WatchView((UUID) row[0], (UUID) row[1],
-                                PushDeviceService.instant(row[2]), null)).toList(), total))));
+                .flatMap(rows -> watchCount(session, watcherId)
+                        .map(total -> page.respond(NativeRows.rows(rows).stream().map(row -> new WatchView((UUID) row[0],
+                                (UUID) row[1], NativeRows.instant(row[2]), null)).toList(), total))));
+    }
+
+    private static Uni<Long> watchCount(Mutiny.Session session, UUID watcherId) {
+        return session.createNativeQuery("SELECT count(*) FROM push_watches WHERE watcher_id = ?1")
+                .setParameter(1, watcherId).getSingleResult().map(NativeRows::longValue);
     }
 
     @WithTransaction
@@ -120,10 +126,11 @@ public class WatchService {
         String enqueue = "INSERT INTO push_outbox (id, org_id, push_device_id, kind, payload) "
                 + "SELECT gen_random_uuid(), d.org_id, d.id, 'watch_fired', ?2 FROM " + PushDeviceService.LIVE
                 + " WHERE d.user_id = ?1 AND (d.platform = 'fcm' OR d.alert_token IS NOT NULL)";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(fired, Object[].class)
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(fired)
                 .setParameter(1, userId).getResultList()
                 .flatMap(watches -> {
-                    List<Object[]> ordered = watches.stream().sorted((a, b) -> a[1].toString().compareTo(b[1].toString())).toList();
+                    List<Object[]> ordered = NativeRows.rows(watches).stream()
+                            .sorted((a, b) -> a[1].toString().compareTo(b[1].toString())).toList();
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Object[] watch : ordered) {
                         UUID watchId = (UUID) watch[0];
@@ -142,7 +149,7 @@ public class WatchService {
     /** What colleagues currently see of this user. */
     private Uni<Boolean> availableNow(UUID userId) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT availability FROM presence_states WHERE user_id = ?1", String.class)
+                .createNativeQuery("SELECT availability FROM presence_states WHERE user_id = ?1")
                 .setParameter(1, userId).getResultList())
                 .map(rows -> !rows.isEmpty() && ("available".equals(rows.get(0)) || "available_for_colleagues".equals(rows.get(0))));
     }

@@ -98,8 +98,8 @@ public class RoutingService {
 
     private Uni<UUID> ownerOf(UUID orgId, String number) {
         return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT owner_id FROM internal_numbers WHERE org_id = ?1 AND number = ?2", UUID.class)
+                .createNativeQuery("SELECT owner_id FROM internal_numbers WHERE org_id = ?1 AND number = ?2")
                 .setParameter(1, orgId).setParameter(2, number).getResultList())
-                .map(rows -> rows.isEmpty() ? null : rows.get(0));
+                .map(rows -> rows.isEmpty() ? null : (UUID) rows.get(0));
     }
 }
