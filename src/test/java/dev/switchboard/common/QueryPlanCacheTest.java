@@ -25,10 +25,9 @@ import io.quarkus.hibernate.orm.runtime.PersistenceUnitUtil;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Repeating the same requests must reuse Hibernate's query plans, not add new ones: a native query
- * created with a result class gets a plan key that never equals the previous one, so the cache
- * filled with copies of the same few statements and every lookup scanned them (see
- * {@link NativeRows}).
+ * Repeating the same requests must reuse Hibernate's query plans, not add new ones: a Hibernate
+ * native query gets a plan key that never equals the previous one, so the cache filled with copies
+ * of the same few statements and every lookup scanned them (see {@link NativeSql}).
  */
 @QuarkusTest
 class QueryPlanCacheTest {
@@ -66,7 +65,7 @@ class QueryPlanCacheTest {
         assertThat(after).as("cached query plans").isLessThan(QueryEngine.DEFAULT_QUERY_PLAN_MAX_COUNT / 2);
     }
 
-    /** Presence, platform, routing, watch and push requests: most of the native queries there are. */
+    /** Presence, platform, routing, watch and push requests: most of the SQL statements there are. */
     private static void round(UUID org, TestUser anna, TestUser bob, UUID bobsMobile, String sip, String app, String pushToken,
             int round) {
         setStatus(anna, round % 2 == 0 ? "do_not_disturb" : "available");
