@@ -28,10 +28,13 @@ import io.smallrye.mutiny.Uni;
  * entries of one statement share a hash, so each lookup compared against hundreds of them:
  * measured at about 17% of the CPU under load. {@code QueryPlanCacheTest} guards against it.
  *
- * <p>What Hibernate did that we keep: inside a transaction (flush mode AUTO) it flushed pending
- * entity changes before a native statement, so the SQL sees what the transaction changed through
- * entities. We flush the same way. As before, entities already loaded do not see changes the SQL
- * makes.
+ * <p>What Hibernate did that we keep: inside a transaction (flush mode AUTO), Hibernate Reactive
+ * flushed pending entity changes before a native query read with {@code getResultList} or
+ * {@code getSingleResult}, so it saw what the transaction changed through entities; {@link #rows}
+ * and the methods built on it flush the same way. Its native {@code executeUpdate} did not flush,
+ * and neither does {@link #update}: flushing there would write an entity that is changed again
+ * afterwards twice, and raise its {@code @Version} twice ({@code UserService.update} changes the
+ * user, then moves its internal number). As before, loaded entities do not see what the SQL changes.
  *
  * <p>The statement goes to the Vert.x PostgreSQL client as written:
  * <ul>
@@ -49,9 +52,10 @@ public final class NativeSql {
     private NativeSql() {
     }
 
-    /** Every row, each as its column values. */
+    /** Every row, each as its column values. Flushes pending entity changes first, in a transaction. */
     public static Uni<List<Object[]>> rows(String sql, Object... params) {
-        return connection().flatMap(connection -> Uni.createFrom().completionStage(() -> connection.select(sql, bind(params))))
+        return Panache.getSession().flatMap(session -> flushedConnection(session)
+                .flatMap(connection -> Uni.createFrom().completionStage(() -> connection.select(sql, bind(params)))))
                 .map(result -> {
                     List<Object[]> rows = new ArrayList<>(result.size());
                     result.forEachRemaining(rows::add);
@@ -74,9 +78,13 @@ public final class NativeSql {
         return row(sql, params).map(row -> row == null ? null : type.cast(row[0]));
     }
 
-    /** An INSERT, UPDATE or DELETE without RETURNING: answers the number of rows it touched. */
+    /**
+     * An INSERT, UPDATE or DELETE without RETURNING: answers the number of rows it touched. Does not
+     * flush pending entity changes (see the class comment).
+     */
     public static Uni<Integer> update(String sql, Object... params) {
-        return connection().flatMap(connection -> Uni.createFrom().completionStage(() -> connection.update(sql, bind(params))));
+        return Panache.getSession().flatMap(session -> Uni.createFrom()
+                .completionStage(() -> connection(session).update(sql, bind(params))));
     }
 
     /**
@@ -92,14 +100,16 @@ public final class NativeSql {
         return value == null ? null : ((OffsetDateTime) value).toInstant();
     }
 
-    /** The session's connection, after flushing pending entity changes as Hibernate would have. */
-    private static Uni<ReactiveConnection> connection() {
-        return Panache.getSession().flatMap(session -> {
-            ReactiveConnection connection = ((MutinySessionImpl) session).getReactiveConnection();
-            return flushesBeforeQueries(session) && connection.isTransactionInProgress()
-                    ? session.flush().replaceWith(connection)
-                    : Uni.createFrom().item(connection);
-        });
+    /** The session's connection, after flushing pending entity changes where Hibernate would have. */
+    private static Uni<ReactiveConnection> flushedConnection(Mutiny.Session session) {
+        ReactiveConnection connection = connection(session);
+        return flushesBeforeQueries(session) && connection.isTransactionInProgress()
+                ? session.flush().replaceWith(connection)
+                : Uni.createFrom().item(connection);
+    }
+
+    private static ReactiveConnection connection(Mutiny.Session session) {
+        return ((MutinySessionImpl) session).getReactiveConnection();
     }
 
     private static boolean flushesBeforeQueries(Mutiny.Session session) {

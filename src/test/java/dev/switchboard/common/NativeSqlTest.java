@@ -48,6 +48,20 @@ class NativeSqlTest {
         assertThat(seen).containsExactly(newName, 1L);
     }
 
+    /** Hibernate Reactive's native executeUpdate did not flush; update() keeps that. */
+    @Test
+    void updateDoesNotFlush() throws Throwable {
+        UUID org = createOrg();
+        String newName = unique("renamed");
+
+        Integer updated = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> organizations
+                .findById(org).invoke(o -> o.name = newName)
+                .flatMap(ignored -> NativeSql.update("UPDATE organizations SET name = name WHERE id = $1 AND name = $2", org, newName))
+                .call(() -> Panache.currentTransaction().invoke(Mutiny.Transaction::markForRollback))));
+
+        assertThat(updated).isZero();
+    }
+
     @Test
     void passesAndAnswersPostgresTypes() throws Throwable {
         UUID id = UUID.randomUUID();
