@@ -5,7 +5,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.common.ApiException;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.switchboard.common.NativeSql;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -26,11 +26,8 @@ public class InternalNumbers {
     /** Claims the given number, or the lowest free one from {@code base} when it is null. */
     public Uni<String> claim(UUID orgId, String requested, int base, UUID ownerId) {
         if (requested != null) {
-            return Panache.getSession().flatMap(session -> session
-                    .createNativeQuery("INSERT INTO internal_numbers (org_id, number, owner_id) VALUES (?1, ?2, ?3)")
-                    .setParameter(1, orgId).setParameter(2, requested).setParameter(3, ownerId)
-                    .executeUpdate())
-                    .replaceWith(requested);
+            return NativeSql.update("INSERT INTO internal_numbers (org_id, number, owner_id) VALUES ($1, $2, $3)",
+                    orgId, requested, ownerId).replaceWith(requested);
         }
         return assignLowestFree(orgId, base, ownerId, 1);
     }
@@ -40,15 +37,13 @@ public class InternalNumbers {
         // A concurrent create may take the same number first: ON CONFLICT skips the insert and we
         // look again (the next statement sees the other transaction's committed row).
         String sql = "INSERT INTO internal_numbers (org_id, number, owner_id) "
-                + "SELECT ?1, n::text, ?2 FROM generate_series(?3, ?3 + (SELECT count(*) FROM internal_numbers c WHERE c.org_id = ?1)::int) AS n "
-                + "WHERE NOT EXISTS (SELECT 1 FROM internal_numbers i WHERE i.org_id = ?1 AND i.number = n::text) "
+                + "SELECT $1, n::text, $2 FROM generate_series($3, $3 + (SELECT count(*) FROM internal_numbers c WHERE c.org_id = $1)::int) AS n "
+                + "WHERE NOT EXISTS (SELECT 1 FROM internal_numbers i WHERE i.org_id = $1 AND i.number = n::text) "
                 + "ORDER BY n LIMIT 1 ON CONFLICT DO NOTHING RETURNING number";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, String.class)
-                .setParameter(1, orgId).setParameter(2, ownerId).setParameter(3, base)
-                .getResultList())
-                .flatMap(numbers -> {
-                    if (!numbers.isEmpty()) {
-                        return Uni.createFrom().item(numbers.get(0));
+        return NativeSql.value(String.class, sql, orgId, ownerId, base)
+                .flatMap(number -> {
+                    if (number != null) {
+                        return Uni.createFrom().item(number);
                     }
                     if (attempt >= ASSIGN_ATTEMPTS) {
                         return Uni.createFrom().failure(ApiException.conflict("internalNumber",
@@ -67,9 +62,6 @@ public class InternalNumbers {
     }
 
     public Uni<Void> release(UUID ownerId) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("DELETE FROM internal_numbers WHERE owner_id = ?1")
-                .setParameter(1, ownerId).executeUpdate())
-                .replaceWithVoid();
+        return NativeSql.update("DELETE FROM internal_numbers WHERE owner_id = $1", ownerId).replaceWithVoid();
     }
 }

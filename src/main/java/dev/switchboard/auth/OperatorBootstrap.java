@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserRepository;
+import dev.switchboard.common.NativeSql;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -77,9 +78,7 @@ public class OperatorBootstrap {
         String address = email.get().trim();
         // Without the lock, replicas that start at the same time (a fresh Deployment) all find no
         // operator, all insert one, and all but one fail to start on uq_users_email.
-        return Panache.getSession()
-                .flatMap(session -> session.createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(?1)) AS held", Long.class)
-                        .setParameter(1, BOOTSTRAP_LOCK).getSingleResult())
+        return NativeSql.rows("SELECT count(*) FROM (SELECT pg_advisory_xact_lock($1)) AS held", BOOTSTRAP_LOCK)
                 .flatMap(held -> users.findByEmail(address)).flatMap(existing -> {
             if (existing != null && existing.role != Role.OPERATOR) {
                 LOG.errorf("SWITCHBOARD_OPERATOR_EMAIL %s belongs to a member of an organization; not making it an operator.", address);

@@ -11,8 +11,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
-import dev.switchboard.common.SqlValues;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.switchboard.common.NativeSql;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -50,14 +49,12 @@ public class LiveDeviceStates {
                 + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'ringing'), "
                 + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'answered') "
                 + "FROM voip_accounts a LEFT JOIN device_registrations r ON r.voip_account_id = a.id "
-                + "WHERE a.id IN (?1)";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
-                .setParameter(1, List.copyOf(voipAccountIds))
-                .getResultList())
+                + "WHERE a.id = ANY($1)";
+        return NativeSql.rows(sql, NativeSql.uuids(voipAccountIds))
                 .map(rows -> {
                     Map<UUID, Live> states = new HashMap<>();
                     for (Object[] row : rows) {
-                        states.put((UUID) row[0], new Live((Boolean) row[1], (String) row[2], SqlValues.instant(row[3]),
+                        states.put((UUID) row[0], new Live((Boolean) row[1], (String) row[2], NativeSql.instant(row[3]),
                                 (Boolean) row[4], (Boolean) row[5]));
                     }
                     return states;

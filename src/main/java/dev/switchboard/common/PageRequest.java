@@ -41,6 +41,11 @@ public record PageRequest(int page, int size) {
         return fallback;
     }
 
+    /** Rows before this page, for {@code OFFSET}. */
+    public long offset() {
+        return (long) page * size;
+    }
+
     public <T> PageResponse<T> respond(List<T> items, long total) {
         return new PageResponse<>(items, page, size, total);
     }

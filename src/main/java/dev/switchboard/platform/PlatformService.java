@@ -9,8 +9,8 @@ import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
 import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.availability.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
@@ -57,19 +57,15 @@ public class PlatformService {
         // clock_timestamp(), not now(): a transaction that waited for the row lock must judge
         // expiry by the time it actually runs, not by when it started.
         String sql = "WITH previous AS (SELECT NOT lapsed AND expires_at > clock_timestamp() AS was FROM device_registrations "
-                + "  WHERE voip_account_id = ?1 FOR UPDATE) "
+                + "  WHERE voip_account_id = $1 FOR UPDATE) "
                 + "INSERT INTO device_registrations AS r (voip_account_id, org_id, expires_at, lapsed, user_agent, contact, last_seen) "
-                + "VALUES (?1, ?2, clock_timestamp() + make_interval(secs => ?3), ?4, ?5, ?6, clock_timestamp()) "
+                + "VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3), $4, $5, $6, clock_timestamp()) "
                 + "ON CONFLICT (voip_account_id) DO UPDATE SET expires_at = excluded.expires_at, lapsed = excluded.lapsed, "
                 + "  user_agent = coalesce(excluded.user_agent, r.user_agent), contact = coalesce(excluded.contact, r.contact), "
                 + "  last_seen = excluded.last_seen "
                 + "RETURNING coalesce((SELECT was FROM previous), false)";
-        return account(sipUsername).flatMap(account -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(sql, Boolean.class)
-                        .setParameter(1, account.id).setParameter(2, account.orgId)
-                        .setParameter(3, registered ? (double) expiresIn : 0d)
-                        .setParameter(4, !registered).setParameter(5, userAgent).setParameter(6, contact)
-                        .getSingleResult())
+        return account(sipUsername).flatMap(account -> NativeSql.value(Boolean.class, sql, account.id, account.orgId,
+                registered ? (double) expiresIn : 0d, !registered, userAgent, contact)
                 .flatMap(was -> was != registered ? ownerChanged(account) : Uni.createFrom().voidItem())
                 .flatMap(ignored -> state(account)));
     }
@@ -100,16 +96,12 @@ public class PlatformService {
     @WithTransaction
     public Uni<DeviceStateView> callEvent(String sipUsername, String callId, CallState state) {
         String sql = "INSERT INTO device_calls AS c (voip_account_id, call_id, org_id, state, started_at, updated_at) "
-                + "VALUES (?1, ?2, ?3, ?4, now(), now()) "
+                + "VALUES ($1, $2, $3, $4, now(), now()) "
                 + "ON CONFLICT (voip_account_id, call_id) DO UPDATE SET state = excluded.state, updated_at = now() "
                 + "WHERE (c.state = 'ringing' AND excluded.state IN ('answered', 'ended')) "
                 + "   OR (c.state = 'answered' AND excluded.state = 'ended') "
                 + "RETURNING 1";
-        return account(sipUsername).flatMap(account -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(sql, Integer.class)
-                        .setParameter(1, account.id).setParameter(2, callId).setParameter(3, account.orgId)
-                        .setParameter(4, state.wire())
-                        .getResultList())
+        return account(sipUsername).flatMap(account -> NativeSql.rows(sql, account.id, callId, account.orgId, state.wire())
                 .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().voidItem() : ownerChanged(account))
                 .flatMap(ignored -> state(account)));
     }

@@ -4,7 +4,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.switchboard.common.NativeSql;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,10 +41,6 @@ public class PresencePublisher {
     }
 
     private Uni<Void> notify(String payload) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT pg_notify(?1, ?2)")
-                .setParameter(1, CHANNEL).setParameter(2, payload)
-                .getSingleResult())
-                .replaceWithVoid();
+        return NativeSql.rows("SELECT pg_notify($1, $2)", CHANNEL, payload).replaceWithVoid();
     }
 }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -28,11 +27,10 @@ import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.Reach;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.availability.UserStatus;
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationRepository;
-import dev.switchboard.common.SqlValues;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
@@ -94,9 +92,7 @@ public class PresenceRecorder implements PresenceChanges {
             return Uni.createFrom().voidItem();
         }
         Map<UUID, UUID> sorted = new TreeMap<>(orgByUser);
-        return Panache.getSession()
-                .flatMap(session -> session.createNativeQuery("SELECT id FROM users WHERE id IN (?1) ORDER BY id FOR UPDATE", UUID.class)
-                        .setParameter(1, List.copyOf(sorted.keySet())).getResultList())
+        return NativeSql.rows("SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR UPDATE", NativeSql.uuids(sorted.keySet()))
                 .flatMap(locked -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Map.Entry<UUID, UUID> user : sorted.entrySet()) {
@@ -164,52 +160,41 @@ public class PresenceRecorder implements PresenceChanges {
 
     private Uni<Published> lastPublished(UUID userId) {
         String sql = "SELECT name, internal_number, availability, user_status, context, reach, since, self_digest "
-                + "FROM presence_states WHERE user_id = ?1";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
-                .setParameter(1, userId).getResultList())
-                .map(rows -> rows.isEmpty() ? null : new Published(fromRow(userId, rows.get(0), 0), (String) rows.get(0)[7]));
+                + "FROM presence_states WHERE user_id = $1";
+        return NativeSql.row(sql, userId).map(row -> row == null ? null : new Published(fromRow(userId, row, 0), (String) row[7]));
     }
 
     /** Maps {@code name, internal_number, availability, user_status, context, reach, since} starting at {@code offset}. */
     static PresenceView fromRow(UUID userId, Object[] row, int offset) {
         return new PresenceView(userId, (String) row[offset], (String) row[offset + 1],
                 Availability.fromWire((String) row[offset + 2]), UserStatus.fromWire((String) row[offset + 3]),
-                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), SqlValues.instant(row[offset + 6]));
+                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), NativeSql.instant(row[offset + 6]));
     }
 
     private Uni<Long> nextSeq(UUID orgId) {
-        String sql = "INSERT INTO presence_sequences (org_id, seq) VALUES (?1, 1) "
+        String sql = "INSERT INTO presence_sequences (org_id, seq) VALUES ($1, 1) "
                 + "ON CONFLICT (org_id) DO UPDATE SET seq = presence_sequences.seq + 1 RETURNING seq";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Long.class)
-                .setParameter(1, orgId).getSingleResult());
+        return NativeSql.value(Long.class, sql, orgId);
     }
 
     private Uni<Void> saveState(UUID orgId, PresenceView view, String selfDigest) {
         String sql = "INSERT INTO presence_states (user_id, org_id, name, internal_number, availability, user_status, "
-                + "context, reach, since, self_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                + "context, reach, since, self_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
                 + "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, internal_number = excluded.internal_number, "
                 + "availability = excluded.availability, user_status = excluded.user_status, context = excluded.context, "
                 + "reach = excluded.reach, since = excluded.since, self_digest = excluded.self_digest";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql)
-                .setParameter(1, view.userId()).setParameter(2, orgId).setParameter(3, view.name())
-                .setParameter(4, view.internalNumber()).setParameter(5, view.availability().wire())
-                .setParameter(6, view.userStatus().wire()).setParameter(7, contextColumn(view.context()))
-                .setParameter(8, view.reach().wire()).setParameter(9, OffsetDateTime.ofInstant(view.since(), java.time.ZoneOffset.UTC))
-                .setParameter(10, selfDigest)
-                .executeUpdate()).replaceWithVoid();
+        return NativeSql.update(sql, view.userId(), orgId, view.name(), view.internalNumber(), view.availability().wire(),
+                view.userStatus().wire(), contextColumn(view.context()), view.reach().wire(), view.since(), selfDigest)
+                .replaceWithVoid();
     }
 
     private Uni<Void> saveDigest(UUID userId, String digest) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("UPDATE presence_states SET self_digest = ?2 WHERE user_id = ?1")
-                .setParameter(1, userId).setParameter(2, digest).executeUpdate()).replaceWithVoid();
+        return NativeSql.update("UPDATE presence_states SET self_digest = $2 WHERE user_id = $1", userId, digest).replaceWithVoid();
     }
 
     private Uni<Void> storeEvent(UUID orgId, long seq, String type, UUID userId, String frame) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES (?1, ?2, ?3, ?4, ?5)")
-                .setParameter(1, orgId).setParameter(2, seq).setParameter(3, type).setParameter(4, userId)
-                .setParameter(5, frame).executeUpdate())
+        return NativeSql.update("INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($1, $2, $3, $4, $5)",
+                orgId, seq, type, userId, frame)
                 .flatMap(ignored -> publisher.orgEvent(orgId, seq));
     }
 

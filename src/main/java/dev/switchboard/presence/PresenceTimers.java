@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -129,7 +130,7 @@ public class PresenceTimers {
         lastPrune = now;
         String sql = "DELETE FROM presence_events WHERE created_at < clock_timestamp() - make_interval(secs => "
                 + replayWindow.toSeconds() + ")";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql).executeUpdate()).replaceWithVoid();
+        return NativeSql.update(sql).replaceWithVoid();
     }
 
     /** A call the platform never ended must not keep anyone "busy" forever. */
@@ -142,18 +143,15 @@ public class PresenceTimers {
                 + "WHERE a.user_id IS NOT NULL";
         String purge = "DELETE FROM device_calls WHERE state = 'ended' AND updated_at < now() - make_interval(secs => "
                 + endedCallRetention.toSeconds() + ")";
-        return recompute(sql).flatMap(ignored -> Panache.getSession())
-                .flatMap(session -> session.createNativeQuery(purge).executeUpdate()).replaceWithVoid();
+        return recompute(sql).flatMap(ignored -> NativeSql.update(purge)).replaceWithVoid();
     }
 
     /** Runs a statement answering {@code (org_id, user_id)} rows and re-derives those users. */
     private Uni<Void> recompute(String sql) {
-        return Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(sql, Object[].class).getResultList())
-                .flatMap(rows -> {
-                    Map<UUID, UUID> orgByUser = new HashMap<>();
-                    rows.forEach(row -> orgByUser.put((UUID) row[1], (UUID) row[0]));
-                    return presence.usersChanged(orgByUser);
-                });
+        return NativeSql.rows(sql).flatMap(rows -> {
+            Map<UUID, UUID> orgByUser = new HashMap<>();
+            rows.forEach(row -> orgByUser.put((UUID) row[1], (UUID) row[0]));
+            return presence.usersChanged(orgByUser);
+        });
     }
 }

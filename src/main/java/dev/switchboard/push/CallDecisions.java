@@ -5,8 +5,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.presence.PresencePublisher;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /** Settles waiting wake-ups from inside another writer's transaction (Hibernate Reactive session). */
@@ -23,10 +23,9 @@ public class CallDecisions {
 
     /** These app accounts are registered now: every wake-up still waiting for one of them is an ACK. */
     Uni<Void> appRegistered(List<UUID> voipAccountIds) {
-        String sql = "UPDATE push_calls SET outcome = 'ack', reason = ?2, decided_at = clock_timestamp() "
-                + "WHERE voip_account_id IN (?1) AND outcome IS NULL AND expires_at > clock_timestamp() RETURNING id";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, UUID.class)
-                .setParameter(1, voipAccountIds).setParameter(2, REGISTERED).getResultList())
+        String sql = "UPDATE push_calls SET outcome = 'ack', reason = $2, decided_at = clock_timestamp() "
+                + "WHERE voip_account_id = ANY($1) AND outcome IS NULL AND expires_at > clock_timestamp() RETURNING id";
+        return NativeSql.column(UUID.class, sql, NativeSql.uuids(voipAccountIds), REGISTERED)
                 .flatMap(decided -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (UUID id : decided) {

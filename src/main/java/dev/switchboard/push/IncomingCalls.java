@@ -27,6 +27,7 @@ import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.availability.DeviceKind;
 import dev.switchboard.availability.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.presence.PresencePublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -135,11 +136,9 @@ public class IncomingCalls {
                     String key = newKey();
                     Instant deadline = Instant.now().plus(config.callDeadline());
                     String sql = "INSERT INTO push_calls (id, org_id, voip_account_id, call_id, key_hash, expires_at) "
-                            + "VALUES (?1, ?2, ?3, ?4, ?5, clock_timestamp() + make_interval(secs => ?6))";
-                    return Panache.getSession().flatMap(session -> session.createNativeQuery(sql)
-                            .setParameter(1, id).setParameter(2, account.orgId).setParameter(3, account.id)
-                            .setParameter(4, call.callId()).setParameter(5, hash(key))
-                            .setParameter(6, config.callDeadline().toMillis() / 1000.0).executeUpdate())
+                            + "VALUES ($1, $2, $3, $4, $5, clock_timestamp() + make_interval(secs => $6))";
+                    return NativeSql.update(sql, id, account.orgId, account.id, call.callId(), hash(key),
+                            config.callDeadline().toMillis() / 1000.0)
                             .replaceWith(new Prepared(null, id, usable, message(call, key, deadline), deadline));
                 });
             });

@@ -2,14 +2,13 @@ package dev.switchboard.push;
 
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.availability.PushReachability;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.switchboard.common.NativeSql;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,11 +23,8 @@ public class PushDeviceLookup implements PushReachability {
         if (voipAccountIds.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT DISTINCT d.voip_account_id FROM " + PushDeviceService.LIVE
-                        + " WHERE d.voip_account_id IN (?1)", UUID.class)
-                .setParameter(1, List.copyOf(voipAccountIds))
-                .getResultList())
-                .map(HashSet::new);
+        return NativeSql.column(UUID.class, "SELECT DISTINCT d.voip_account_id FROM " + PushDeviceService.LIVE
+                + " WHERE d.voip_account_id = ANY($1)", NativeSql.uuids(voipAccountIds))
+                .map(ids -> new HashSet<>(ids));
     }
 }

@@ -1,7 +1,5 @@
 package dev.switchboard.push;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -14,6 +12,7 @@ import org.jboss.logging.Logger;
 import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.availability.DeviceKind;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.common.PresenceChanges;
@@ -86,57 +85,48 @@ public class PushDeviceService {
             if (account.kind != DeviceKind.APP) {
                 throw ApiException.unprocessable("voipAccountId", "push devices belong to app accounts; this is a " + account.kind.label());
             }
-            String existing = "SELECT user_id, org_id FROM push_devices WHERE platform = ?1 AND token = ?2 FOR UPDATE";
-            String others = "SELECT count(*) FROM push_devices WHERE voip_account_id = ?1 AND NOT (platform = ?2 AND token = ?3)";
+            String existing = "SELECT user_id, org_id FROM push_devices WHERE platform = $1 AND token = $2 FOR UPDATE";
+            String others = "SELECT count(*) FROM push_devices WHERE voip_account_id = $1 AND NOT (platform = $2 AND token = $3)";
             String upsert = "INSERT INTO push_devices AS d (id, org_id, user_id, voip_account_id, platform, token, app_id, name, sandbox, "
-                    + "alert_token) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (platform, token) DO UPDATE SET "
+                    + "alert_token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (platform, token) DO UPDATE SET "
                     + "org_id = excluded.org_id, user_id = excluded.user_id, voip_account_id = excluded.voip_account_id, "
                     + "app_id = excluded.app_id, name = excluded.name, sandbox = excluded.sandbox, "
                     + "alert_token = excluded.alert_token, updated_at = clock_timestamp() "
                     + "RETURNING " + COLUMNS + ", (xmax = 0)";
-            return Panache.getSession().flatMap(session -> session.createNativeQuery(existing, Object[].class)
-                    .setParameter(1, request.platform().wire()).setParameter(2, request.token()).getResultList()
-                    .flatMap(previous -> session.createNativeQuery(others, Long.class)
-                            .setParameter(1, account.id).setParameter(2, request.platform().wire()).setParameter(3, request.token())
-                            .getSingleResult()
+            String platform = request.platform().wire();
+            return NativeSql.rows(existing, platform, request.token())
+                    .flatMap(previous -> NativeSql.value(Long.class, others, account.id, platform, request.token())
                             .flatMap(count -> {
                                 if (count >= config.maxDevicesPerAccount()) {
                                     throw ApiException.unprocessable("voipAccountId",
                                             "the app account already has the maximum of " + config.maxDevicesPerAccount() + " push devices");
                                 }
-                                return session.createNativeQuery(upsert, Object[].class)
-                                        .setParameter(1, UUID.randomUUID()).setParameter(2, orgId).setParameter(3, userId)
-                                        .setParameter(4, account.id).setParameter(5, request.platform().wire())
-                                        .setParameter(6, request.token()).setParameter(7, request.appId())
-                                        .setParameter(8, request.name() == null ? "" : request.name().trim())
-                                        .setParameter(9, Boolean.TRUE.equals(request.sandbox()))
-                                        .setParameter(10, request.alertToken())
-                                        .getSingleResult();
+                                return NativeSql.row(upsert, UUID.randomUUID(), orgId, userId, account.id, platform, request.token(),
+                                        request.appId(), request.name() == null ? "" : request.name().trim(),
+                                        Boolean.TRUE.equals(request.sandbox()), request.alertToken());
                             })
                             .flatMap(row -> {
                                 List<Object[]> affected = new ArrayList<>(previous);
                                 affected.add(new Object[] { userId, orgId });
                                 return usersChanged(affected).replaceWith(new Registered(view(row), (Boolean) row[10]));
-                            })));
+                            }));
         });
     }
 
     @WithSession
     public Uni<PageResponse<PushDeviceView>> list(UUID userId, PageRequest page) {
-        String sql = "SELECT " + COLUMNS + " FROM " + LIVE + " WHERE d.user_id = ?1 ORDER BY d.created_at, d.id";
-        String count = "SELECT count(*) FROM " + LIVE + " WHERE d.user_id = ?1";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, userId)
-                .setFirstResult(page.page() * page.size()).setMaxResults(page.size()).getResultList()
-                .flatMap(rows -> session.createNativeQuery(count, Long.class).setParameter(1, userId).getSingleResult()
-                        .map(total -> page.respond(rows.stream().map(PushDeviceService::view).toList(), total))));
+        String sql = "SELECT " + COLUMNS + " FROM " + LIVE + " WHERE d.user_id = $1 ORDER BY d.created_at, d.id LIMIT $2 OFFSET $3";
+        String count = "SELECT count(*) FROM " + LIVE + " WHERE d.user_id = $1";
+        return NativeSql.rows(sql, userId, page.size(), page.offset())
+                .flatMap(rows -> NativeSql.value(Long.class, count, userId)
+                        .map(total -> page.respond(rows.stream().map(PushDeviceService::view).toList(), total)));
     }
 
     /** Another user's device id answers 404 like an unknown one: under /me nothing else exists. */
     @WithTransaction
     public Uni<Void> delete(UUID orgId, UUID userId, UUID id) {
-        String sql = "DELETE FROM push_devices WHERE id = ?1 AND user_id = ?2 AND org_id = ?3 RETURNING user_id, org_id";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
-                .setParameter(1, id).setParameter(2, userId).setParameter(3, orgId).getResultList())
+        String sql = "DELETE FROM push_devices WHERE id = $1 AND user_id = $2 AND org_id = $3 RETURNING user_id, org_id";
+        return NativeSql.rows(sql, id, userId, orgId)
                 .flatMap(rows -> {
                     if (rows.isEmpty()) {
                         throw ApiException.notFound("push device");
@@ -148,9 +138,8 @@ public class PushDeviceService {
     /** The devices a call to this app account wakes. */
     Uni<List<PushTarget>> targets(UUID voipAccountId) {
         String sql = "SELECT d.id, d.platform, d.token, d.app_id, d.sandbox FROM " + LIVE
-                + " WHERE d.voip_account_id = ?1 ORDER BY d.created_at, d.id";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class)
-                .setParameter(1, voipAccountId).getResultList())
+                + " WHERE d.voip_account_id = $1 ORDER BY d.created_at, d.id";
+        return NativeSql.rows(sql, voipAccountId)
                 .map(rows -> rows.stream().map(row -> new PushTarget((UUID) row[0], (String) row[1], (String) row[2],
                         (String) row[3], (Boolean) row[4])).toList());
     }
@@ -174,9 +163,8 @@ public class PushDeviceService {
      * the owner's presence is re-derived, in one transaction. Callable from any thread.
      */
     Uni<Void> removeStale(PushTarget target, String reason) {
-        String sql = "DELETE FROM push_devices WHERE id = ?1 RETURNING user_id, org_id";
-        return SafeContext.run(vertx, () -> Panache.withTransaction(() -> Panache.getSession()
-                .flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, target.deviceId()).getResultList())
+        String sql = "DELETE FROM push_devices WHERE id = $1 RETURNING user_id, org_id";
+        return SafeContext.run(vertx, () -> Panache.withTransaction(() -> NativeSql.rows(sql, target.deviceId())
                 .flatMap(rows -> {
                     if (!rows.isEmpty()) {
                         LOG.infof("Removed push device %s (%s): the provider reports %s", target.deviceId(), target.platform(), reason);
@@ -199,19 +187,6 @@ public class PushDeviceService {
 
     static PushDeviceView view(Object[] row) {
         return new PushDeviceView((UUID) row[0], (UUID) row[1], (String) row[2], (String) row[3], (String) row[4],
-                (String) row[5], (String) row[6], (Boolean) row[7], instant(row[8]), instant(row[9]));
-    }
-
-    static Instant instant(Object value) {
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.sql.Timestamp ts) {
-            return ts.toInstant();
-        }
-        return value == null ? null : Instant.parse(value.toString());
+                (String) row[5], (String) row[6], (Boolean) row[7], NativeSql.instant(row[8]), NativeSql.instant(row[9]));
     }
 }

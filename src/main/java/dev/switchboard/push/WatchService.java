@@ -8,10 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.presence.PresencePublisher;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -58,52 +58,49 @@ public class WatchService {
         if (watcherId.equals(userId)) {
             throw ApiException.unprocessable("userId", "you cannot watch yourself");
         }
-        return users.requireInOrgForUpdate(orgId, userId).flatMap(colleague -> Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT id, created_at FROM push_watches WHERE watcher_id = ?1 AND user_id = ?2", Object[].class)
-                .setParameter(1, watcherId).setParameter(2, userId).getResultList()
+        return users.requireInOrgForUpdate(orgId, userId).flatMap(colleague -> NativeSql
+                .row("SELECT id, created_at FROM push_watches WHERE watcher_id = $1 AND user_id = $2", watcherId, userId)
                 .flatMap(existing -> {
-                    if (!existing.isEmpty()) {
-                        Object[] row = existing.get(0);
+                    if (existing != null) {
                         return Uni.createFrom().item(new Created(
-                                new WatchView((UUID) row[0], userId, PushDeviceService.instant(row[1]), null), false));
+                                new WatchView((UUID) existing[0], userId, NativeSql.instant(existing[1]), null), false));
                     }
-                    return session.createNativeQuery("SELECT count(*) FROM push_watches WHERE watcher_id = ?1", Long.class)
-                            .setParameter(1, watcherId).getSingleResult()
+                    return watchCount(watcherId)
                             .flatMap(count -> {
                                 if (count >= config.maxWatchesPerUser()) {
                                     throw ApiException.unprocessable("userId",
                                             "you already watch the maximum of " + config.maxWatchesPerUser() + " colleagues");
                                 }
                                 UUID id = UUID.randomUUID();
-                                return session.createNativeQuery("INSERT INTO push_watches (id, org_id, watcher_id, user_id) "
-                                        + "VALUES (?1, ?2, ?3, ?4) RETURNING created_at", Object.class)
-                                        .setParameter(1, id).setParameter(2, orgId).setParameter(3, watcherId).setParameter(4, userId)
-                                        .getSingleResult()
+                                return NativeSql.row("INSERT INTO push_watches (id, org_id, watcher_id, user_id) "
+                                        + "VALUES ($1, $2, $3, $4) RETURNING created_at", id, orgId, watcherId, userId)
+                                        .map(row -> NativeSql.instant(row[0]))
                                         .flatMap(createdAt -> availableNow(userId).flatMap(available -> available
                                                 ? fire(orgId, userId, colleague.name).replaceWith(new Created(
-                                                        new WatchView(id, userId, PushDeviceService.instant(createdAt), Instant.now()), true))
+                                                        new WatchView(id, userId, createdAt, Instant.now()), true))
                                                 : Uni.createFrom().item(new Created(
-                                                        new WatchView(id, userId, PushDeviceService.instant(createdAt), null), true))));
+                                                        new WatchView(id, userId, createdAt, null), true))));
                             });
-                })));
+                }));
     }
 
     @WithSession
     public Uni<PageResponse<WatchView>> list(UUID watcherId, PageRequest page) {
-        String sql = "SELECT id, user_id, created_at FROM push_watches WHERE watcher_id = ?1 ORDER BY created_at, id";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(sql, Object[].class).setParameter(1, watcherId)
-                .setFirstResult(page.page() * page.size()).setMaxResults(page.size()).getResultList()
-                .flatMap(rows -> session.createNativeQuery("SELECT count(*) FROM push_watches WHERE watcher_id = ?1", Long.class)
-                        .setParameter(1, watcherId).getSingleResult()
-                        .map(total -> page.respond(rows.stream().map(row -> new WatchView((UUID) row[0], (UUID) row[1],
-                                PushDeviceService.instant(row[2]), null)).toList(), total))));
+        String sql = "SELECT id, user_id, created_at FROM push_watches WHERE watcher_id = $1 ORDER BY created_at, id "
+                + "LIMIT $2 OFFSET $3";
+        return NativeSql.rows(sql, watcherId, page.size(), page.offset())
+                .flatMap(rows -> watchCount(watcherId)
+                        .map(total -> page.respond(rows.stream().map(row -> new WatchView((UUID) row[0],
+                                (UUID) row[1], NativeSql.instant(row[2]), null)).toList(), total)));
+    }
+
+    private static Uni<Long> watchCount(UUID watcherId) {
+        return NativeSql.value(Long.class, "SELECT count(*) FROM push_watches WHERE watcher_id = $1", watcherId);
     }
 
     @WithTransaction
     public Uni<Void> delete(UUID watcherId, UUID id) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("DELETE FROM push_watches WHERE id = ?1 AND watcher_id = ?2").setParameter(1, id)
-                .setParameter(2, watcherId).executeUpdate())
+        return NativeSql.update("DELETE FROM push_watches WHERE id = $1 AND watcher_id = $2", id, watcherId)
                 .invoke(deleted -> {
                     if (deleted == 0) {
                         throw ApiException.notFound("watch");
@@ -116,34 +113,29 @@ public class WatchService {
      * the watchers' pushes, and announces {@code w:<org>:<watcher>:<colleague>} to all replicas.
      */
     Uni<Void> fire(UUID orgId, UUID userId, String name) {
-        String fired = "DELETE FROM push_watches WHERE user_id = ?1 RETURNING id, watcher_id";
+        String fired = "DELETE FROM push_watches WHERE user_id = $1 RETURNING id, watcher_id";
         String enqueue = "INSERT INTO push_outbox (id, org_id, push_device_id, kind, payload) "
-                + "SELECT gen_random_uuid(), d.org_id, d.id, 'watch_fired', ?2 FROM " + PushDeviceService.LIVE
-                + " WHERE d.user_id = ?1 AND (d.platform = 'fcm' OR d.alert_token IS NOT NULL)";
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(fired, Object[].class)
-                .setParameter(1, userId).getResultList()
-                .flatMap(watches -> {
-                    List<Object[]> ordered = watches.stream().sorted((a, b) -> a[1].toString().compareTo(b[1].toString())).toList();
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Object[] watch : ordered) {
-                        UUID watchId = (UUID) watch[0];
-                        UUID watcher = (UUID) watch[1];
-                        String payload = new JsonObject().put("watchId", watchId.toString()).put("userId", userId.toString())
-                                .put("name", name).encode();
-                        chain = chain
-                                .flatMap(ignored -> session.createNativeQuery(enqueue).setParameter(1, watcher)
-                                        .setParameter(2, payload).executeUpdate())
-                                .flatMap(ignored -> publisher.publish(WatchChannel.PREFIX + ":" + orgId + ":" + watcher + ":" + userId));
-                    }
-                    return chain;
-                }));
+                + "SELECT gen_random_uuid(), d.org_id, d.id, 'watch_fired', $2 FROM " + PushDeviceService.LIVE
+                + " WHERE d.user_id = $1 AND (d.platform = 'fcm' OR d.alert_token IS NOT NULL)";
+        return NativeSql.rows(fired, userId).flatMap(watches -> {
+            List<Object[]> ordered = watches.stream().sorted((a, b) -> a[1].toString().compareTo(b[1].toString())).toList();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Object[] watch : ordered) {
+                UUID watchId = (UUID) watch[0];
+                UUID watcher = (UUID) watch[1];
+                String payload = new JsonObject().put("watchId", watchId.toString()).put("userId", userId.toString())
+                        .put("name", name).encode();
+                chain = chain
+                        .flatMap(ignored -> NativeSql.update(enqueue, watcher, payload))
+                        .flatMap(ignored -> publisher.publish(WatchChannel.PREFIX + ":" + orgId + ":" + watcher + ":" + userId));
+            }
+            return chain;
+        });
     }
 
     /** What colleagues currently see of this user. */
     private Uni<Boolean> availableNow(UUID userId) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT availability FROM presence_states WHERE user_id = ?1", String.class)
-                .setParameter(1, userId).getResultList())
-                .map(rows -> !rows.isEmpty() && ("available".equals(rows.get(0)) || "available_for_colleagues".equals(rows.get(0))));
+        return NativeSql.value(String.class, "SELECT availability FROM presence_states WHERE user_id = $1", userId)
+                .map(availability -> "available".equals(availability) || "available_for_colleagues".equals(availability));
     }
 }

@@ -15,10 +15,10 @@ import dev.switchboard.availability.PushReachability;
 import dev.switchboard.availability.RouteDecision;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.account.FixedDestinationService;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
@@ -97,9 +97,6 @@ public class RoutingService {
     }
 
     private Uni<UUID> ownerOf(UUID orgId, String number) {
-        return Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT owner_id FROM internal_numbers WHERE org_id = ?1 AND number = ?2", UUID.class)
-                .setParameter(1, orgId).setParameter(2, number).getResultList())
-                .map(rows -> rows.isEmpty() ? null : rows.get(0));
+        return NativeSql.value(UUID.class, "SELECT owner_id FROM internal_numbers WHERE org_id = $1 AND number = $2", orgId, number);
     }
 }
