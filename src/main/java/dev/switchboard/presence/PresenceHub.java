@@ -188,7 +188,9 @@ public class PresenceHub {
     private Uni<SharedSnapshot> colleagues(UUID orgId) {
         return currentSeq(orgId).flatMap(seq -> {
             SnapshotLoad load = snapshots.compute(orgId, (id, held) -> held != null && held.askedAt() == seq ? held
-                    : new SnapshotLoad(seq, presence.snapshot(orgId)
+                    // deferred: @WithSession binds its session to the context it is called on,
+                    // which must be the one that subscribes (the first connect), not this caller's
+                    : new SnapshotLoad(seq, Uni.createFrom().deferred(() -> presence.snapshot(orgId))
                             .map(org -> new SharedSnapshot(org.seq(), encode(org.colleagues())))
                             .memoize().indefinitely()));
             return SafeContext.backOnCallerContext(load.snapshot())
