@@ -148,8 +148,12 @@ final class RestMix {
         return step;
     }
 
-    JsonObject steps(List<Integer> rates, double stepSeconds, double p99LimitMs, String label) {
-        run(Math.min(500, rates.get(0)), 3); // warm-up
+    /**
+     * The ladder, after an unmeasured warm-up: enough requests for the JIT to compile the
+     * endpoints, at a rate below what the service sustains, so no backlog spills into the first step.
+     */
+    JsonObject steps(List<Integer> rates, double stepSeconds, double p99LimitMs, String label, int warmupRate, double warmupSeconds) {
+        run(warmupRate, warmupSeconds);
         JsonArray out = new JsonArray();
         JsonObject best = null;
         for (int rate : rates) {
