@@ -144,6 +144,12 @@ final class Peer {
         wire.text(text, written);
     }
 
+    /** A replayed org frame (resume): its bytes are already encoded, like the fan-out's. */
+    void sendDirect(Frame frame) {
+        inFlight.incrementAndGet();
+        wire.encoded(frame.utf8(), frame.text(), written);
+    }
+
     private void send(Frame frame) {
         if (isOverflowed()) {
             return;

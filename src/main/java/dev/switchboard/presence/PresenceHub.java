@@ -219,7 +219,7 @@ public class PresenceHub {
             return events(peer.orgId, since, (int) missed).flatMap(frames -> {
                 long upTo = since;
                 for (Peer.Frame frame : frames) {
-                    peer.sendDirect(frame.text());
+                    peer.sendDirect(frame);
                     upTo = frame.seq();
                 }
                 if (!peer.goLive(upTo)) {
