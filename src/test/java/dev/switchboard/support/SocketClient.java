@@ -3,8 +3,10 @@ package dev.switchboard.support;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -131,6 +133,23 @@ public final class SocketClient implements AutoCloseable {
 
     public JsonObject next(String type) {
         return next(frame -> type.equals(frame.getString("type")));
+    }
+
+    /**
+     * The first frame of each type, in whichever order they arrive (frames outside the org
+     * sequence, like {@code me}, are not ordered against org events); skips other frames.
+     */
+    public Map<String, JsonObject> nextOfEach(String... types) {
+        Map<String, JsonObject> found = new HashMap<>();
+        Set<String> wanted = Set.of(types);
+        while (found.size() < wanted.size()) {
+            JsonObject frame = next();
+            String type = frame.getString("type");
+            if (wanted.contains(type)) {
+                found.putIfAbsent(type, frame);
+            }
+        }
+        return found;
     }
 
     /** Everything received so far, without waiting. */
