@@ -11,6 +11,7 @@ import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -85,7 +86,8 @@ public class FakePushProviders implements QuarkusTestResourceLifecycleManager {
     public final AtomicInteger tokenRequests = new AtomicInteger();
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final Map<String, Instant> accessTokens = new ConcurrentHashMap<>();
-    private volatile boolean outage;
+    /** Sends are refused with 503 before this instant. */
+    private volatile Instant outageUntil = Instant.MIN;
 
     private Vertx vertx;
     private HttpServer server;
@@ -104,9 +106,24 @@ public class FakePushProviders implements QuarkusTestResourceLifecycleManager {
         answers.put(deviceToken, answer);
     }
 
-    /** Every send (not the token endpoint) answers 503 while on. */
-    public void outage(boolean on) {
-        outage = on;
+    /**
+     * Every send (not the token endpoint) answers 503 from now until {@code length} has passed;
+     * then the providers are back by themselves. Answers when the outage ends: a send answered
+     * 200 was checked at or after that instant.
+     */
+    public Instant outageFor(Duration length) {
+        Instant until = Instant.now().plus(length);
+        outageUntil = until;
+        return until;
+    }
+
+    /** Ends an outage now (tests reset the fake with it). */
+    public void endOutage() {
+        outageUntil = Instant.MIN;
+    }
+
+    private boolean down() {
+        return Instant.now().isBefore(outageUntil);
     }
 
     public List<Received> to(String deviceToken) {
@@ -270,7 +287,7 @@ public class FakePushProviders implements QuarkusTestResourceLifecycleManager {
             status = 400;
             answer = badRequest("message", fcmShape(message));
             problem("FCM payload: " + fcmShape(message));
-        } else if (outage) {
+        } else if (down()) {
             status = 503;
             answer = fcmError(503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE");
         } else {
@@ -359,7 +376,7 @@ public class FakePushProviders implements QuarkusTestResourceLifecycleManager {
         } else if (failure != null) {
             status = 400;
             answer = new JsonObject().put("reason", failure.substring(0, failure.indexOf(':')));
-        } else if (outage) {
+        } else if (down()) {
             status = 503;
             answer = new JsonObject().put("reason", "ServiceUnavailable");
         } else if (wrongTopicFor(deviceToken, request.getHeader("apns-push-type"))) {
