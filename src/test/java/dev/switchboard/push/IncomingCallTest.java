@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +65,7 @@ class IncomingCallTest {
     void fake() throws Exception {
         fake = FakePushProviders.current();
         assertThat(fake).as("the fake providers run in this JVM").isNotNull();
-        fake.outage(false);
+        fake.endOutage();
         if (!warm) {
             warmUp();
             warm = true;
@@ -118,11 +119,8 @@ class IncomingCallTest {
         assertThat(first.data().getString("responseUrl")).isEqualTo("https://switchboard.test/api/push/call-responses");
         assertThat(callKey).hasSizeGreaterThanOrEqualTo(40);
 
-        sleepUntil(start, 1500);
-        List<Received> beforeAnswer = fake.to(token);
-        assertThat(beforeAnswer).as("re-pushed every second while waiting").hasSizeGreaterThanOrEqualTo(2);
-        assertThat(beforeAnswer).allMatch(push -> callKey.equals(push.data().getString("callKey")));
-        assertThat(call).isNotDone();
+        awaitRepushedAfter(call, start, Duration.ofMillis(1500), token);
+        assertThat(fake.to(token)).allMatch(push -> callKey.equals(push.data().getString("callKey")));
 
         respond(callKey, true, null).then().statusCode(204);
         Response answer = call.get(5, TimeUnit.SECONDS);
@@ -135,8 +133,8 @@ class IncomingCallTest {
         // Single use: the same key again is gone.
         problem(respond(callKey, true, null), 410);
         int pushesAtAnswer = fake.to(token).size();
-        Awaitility.await().pollDelay(Duration.ofMillis(1500)).until(() -> true);
-        assertThat(fake.to(token)).as("no re-push once answered").hasSize(pushesAtAnswer);
+        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(fake.to(token)).as("no re-push once answered").hasSize(pushesAtAnswer));
     }
 
     @Test
@@ -198,7 +196,7 @@ class IncomingCallTest {
                 .isEqualTo(sandboxed.data().getString("callKey"));
         assertThat(fcm.data().getString("callerName")).isEqualTo("Carla");
 
-        sleepUntil(start, 1000);
+        awaitRepushedAfter(call, start, Duration.ofSeconds(1), iphone, android, devBuild);
         as(platform()).body(Map.of("registered", true, "expiresIn", 60)).put("/api/platform/registrations/" + app.sipUsername())
                 .then().statusCode(200);
         Response answer = call.get(5, TimeUnit.SECONDS);
@@ -360,10 +358,20 @@ class IncomingCallTest {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private static void sleepUntil(Instant start, long millis) throws InterruptedException {
-        long remaining = millis - Duration.between(start, Instant.now()).toMillis();
-        if (remaining > 0) {
-            Thread.sleep(remaining);
+    /**
+     * The app's moment to act, {@code after} the first push: waits (polling from then on) until that
+     * time has passed and every token has been pushed again, then checks the platform's request is
+     * still held.
+     */
+    private void awaitRepushedAfter(CompletableFuture<Response> call, Instant firstPush, Duration after, String... tokens) {
+        Instant due = firstPush.plus(after);
+        Duration untilDue = Duration.between(Instant.now(), due);
+        Awaitility.await().pollDelay(untilDue.isNegative() ? Duration.ZERO : untilDue).atMost(after.plusSeconds(10))
+                .until(() -> call.isDone()
+                        || !Instant.now().isBefore(due) && Stream.of(tokens).allMatch(token -> fake.to(token).size() >= 2));
+        assertThat(call).as("the platform's request is still held").isNotDone();
+        for (String token : tokens) {
+            assertThat(fake.to(token)).as("re-pushed every second while waiting").hasSizeGreaterThanOrEqualTo(2);
         }
     }
 }
