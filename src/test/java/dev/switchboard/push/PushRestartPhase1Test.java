@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.support.Fixtures;
@@ -71,7 +72,7 @@ class PushRestartPhase1Test {
     Pool pool;
 
     @Test
-    void aFiredWatchIsCommittedToTheOutboxBeforeAnyDeliveryIsAttempted() throws Exception {
+    void aFiredWatchIsCommittedToTheOutboxBeforeAnyDeliveryIsAttempted() {
         UUID org = createOrg();
         TestUser anna = user(org);
         String app = createVoipAccount(org, "app", anna.id()).path("id");
@@ -95,13 +96,17 @@ class PushRestartPhase1Test {
         pool.preparedQuery("UPDATE push_outbox SET attempts = 1, locked_until = clock_timestamp() + interval '20 seconds' "
                 + "WHERE push_device_id = $1").execute(Tuple.of(UUID.fromString(leasedDevice))).await().atMost(Duration.ofSeconds(5));
 
-        Thread.sleep(2000);
-        Row pending = row(pendingDevice);
-        assertThat(pending.getString("state")).isEqualTo("pending");
-        assertThat(pending.getInteger("attempts")).isZero();
-        assertThat(row(leasedDevice).getString("state")).isEqualTo("pending");
-        assertThat(FakePushProviders.current().to(pendingToken)).as("nothing sent: this instance's worker is stopped").isEmpty();
-        assertThat(FakePushProviders.current().to(leasedToken)).isEmpty();
+        // A running worker polls every 200 ms (and is poked at once): with this one stopped, nothing
+        // is claimed or sent for as long as we watch.
+        FakePushProviders fake = FakePushProviders.current();
+        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Row pending = row(pendingDevice);
+            assertThat(pending.getString("state")).isEqualTo("pending");
+            assertThat(pending.getInteger("attempts")).isZero();
+            assertThat(row(leasedDevice).getString("state")).isEqualTo("pending");
+            assertThat(fake.to(pendingToken)).as("nothing sent: this instance's worker is stopped").isEmpty();
+            assertThat(fake.to(leasedToken)).isEmpty();
+        });
 
         System.setProperty(PENDING_TOKEN, pendingToken);
         System.setProperty(PENDING_DEVICE, pendingDevice);
