@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,6 +64,7 @@ class PushRestartPhase1Test {
     static final String PENDING_DEVICE = "switchboard.test.restart.pending-device";
     static final String LEASED_TOKEN = "switchboard.test.restart.leased-token";
     static final String LEASED_DEVICE = "switchboard.test.restart.leased-device";
+    static final String LEASE_END = "switchboard.test.restart.lease-end";
     static final String COLLEAGUE = "switchboard.test.restart.colleague";
 
     @TestHTTPResource("/")
@@ -93,8 +95,10 @@ class PushRestartPhase1Test {
 
         // A replica that claimed this one and died in the middle of sending it: attempt counted,
         // lease still running when the next instance starts.
-        pool.preparedQuery("UPDATE push_outbox SET attempts = 1, locked_until = clock_timestamp() + interval '20 seconds' "
-                + "WHERE push_device_id = $1").execute(Tuple.of(UUID.fromString(leasedDevice))).await().atMost(Duration.ofSeconds(5));
+        Instant leaseEnd = pool.preparedQuery("UPDATE push_outbox SET attempts = 1, "
+                + "locked_until = clock_timestamp() + interval '20 seconds' WHERE push_device_id = $1 RETURNING locked_until")
+                .execute(Tuple.of(UUID.fromString(leasedDevice))).await().atMost(Duration.ofSeconds(5))
+                .iterator().next().getOffsetDateTime("locked_until").toInstant();
 
         // A running worker polls every 200 ms (and is poked at once): with this one stopped, nothing
         // is claimed or sent for as long as we watch.
@@ -112,6 +116,7 @@ class PushRestartPhase1Test {
         System.setProperty(PENDING_DEVICE, pendingDevice);
         System.setProperty(LEASED_TOKEN, leasedToken);
         System.setProperty(LEASED_DEVICE, leasedDevice);
+        System.setProperty(LEASE_END, leaseEnd.toString());
         System.setProperty(COLLEAGUE, bob.id().toString());
     }
 

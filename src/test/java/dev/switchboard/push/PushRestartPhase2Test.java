@@ -1,6 +1,7 @@
 package dev.switchboard.push;
 
 import static dev.switchboard.push.PushRestartPhase1Test.COLLEAGUE;
+import static dev.switchboard.push.PushRestartPhase1Test.LEASE_END;
 import static dev.switchboard.push.PushRestartPhase1Test.LEASED_DEVICE;
 import static dev.switchboard.push.PushRestartPhase1Test.LEASED_TOKEN;
 import static dev.switchboard.push.PushRestartPhase1Test.PENDING_DEVICE;
@@ -8,6 +9,7 @@ import static dev.switchboard.push.PushRestartPhase1Test.PENDING_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,6 +74,8 @@ class PushRestartPhase2Test {
         Row leased = row(leasedDevice);
         assertThat(leased.getString("state")).isEqualTo("delivered");
         assertThat(leased.getInteger("attempts")).as("the dead replica's attempt, then this one").isEqualTo(2);
+        assertThat(fake.to(leasedToken).get(0).at()).as("sent only once the dead replica's lease had run out")
+                .isAfterOrEqualTo(Instant.parse(System.getProperty(LEASE_END)));
         // Exactly once: no second push follows, for as long as we watch.
         Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(fake.to(pendingToken)).hasSize(1);
