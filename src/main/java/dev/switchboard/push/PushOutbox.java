@@ -187,9 +187,11 @@ public class PushOutbox {
         } else if ("pending".equals(state)) {
             LOG.debugf("Push notification %s: attempt %d failed (%s); next in %d ms", row.id(), row.attempts(), error, delay.toMillis());
         }
-        String sql = "UPDATE push_outbox SET state = $2, locked_until = NULL, last_error = $3, updated_at = clock_timestamp(), "
+        // $2 typed once: as a bare parameter PostgreSQL deduces varchar (the column) and text (the
+        // comparison), refuses the statement, and the client retries it with explicit types.
+        String sql = "UPDATE push_outbox SET state = $2::varchar, locked_until = NULL, last_error = $3, updated_at = clock_timestamp(), "
                 + "next_attempt_at = clock_timestamp() + make_interval(secs => $4), "
-                + "delivered_at = CASE WHEN $2 = 'delivered' THEN clock_timestamp() END WHERE id = $1";
+                + "delivered_at = CASE WHEN $2::varchar = 'delivered' THEN clock_timestamp() END WHERE id = $1";
         return pool.preparedQuery(sql)
                 .execute(Tuple.of(row.id(), state, error == null ? null : truncate(error), delay.toMillis() / 1000.0))
                 .replaceWithVoid();
