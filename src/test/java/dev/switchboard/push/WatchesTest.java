@@ -115,8 +115,7 @@ class WatchesTest {
             // One-shot: Bob going away and coming back fires nothing more.
             setAvailability(bob, "offline", mobile);
             setAvailability(bob, "available", mobile);
-            Awaitility.await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
-            assertThat(laptop.drain()).noneMatch(frame -> "watch_fired".equals(frame.getString("type")));
+            laptop.assertNoneFor(Duration.ofSeconds(1), frame -> "watch_fired".equals(frame.getString("type")));
             assertThat(outbox(device)).hasSize(1);
         }
     }

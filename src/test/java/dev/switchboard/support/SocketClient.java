@@ -12,6 +12,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.awaitility.Awaitility;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -150,6 +152,18 @@ public final class SocketClient implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * Holds for the whole {@code window} that no frame matching {@code unwanted} arrives; frames
+     * read meanwhile are consumed.
+     */
+    public void assertNoneFor(Duration window, Predicate<JsonObject> unwanted) {
+        List<JsonObject> seen = new ArrayList<>();
+        Awaitility.await().during(window).atMost(window.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            frames.drainTo(seen);
+            return seen.stream().noneMatch(unwanted);
+        });
     }
 
     /** Everything received so far, without waiting. */
