@@ -14,6 +14,10 @@ final class Cpu {
         this.dbPid = dbPid;
     }
 
+    long serverPid() {
+        return serverPid;
+    }
+
     long[] snap() {
         return new long[] {Proc.cpuTicks(serverPid), dbPid > 0 ? treeTicks(dbPid) : 0, Proc.cpuTicks(clientPid), System.nanoTime()};
     }

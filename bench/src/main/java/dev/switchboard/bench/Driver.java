@@ -306,7 +306,8 @@ public final class Driver {
                     mix.cpu = new Cpu(t.proc.pid, t.floor ? -1 : dbPid);
                     rest.put(t.name, mix.steps(opts.ints("rest-rates", "50,100,150,200,250,300,400,500,750,1000,1500,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000"),
                             opts.dbl("rest-step-seconds", 5), 50, t.name,
-                            opts.integer("rest-warmup-rate", 150), opts.dbl("rest-warmup-seconds", 10)));
+                            opts.integer("rest-warmup-rate", 150), opts.dbl("rest-warmup-seconds", 10),
+                            opts.dbl("rest-warmup-max-seconds", 90)));
                 }
                 scen.put("rest", rest);
             }

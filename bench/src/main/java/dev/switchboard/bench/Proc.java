@@ -139,6 +139,28 @@ final class Proc {
         }
     }
 
+    /** utime + stime of the JVM's JIT compiler threads ("C1/C2 CompilerThreadN"), in clock ticks; -1 if unreadable. */
+    static long compilerTicks(long pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.contains("CompilerThre")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return sum;
+    }
+
     long openFilesLimit() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {

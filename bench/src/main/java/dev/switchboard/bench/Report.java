@@ -167,6 +167,16 @@ final class Report {
                             o.getBoolean("pass") ? "yes" : "no"));
                 }
             }
+            sb.append("\nUnmeasured warm-up before the ladder, until the JIT compiler threads used ≤ 5 % of a core over 5 s:");
+            for (String t : rest.fieldNames()) {
+                JsonObject w = rest.getJsonObject(t).getJsonObject("warmup");
+                if (w != null) {
+                    sb.append(String.format(" %s %s s at %s req/s (compiler %s cores in its last 5 s);", t, w.getValue("seconds"),
+                            w.getValue("rate"), w.getValue("compilerCoresLast5s")));
+                }
+            }
+            sb.setLength(sb.length() - 1);
+            sb.append(".\n");
         }
         if (st != null) {
             sb.append("\n### 5. Start-up (process start → first `GET /q/health/ready` 200)\n\n| target | runs (ms) | median after first | RSS after |\n|---|---|---|---|\n");

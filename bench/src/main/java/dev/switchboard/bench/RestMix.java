@@ -149,11 +149,38 @@ final class RestMix {
     }
 
     /**
-     * The ladder, after an unmeasured warm-up: enough requests for the JIT to compile the
-     * endpoints, at a rate below what the service sustains, so no backlog spills into the first step.
+     * Unmeasured load until the JIT has settled: {@code minSeconds}, then 5 s more at a time while
+     * the server's compiler threads used more than 5 % of a core (at most {@code maxSeconds} in
+     * all). On one shared core a busy C2 takes its CPU from the requests, so a ladder started
+     * earlier measures compilation, not the service.
      */
-    JsonObject steps(List<Integer> rates, double stepSeconds, double p99LimitMs, String label, int warmupRate, double warmupSeconds) {
-        run(warmupRate, warmupSeconds);
+    JsonObject warmUp(int rate, double minSeconds, double maxSeconds) {
+        long start = System.nanoTime();
+        long pid = cpu == null ? -1 : cpu.serverPid();
+        run(rate, minSeconds);
+        double compilerCores = -1;
+        while (pid > 0 && (System.nanoTime() - start) / 1e9 + 5 <= maxSeconds) {
+            long t0 = Proc.compilerTicks(pid);
+            long n0 = System.nanoTime();
+            run(rate, 5);
+            long t1 = Proc.compilerTicks(pid);
+            if (t0 < 0 || t1 < 0) {
+                break;
+            }
+            compilerCores = (t1 - t0) / (double) Proc.CLK_TCK / ((System.nanoTime() - n0) / 1e9);
+            if (compilerCores <= 0.05) {
+                break;
+            }
+        }
+        return new JsonObject().put("rate", rate).put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0)
+                .put("compilerCoresLast5s", compilerCores < 0 ? null : Math.round(compilerCores * 100) / 100.0);
+    }
+
+    /** The ladder, after {@link #warmUp}, at rates below what the service sustains so no backlog spills into the first step. */
+    JsonObject steps(List<Integer> rates, double stepSeconds, double p99LimitMs, String label, int warmupRate, double warmupSeconds,
+            double warmupMaxSeconds) {
+        JsonObject warmup = warmUp(warmupRate, warmupSeconds, warmupMaxSeconds);
+        System.out.printf("    %s REST warm-up: %s%n", label, warmup.encode());
         JsonArray out = new JsonArray();
         JsonObject best = null;
         for (int rate : rates) {
@@ -188,7 +215,7 @@ final class RestMix {
             best = o;
             Fanout.pause(1000);
         }
-        return new JsonObject().put("stepSeconds", stepSeconds).put("p99LimitMs", p99LimitMs).put("steps", out)
+        return new JsonObject().put("warmup", warmup).put("stepSeconds", stepSeconds).put("p99LimitMs", p99LimitMs).put("steps", out)
                 .put("bestPerSec", best == null ? 0 : best.getInteger("targetPerSec")).put("bestStep", best);
     }
 }
