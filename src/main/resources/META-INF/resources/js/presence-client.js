@@ -69,7 +69,7 @@
  * @property {typeof WebSocket} [WebSocket] for tests or non-browser runtimes.
  */
 
-/** Close codes of the presence protocol (CONTRACT.md, "Presence WebSocket"). */
+/** Close codes of the presence protocol (docs/api.md, "Presence WebSocket"; docs/presence-protocol.md). */
 export const CloseCodes = Object.freeze({
   NORMAL: 1000,
   GOING_AWAY: 1001,
