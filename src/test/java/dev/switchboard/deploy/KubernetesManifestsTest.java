@@ -82,7 +82,7 @@ class KubernetesManifestsTest {
             Map.entry("PodDisruptionBudget", "policy/v1"), Map.entry("HorizontalPodAutoscaler", "autoscaling/v2"),
             Map.entry("Ingress", "networking.k8s.io/v1"), Map.entry("NetworkPolicy", "networking.k8s.io/v1"),
             Map.entry("Cluster", "postgresql.cnpg.io/v1"));
-    /** What production must be given (CONTRACT.md, "Running it"). */
+    /** What production must be given (README.md, "Running in production"). */
     private static final List<String> REQUIRED_ENV = List.of("QUARKUS_DATASOURCE_REACTIVE_URL",
             "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD",
             "SMALLRYE_JWT_SIGN_KEY_LOCATION", "MP_JWT_VERIFY_PUBLICKEY_LOCATION");
