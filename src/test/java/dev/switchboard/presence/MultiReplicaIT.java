@@ -244,7 +244,7 @@ class MultiReplicaIT {
         assertThat(b.logLines()).as("no log line has the query string's secret").noneMatch(l -> l.contains(secret));
         // The only /q/ lines are this step's refusals on the main port: probes (management port) are not logged.
         assertThat(b.logLines().stream().filter(l -> l.contains("io.quarkus.http.access-log") && l.contains(" /q/")))
-                .as("access-log lines of /q/ paths").isNotEmpty().allMatch(l -> l.contains("HTTP/1.1\\\" 404"));
+                .as("access-log lines of /q/ paths").isNotEmpty().allMatch(l -> l.contains("\\\" 404 "));
     }
 
     @Test
