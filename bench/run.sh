@@ -18,6 +18,8 @@ CLIENT_CPUS="${BENCH_CLIENT_CPUS:-1}"
 PG_PORT="${BENCH_PG_PORT:-55871}"
 PG_CLUSTER="${BENCH_PG_CLUSTER:-bench}"
 SERVICE_PORT="${BENCH_SERVICE_PORT:-18181}"
+# The service's management interface: health (readiness polls) and metrics (heap readings).
+SERVICE_MANAGEMENT_PORT="${BENCH_SERVICE_MANAGEMENT_PORT:-18183}"
 FLOOR_PORT="${BENCH_FLOOR_PORT:-18282}"
 
 orig_args="$*"
@@ -126,7 +128,8 @@ mkdir -p "$OUT"
 cd "$REPO"
 taskset -c "$CLIENT_CPUS" java -Xms1g -Xmx4g -jar "$BENCH_JAR" driver \
   --out "$OUT" --service-jar "$SERVICE_JAR" --bench-jar "$BENCH_JAR" --db-pid "$PG_PID" \
-  --server-cpus "$SERVER_CPUS" --client-cpus "$CLIENT_CPUS" --service-port "$SERVICE_PORT" --floor-port "$FLOOR_PORT" \
+  --server-cpus "$SERVER_CPUS" --client-cpus "$CLIENT_CPUS" --service-port "$SERVICE_PORT" \
+  --service-management-port "$SERVICE_MANAGEMENT_PORT" --floor-port "$FLOOR_PORT" \
   --scenarios "$scenario_list" --machine-state "$machine_state" --command "bench/run.sh ${orig_args}" \
   "${smoke_args[@]}" "${driver_args[@]}" 2>&1 | tee "$OUT/stdout.txt"
 exit "${PIPESTATUS[0]}"

@@ -3,6 +3,7 @@ package dev.switchboard;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,20 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** {@code /q/openapi} documents every operation of the foundation resources, each with its 4xx answers. */
+/**
+ * {@code /q/openapi} (on the management interface, not the main port) documents every operation
+ * of the foundation resources, each with its 4xx answers.
+ */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiDocumentTest {
+
+    /** The document is served on the management port only. */
+    @TestHTTPResource(value = "openapi", management = true)
+    URL openapi;
 
     private Map<String, Map<String, Object>> paths;
 
@@ -29,7 +38,7 @@ class OpenApiDocumentTest {
         if (paths != null) {
             return;
         }
-        paths = given().get("/q/openapi?format=json").then().statusCode(200).extract().path("paths");
+        paths = given().queryParam("format", "json").get(openapi).then().statusCode(200).extract().path("paths");
     }
 
     static Stream<String> operations() {

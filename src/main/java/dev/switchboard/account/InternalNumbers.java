@@ -4,7 +4,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import io.smallrye.mutiny.Uni;
 
@@ -21,21 +20,45 @@ public class InternalNumbers {
     public static final int DEVICE_BASE = 200;
     public static final String PATTERN = "^[1-9][0-9]{1,7}$";
 
-    private static final int ASSIGN_ATTEMPTS = 5;
+    /**
+     * First key of the two-key advisory lock that serializes number choices per org (the second is
+     * the org id's hash; orgs sharing a hash just wait for each other). The two-key space is apart
+     * from the one-key locks of Flyway and {@code OperatorBootstrap}.
+     */
+    private static final int ORG_NUMBERS_LOCK = 0x53424e31; // "SBN1"
+    /** With the lock held nothing else inserts numbers: one attempt is enough; the rest is a guard. */
+    private static final int ASSIGN_ATTEMPTS = 3;
 
-    /** Claims the given number, or the lowest free one from {@code base} when it is null. */
+    /**
+     * Claims the given number, or the lowest free one from {@code base} when it is null.
+     *
+     * <p>Takes the org's number lock first, held until the caller's transaction ends. Without it,
+     * concurrent creates read the same committed numbers and pick the same lowest one: of 20 at
+     * once, most used to give up. With it, each choice is made in a statement that starts after
+     * the previous holder committed, so it sees every number taken before. Lock order for callers:
+     * user rows, then this lock, then the presence sequence row ({@code PresenceRecorder}); nothing
+     * may take this lock after the sequence row.
+     */
     public Uni<String> claim(UUID orgId, String requested, int base, UUID ownerId) {
-        if (requested != null) {
-            return NativeSql.update("INSERT INTO internal_numbers (org_id, number, owner_id) VALUES ($1, $2, $3)",
-                    orgId, requested, ownerId).replaceWith(requested);
-        }
-        return assignLowestFree(orgId, base, ownerId, 1);
+        return lockOrg(orgId).flatMap(locked -> requested != null
+                ? NativeSql.update("INSERT INTO internal_numbers (org_id, number, owner_id) VALUES ($1, $2, $3)",
+                        orgId, requested, ownerId).replaceWith(requested)
+                : assignLowestFree(orgId, base, ownerId, 1));
+    }
+
+    /**
+     * {@link NativeSql#update}, not {@code rows}: a query there would flush pending entity changes
+     * first, and {@code UserService.update} flushes the user again after moving its number.
+     */
+    private static Uni<Void> lockOrg(UUID orgId) {
+        return NativeSql.update("SELECT pg_advisory_xact_lock($1::int, $2::int)", ORG_NUMBERS_LOCK, orgId.hashCode())
+                .replaceWithVoid();
     }
 
     private Uni<String> assignLowestFree(UUID orgId, int base, UUID ownerId, int attempt) {
         // Among base .. base + (numbers in use) at least one is free, so the series stays small.
-        // A concurrent create may take the same number first: ON CONFLICT skips the insert and we
-        // look again (the next statement sees the other transaction's committed row).
+        // ON CONFLICT only matters if a writer skipped the lock: it waits for that transaction and
+        // the next attempt (a new statement, so a new snapshot) sees its number.
         String sql = "INSERT INTO internal_numbers (org_id, number, owner_id) "
                 + "SELECT $1, n::text, $2 FROM generate_series($3, $3 + (SELECT count(*) FROM internal_numbers c WHERE c.org_id = $1)::int) AS n "
                 + "WHERE NOT EXISTS (SELECT 1 FROM internal_numbers i WHERE i.org_id = $1 AND i.number = n::text) "
@@ -46,8 +69,8 @@ public class InternalNumbers {
                         return Uni.createFrom().item(number);
                     }
                     if (attempt >= ASSIGN_ATTEMPTS) {
-                        return Uni.createFrom().failure(ApiException.conflict("internalNumber",
-                                "could not assign a free internal number; please retry"));
+                        return Uni.createFrom().failure(new IllegalStateException(
+                                "no free internal number in org " + orgId + " after " + attempt + " attempts under the org lock"));
                     }
                     return assignLowestFree(orgId, base, ownerId, attempt + 1);
                 });

@@ -54,7 +54,10 @@ public class VoipAccountService {
     /** Creates the account; the answer is the only time its SIP password is shown. */
     @WithTransaction
     public Uni<VoipAccountView> create(UUID orgId, CreateVoipAccount request) {
-        SipCredentials credentials = SipCredentials.generate(realm);
+        return SipUsernames.unused(realm).flatMap(credentials -> create(orgId, request, credentials));
+    }
+
+    private Uni<VoipAccountView> create(UUID orgId, CreateVoipAccount request, SipCredentials credentials) {
         VoipAccount account = new VoipAccount();
         account.id = UUID.randomUUID();
         account.orgId = orgId;

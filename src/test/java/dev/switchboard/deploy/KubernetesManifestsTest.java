@@ -155,35 +155,95 @@ class KubernetesManifestsTest {
 
     // --- the pods and what selects them ------------------------------------------------------------
 
+    /**
+     * Probes and Prometheus use the management interface's port; the Service and the Ingress only
+     * the main port, so health, metrics and OpenAPI never reach clients.
+     */
     @Test
-    void probesUseTheApplicationsHealthPathsOnItsHttpPort() {
-        String root = "/" + app("quarkus.http.non-application-root-path", "q").replaceAll("^/|/$", "");
+    void probesAndScrapesUseTheManagementPortAndTheServiceOnlyTheHttpPort() {
+        assertThat(app("quarkus.management.enabled", "false")).as("build-time switch").isEqualTo("true");
+        String root = "/" + app("quarkus.management.root-path", "q").replaceAll("^/|/$", "");
         String health = root + "/" + app("quarkus.smallrye-health.root-path", "health");
         int httpPort = Integer.parseInt(app("quarkus.http.port", "8080"));
+        int managementPort = Integer.parseInt(app("quarkus.management.port", "9000"));
         for (String overlay : OVERLAYS) {
             JsonNode container = container(overlay);
-            JsonNode port = container.at("/ports/0");
-            assertThat(port.path("containerPort").asInt()).as("containerPort = quarkus.http.port").isEqualTo(httpPort);
+            JsonNode http = containerPort(container, "http");
+            JsonNode management = containerPort(container, "management");
+            assertThat(http.path("containerPort").asInt()).as("containerPort http = quarkus.http.port").isEqualTo(httpPort);
+            assertThat(management.path("containerPort").asInt()).as("containerPort management = quarkus.management.port")
+                    .isEqualTo(managementPort);
             Map<String, String> expected = Map.of("startupProbe", health + "/" + app("quarkus.smallrye-health.startup-path", "started"),
                     "readinessProbe", health + "/" + app("quarkus.smallrye-health.readiness-path", "ready"),
                     "livenessProbe", health + "/" + app("quarkus.smallrye-health.liveness-path", "live"));
             expected.forEach((probe, path) -> {
                 assertThat(container.at("/" + probe + "/httpGet/path").asText()).as("%s %s", overlay, probe).isEqualTo(path);
                 assertThat(container.at("/" + probe + "/httpGet/port").asText()).as("%s %s port", overlay, probe)
-                        .isIn(port.path("name").asText(), String.valueOf(httpPort));
+                        .isIn("management", String.valueOf(managementPort));
             });
             JsonNode annotations = find(overlay, "Deployment", "switchboard").at("/spec/template/metadata/annotations");
-            assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(String.valueOf(httpPort));
+            assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+            assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(String.valueOf(managementPort));
             assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo(root + "/metrics");
 
-            JsonNode service = find(overlay, "Service", "switchboard");
-            JsonNode servicePort = service.at("/spec/ports/0");
-            assertThat(servicePort.path("targetPort").asText()).isIn(port.path("name").asText(), String.valueOf(httpPort));
-            JsonNode backend = find(overlay, "Ingress", "switchboard").at("/spec/rules/0/http/paths/0/backend/service");
-            assertThat(backend.path("name").asText()).isEqualTo("switchboard");
-            assertThat(backend.at("/port/name").asText()).isEqualTo(servicePort.path("name").asText());
-            JsonNode policyPorts = find(overlay, "NetworkPolicy", "switchboard").at("/spec/ingress/0/ports");
-            assertThat(policyPorts.findValuesAsText("port")).as("NetworkPolicy admits the HTTP port").contains(String.valueOf(httpPort));
+            JsonNode servicePorts = find(overlay, "Service", "switchboard").at("/spec/ports");
+            assertThat(servicePorts).as("%s: the Service exposes the HTTP port only", overlay).hasSize(1);
+            JsonNode servicePort = servicePorts.get(0);
+            assertThat(servicePort.path("targetPort").asText()).isIn("http", String.valueOf(httpPort));
+            for (JsonNode route : find(overlay, "Ingress", "switchboard").at("/spec/rules/0/http/paths")) {
+                JsonNode backend = route.at("/backend/service");
+                assertThat(backend.path("name").asText()).isEqualTo("switchboard");
+                assertThat(backend.at("/port/name").asText()).as("%s Ingress %s", overlay, route.path("path"))
+                        .isEqualTo(servicePort.path("name").asText());
+            }
+
+            // ingress-nginx reaches the HTTP port only; Prometheus (namespace monitoring) the management port.
+            JsonNode rules = find(overlay, "NetworkPolicy", "switchboard").at("/spec/ingress");
+            JsonNode fromIngress = policyRuleFrom(rules, "ingress-nginx");
+            assertThat(fromIngress.path("ports").findValuesAsText("port")).as("%s: ingress-nginx admitted to", overlay)
+                    .containsExactly(String.valueOf(httpPort));
+            JsonNode fromMonitoring = policyRuleFrom(rules, "monitoring");
+            assertThat(fromMonitoring.path("ports").findValuesAsText("port")).as("%s: Prometheus admitted to", overlay)
+                    .containsExactly(String.valueOf(managementPort));
+        }
+    }
+
+    /** The Ingress routes the API, the socket and the page, and nothing under /q (Kubernetes path matching). */
+    @Test
+    void theIngressRoutesOnlyTheApiTheSocketAndThePage() throws IOException {
+        List<String> routed = new ArrayList<>(List.of("/api/orgs", "/api/auth/token", "/api/me/availability",
+                "/ws/presence", "/", "/index.html"));
+        Path page = PROJECT.resolve("src/main/resources/META-INF/resources");
+        try (Stream<Path> files = Files.walk(page)) {
+            files.filter(Files::isRegularFile).forEach(file -> routed.add("/" + page.relativize(file).toString().replace('\\', '/')));
+        }
+        List<String> notRouted = List.of("/q", "/q/health", "/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi",
+                "/q/swagger-ui", "/q/dev-ui", "/apis", "/wsx", "/anything-else");
+        for (String overlay : OVERLAYS) {
+            JsonNode paths = find(overlay, "Ingress", "switchboard").at("/spec/rules/0/http/paths");
+            assertThat(find(overlay, "Ingress", "switchboard").at("/spec/rules")).as("%s: one host", overlay).hasSize(1);
+            for (String path : routed) {
+                assertThat(routes(paths, path)).as("%s: the Ingress routes %s", overlay, path).isTrue();
+            }
+            for (String path : notRouted) {
+                assertThat(routes(paths, path)).as("%s: the Ingress does not route %s", overlay, path).isFalse();
+            }
+        }
+        assertThat(routed).as("the page's files were found").contains("/js/app.js", "/favicon.svg");
+    }
+
+    @Test
+    void theDockerfilesExposeTheHttpAndManagementPorts() throws IOException {
+        String http = app("quarkus.http.port", "8080");
+        String management = app("quarkus.management.port", "9000");
+        for (String dockerfile : List.of("Dockerfile.jvm", "Dockerfile.native", "Dockerfile.native-micro")) {
+            List<String> exposed = new ArrayList<>();
+            for (String line : Files.readAllLines(PROJECT.resolve("src/main/docker").resolve(dockerfile))) {
+                if (line.startsWith("EXPOSE ")) {
+                    exposed.addAll(List.of(line.substring("EXPOSE ".length()).trim().split("\\s+")));
+                }
+            }
+            assertThat(exposed).as(dockerfile).containsExactlyInAnyOrder(http, management);
         }
     }
 
@@ -608,6 +668,52 @@ class KubernetesManifestsTest {
             }
         }
         throw new AssertionError("no env " + name);
+    }
+
+    private static JsonNode containerPort(JsonNode container, String name) {
+        for (JsonNode port : container.path("ports")) {
+            if (port.path("name").asText().equals(name)) {
+                return port;
+            }
+        }
+        throw new AssertionError("no container port named " + name);
+    }
+
+    /** The NetworkPolicy ingress rule admitting the namespace with this name. */
+    private static JsonNode policyRuleFrom(JsonNode rules, String namespace) {
+        JsonNode match = null;
+        for (JsonNode rule : rules) {
+            for (JsonNode from : rule.path("from")) {
+                if (from.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText().equals(namespace)) {
+                    assertThat(match).as("one rule admits namespace %s", namespace).isNull();
+                    match = rule;
+                }
+            }
+        }
+        assertThat(match).as("a rule admits namespace %s", namespace).isNotNull();
+        return match;
+    }
+
+    /** Whether a request path matches one of an Ingress rule's paths (Exact, or Prefix by path element). */
+    private static boolean routes(JsonNode paths, String path) {
+        for (JsonNode route : paths) {
+            String routePath = route.path("path").asText();
+            switch (route.path("pathType").asText()) {
+                case "Exact" -> {
+                    if (path.equals(routePath)) {
+                        return true;
+                    }
+                }
+                case "Prefix" -> {
+                    String prefix = routePath.replaceAll("/+$", "");
+                    if (prefix.isEmpty() || path.equals(prefix) || path.startsWith(prefix + "/")) {
+                        return true;
+                    }
+                }
+                default -> fail("pathType %s of %s: use Exact or Prefix, whose matching is defined", route.path("pathType"), routePath);
+            }
+        }
+        return false;
     }
 
     private static JsonNode container(String overlay) {

@@ -213,8 +213,42 @@ class MultiReplicaIT {
         waltView.assertMatchesStoredPresence(b, walt.token);
     }
 
+    /**
+     * The packaged service in the prod profile: health, metrics and OpenAPI only on the management
+     * port (Swagger UI nowhere), and the JSON access log names the path without the query string.
+     */
     @Test
     @Order(2)
+    void managementEndpointsAreOffTheMainPortAndTheAccessLogHasNoQueryStrings() throws IOException {
+        for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi", "/q/swagger-ui")) {
+            assertThat(status(b.main(path))).as("main port %s", path).isEqualTo(404);
+        }
+        for (String path : List.of("/q/health/live", "/q/health/started", "/q/metrics", "/q/openapi")) {
+            assertThat(status(b.management(path))).as("management port %s", path).isEqualTo(200);
+        }
+        assertThat(status(b.management("/q/swagger-ui"))).as("Swagger UI is dev-only").isEqualTo(404);
+
+        String secret = "Secret" + UUID.randomUUID().toString().replace("-", "");
+        String requestId = "multi-replica-" + UUID.randomUUID();
+        api(b, walt.token).header("X-Request-Id", requestId).queryParam("ticket", secret)
+                .get("/api/me").then().statusCode(200);
+        Awaitility.await("replica B's access-log line").atMost(FRAME_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> b.logLines().stream().anyMatch(l -> l.contains(requestId) && l.contains("io.quarkus.http.access-log")));
+        String line = b.logLines().stream().filter(l -> l.contains(requestId) && l.contains("io.quarkus.http.access-log"))
+                .findFirst().orElseThrow();
+        System.out.println("[multi-replica] access-log line: " + line);
+        JsonObject record = new JsonObject(line);
+        assertThat(record.getString("loggerName")).isEqualTo("io.quarkus.http.access-log");
+        assertThat(record.getString("message")).contains("\"GET /api/me HTTP/1.1\" 200")
+                .contains("requestId=" + requestId).doesNotContain("?");
+        assertThat(b.logLines()).as("no log line has the query string's secret").noneMatch(l -> l.contains(secret));
+        // The only /q/ lines are this step's refusals on the main port: probes (management port) are not logged.
+        assertThat(b.logLines().stream().filter(l -> l.contains("io.quarkus.http.access-log") && l.contains(" /q/")))
+                .as("access-log lines of /q/ paths").isNotEmpty().allMatch(l -> l.contains("\\\" 404 "));
+    }
+
+    @Test
+    @Order(3)
     void aKilledReplicasDeviceGoesOfflineOnTheOtherWithinTheLease() {
         api(a, dora.token).body(Map.of("status", "available", "destination", Map.of("type", "voip_account", "id", doraWebphone)))
                 .put("/api/me/availability").then().statusCode(200);
@@ -235,7 +269,7 @@ class MultiReplicaIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void afterADatabaseRestartEveryReplicaResubscribesAndClientsConverge() throws IOException {
         a2 = Replica.start(3, "A2", env(Map.of(
                 // Slow password checks on this replica only: step 4 needs a request that takes a while.
@@ -297,7 +331,7 @@ class MultiReplicaIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aStoppingReplicaDrainsSocketsToTheOtherAndFinishesItsRequests() throws Exception {
         String operator = login(b, OPERATOR_EMAIL, OPERATOR_PASSWORD);
         // Created through A2, so the password is hashed with A2's (slow) cost and checking it takes a while.
@@ -364,19 +398,23 @@ class MultiReplicaIT {
         final int number;
         final String name;
         final int port;
+        /** Health, metrics and OpenAPI: Quarkus' management interface, a port of its own per replica. */
+        final int managementPort;
         final Path log;
         final Process process;
 
-        private Replica(int number, String name, int port, Path log, Process process) {
+        private Replica(int number, String name, int port, int managementPort, Path log, Process process) {
             this.number = number;
             this.name = name;
             this.port = port;
+            this.managementPort = managementPort;
             this.log = log;
             this.process = process;
         }
 
         static Replica start(int number, String name, Map<String, String> env) throws IOException {
             int port = freePort();
+            int managementPort = freePort();
             Path log = TARGET.resolve("multi-replica-" + number + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // Small heaps and C1 only: three JVMs (and Maven) share the build machine's cores.
@@ -386,9 +424,11 @@ class MultiReplicaIT {
                     .redirectOutput(log.toFile());
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
             Process process = builder.start();
-            System.out.printf("[multi-replica] replica %s (pid %d) on port %d, log %s%n", name, process.pid(), port, log);
-            return new Replica(number, name, port, log, process);
+            System.out.printf("[multi-replica] replica %s (pid %d) on port %d, management port %d, log %s%n", name,
+                    process.pid(), port, managementPort, log);
+            return new Replica(number, name, port, managementPort, log, process);
         }
 
         void awaitReady() {
@@ -406,13 +446,13 @@ class MultiReplicaIT {
         }
 
         int readiness() {
-            return status(URI.create("http://127.0.0.1:" + port + "/q/health/ready"));
+            return status(management("/q/health/ready"));
         }
 
         /** UP/DOWN of the "Presence event channel" readiness check, or what went wrong asking. */
         String presenceChannelStatus() {
             try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(management("/q/health/ready"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 JsonArray checks = new JsonObject(response.body()).getJsonArray("checks");
                 return checks.stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals("Presence event channel"))
@@ -420,6 +460,18 @@ class MultiReplicaIT {
             } catch (Exception e) {
                 return e.toString();
             }
+        }
+
+        URI main(String path) {
+            return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        URI management(String path) {
+            return URI.create("http://127.0.0.1:" + managementPort + path);
+        }
+
+        List<String> logLines() throws IOException {
+            return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
         }
 
         void printTail(int lines) {

@@ -44,6 +44,8 @@ public final class Driver {
     private final String benchJar;
     private final Path serviceJar;
     private final int servicePort;
+    /** The service's management interface (health, metrics): QUARKUS_MANAGEMENT_PORT. */
+    private final int serviceManagementPort;
     private final int floorPort;
     private final Vertx vertx;
     private final long dbPid;
@@ -73,7 +75,7 @@ public final class Driver {
             }
             try {
                 long sum = 0;
-                for (String line : Proc.get(proc.port, "/q/metrics").split("\n")) {
+                for (String line : Proc.get(proc.managementPort, "/q/metrics").split("\n")) {
                     if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                         sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     }
@@ -93,6 +95,7 @@ public final class Driver {
         this.benchJar = opts.str("bench-jar", Driver.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         this.serviceJar = Path.of(opts.str("service-jar", "target/quarkus-app/quarkus-run.jar"));
         this.servicePort = opts.integer("service-port", 18181);
+        this.serviceManagementPort = opts.integer("service-management-port", 18183);
         this.floorPort = opts.integer("floor-port", 18282);
         this.dbPid = opts.integer("db-pid", -1);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setPreferNativeTransport(false)
@@ -397,9 +400,11 @@ public final class Driver {
         } else {
             cmd.addAll(List.of("-jar", serviceJar.toString()));
             env.put("QUARKUS_HTTP_PORT", Integer.toString(servicePort));
+            env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(serviceManagementPort));
             log = out.resolve("service-" + startCount + ".log");
         }
-        t.proc = Proc.start(t.name, serverCpus, cmd, env, log, t.floor ? floorPort : servicePort);
+        t.proc = Proc.start(t.name, serverCpus, cmd, env, log, t.floor ? floorPort : servicePort,
+                t.floor ? floorPort : serviceManagementPort);
         t.proc.awaitHttp200("/q/health/ready", Duration.ofSeconds(120));
     }
 

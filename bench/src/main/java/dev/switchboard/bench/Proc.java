@@ -37,18 +37,22 @@ final class Proc {
     final long startNanos;
     final Path log;
     final int port;
+    /** Where health and metrics answer: the service's management port, the floor's own port. */
+    final int managementPort;
 
-    private Proc(String name, Process process, long startNanos, Path log, int port) {
+    private Proc(String name, Process process, long startNanos, Path log, int port, int managementPort) {
         this.name = name;
         this.process = process;
         this.pid = process.pid();
         this.startNanos = startNanos;
         this.log = log;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** Starts {@code command} pinned to {@code cpus} (taskset), output to {@code log}. */
-    static Proc start(String name, String cpus, List<String> command, Map<String, String> env, Path log, int port) throws IOException {
+    static Proc start(String name, String cpus, List<String> command, Map<String, String> env, Path log, int port,
+            int managementPort) throws IOException {
         List<String> full = new ArrayList<>();
         if (cpus != null && !cpus.isBlank()) {
             full.add("taskset");
@@ -62,17 +66,17 @@ final class Proc {
         long t0 = System.nanoTime();
         Process process = builder.start();
         CHILDREN.add(process);
-        return new Proc(name, process, t0, log, port);
+        return new Proc(name, process, t0, log, port, managementPort);
     }
 
-    /** Polls {@code path} until it answers 200; returns nanoTime of the first 200. */
+    /** Polls {@code path} on the management port until it answers 200; returns nanoTime of the first 200. */
     long awaitHttp200(String path, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
             }
-            if (get200(port, path)) {
+            if (get200(managementPort, path)) {
                 return System.nanoTime();
             }
             Thread.sleep(5);

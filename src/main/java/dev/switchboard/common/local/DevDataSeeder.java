@@ -165,7 +165,8 @@ public class DevDataSeeder {
         for (Member member : MEMBERS) {
             out.append(String.format("    %-18s %-6s %s%n", member.email, member.role.wire(), member.note));
         }
-        out.append("  Presence page: http://localhost:8080/   Swagger UI: http://localhost:8080/q/swagger-ui\n");
+        // Swagger UI follows OpenAPI onto the management interface (port 9000 in dev).
+        out.append("  Presence page: http://localhost:8080/   Swagger UI: http://localhost:9000/q/swagger-ui\n");
         LOG.info(out);
     }
 
