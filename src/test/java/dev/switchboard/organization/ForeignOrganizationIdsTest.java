@@ -101,6 +101,32 @@ class ForeignOrganizationIdsTest {
         problem(as(token).body(Map.of()).request(method, path.replace(theirs.toString(), UUID.randomUUID().toString())), 404);
     }
 
+    /** What a plain member may do for themselves only, on another user's id. */
+    static Stream<Arguments> selfOnlyCalls() {
+        return Stream.of(
+                Arguments.of("GET", "/users/{user}"),
+                Arguments.of("PATCH", "/users/{user}"),
+                Arguments.of("GET", "/users/{user}/availability"),
+                Arguments.of("PUT", "/users/{user}/availability"),
+                Arguments.of("GET", "/users/{user}/reachability"),
+                Arguments.of("GET", "/users/{user}/fixed-destinations"),
+                Arguments.of("POST", "/users/{user}/fixed-destinations"),
+                Arguments.of("DELETE", "/users/{user}/fixed-destinations/{dest}"));
+    }
+
+    @ParameterizedTest(name = "user: {0} {1} → 404 for a foreign user, 403 for a colleague")
+    @MethodSource("selfOnlyCalls")
+    void aForeignUserIdIsNotFoundEvenUnderTheCallersOwnOrganization(String method, String template) {
+        String own = "/api/orgs/" + user.orgId;
+        String foreign = own + template.replace("{user}", theirUser.id.toString()).replace("{dest}", theirDestination.toString());
+        problem(as(user.token()).body(Map.of()).request(method, foreign), 404);
+        String unknown = own + template.replace("{user}", UUID.randomUUID().toString()).replace("{dest}", UUID.randomUUID().toString());
+        problem(as(user.token()).body(Map.of()).request(method, unknown), 404);
+        String colleague = own + template.replace("{user}", admin.id.toString()).replace("{dest}", UUID.randomUUID().toString());
+        Map<String, Object> valid = method.equals("POST") ? Map.of("number", "+31612345679") : Map.of();
+        problem(as(user.token()).body(valid).request(method, colleague), 403);
+    }
+
     @Test
     void inTheirOwnOrganizationAMissingRoleIsStill403() {
         UUID mine = admin.orgId;
