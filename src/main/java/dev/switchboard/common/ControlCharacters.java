@@ -8,6 +8,8 @@ import java.util.Map;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.Provider;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -19,18 +21,47 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
-import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
  * Control characters (U+0000–U+001F) are refused in every string a client sends: JSON strings
- * (through the application's ObjectMapper, so REST bodies and socket commands alike), path and
- * query parameters. PostgreSQL cannot store U+0000 at all, and the others only make trouble in
- * logs and on phone displays. The answer is a 400 naming the field.
+ * of REST bodies and socket commands (through {@link #mapper()}), path and query parameters.
+ * PostgreSQL cannot store U+0000 at all, and the others only make trouble in logs and on phone
+ * displays. The answer is a 400 naming the field.
+ *
+ * <p>The application's own ObjectMapper stays as it is: it also reads what is not a client's
+ * (Vert.x JsonObjects, a PEM key inside a service-account file), where a newline is fine.
  */
 @Singleton
-public class ControlCharacters implements ObjectMapperCustomizer {
+public class ControlCharacters {
 
     public static final String MESSAGE = "must not contain control characters (U+0000 to U+001F)";
+
+    private final ObjectMapper strict;
+
+    public ControlCharacters(ObjectMapper application) {
+        this.strict = application.copy()
+                .registerModule(new SimpleModule("no-control-characters").addDeserializer(String.class, new Strings()));
+    }
+
+    /** The application's ObjectMapper, refusing control characters in strings: for what clients send. */
+    public ObjectMapper mapper() {
+        return strict;
+    }
+
+    /** REST bodies are read (and answers written) with {@link #mapper()}. */
+    @Provider
+    public static class RestMapper implements ContextResolver<ObjectMapper> {
+        private final ControlCharacters characters;
+
+        public RestMapper(ControlCharacters characters) {
+            this.characters = characters;
+        }
+
+        @Override
+        public ObjectMapper getContext(Class<?> type) {
+            return characters.mapper();
+        }
+    }
 
     public static boolean present(String value) {
         if (value == null) {
@@ -42,11 +73,6 @@ public class ControlCharacters implements ObjectMapperCustomizer {
             }
         }
         return false;
-    }
-
-    @Override
-    public void customize(ObjectMapper mapper) {
-        mapper.registerModule(new SimpleModule("no-control-characters").addDeserializer(String.class, new Strings()));
     }
 
     /** Decoded path and query parameters, named as the resource names them. */

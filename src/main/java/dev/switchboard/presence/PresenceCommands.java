@@ -35,8 +35,8 @@ public class PresenceCommands {
     private final ObjectMapper json;
     private final AvailabilityService availability;
 
-    public PresenceCommands(ObjectMapper json, AvailabilityService availability) {
-        this.json = json;
+    public PresenceCommands(ControlCharacters strictJson, AvailabilityService availability) {
+        this.json = strictJson.mapper();
         this.availability = availability;
     }
 
