@@ -1,6 +1,7 @@
 package dev.switchboard.availability;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -75,6 +76,10 @@ public class AvailabilityService {
                 .map(loaded -> PresenceDerivation.derive(loaded.situation(), Instant.now()).reachability());
     }
 
+    static Instant latestUntil(Instant now) {
+        return now.atOffset(ZoneOffset.UTC).plusYears(1).toInstant();
+    }
+
     private static void validate(SetAvailability request) {
         List<Problem.FieldError> errors = new ArrayList<>();
         if (request.statusPresent() && request.status() == null) {
@@ -85,8 +90,12 @@ public class AvailabilityService {
             errors.add(new Problem.FieldError("destination", "needs both type and id, or null for none"));
         }
         if (request.until() != null) {
-            if (!request.until().isAfter(Instant.now())) {
+            Instant now = Instant.now();
+            if (!request.until().isAfter(now)) {
                 errors.add(new Problem.FieldError("until", "must be in the future"));
+            } else if (request.until().isAfter(latestUntil(now))) {
+                // Far-off times overflow what PostgreSQL stores and flip the status back at once.
+                errors.add(new Problem.FieldError("until", "must be at most one year ahead"));
             }
             if (request.statusPresent() && request.status() == UserStatus.AVAILABLE) {
                 errors.add(new Problem.FieldError("until", "applies to a status other than available"));

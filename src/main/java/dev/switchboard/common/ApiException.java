@@ -66,6 +66,11 @@ public class ApiException extends RuntimeException {
                 field == null ? null : List.of(new Problem.FieldError(field, message)));
     }
 
+    public static ApiException payloadTooLarge(long limitBytes) {
+        return new ApiException(413, "payload-too-large", "Payload too large",
+                "The request body is larger than " + limitBytes + " bytes.", null);
+    }
+
     public static ApiException tooManyRequests(String detail) {
         return new ApiException(429, "rate-limited", "Too many requests", detail, null);
     }

@@ -22,7 +22,13 @@ public record PageRequest(int page, int size) {
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
-        return new PageRequest(p, Math.min(s, MAX_SIZE));
+        int capped = Math.min(s, MAX_SIZE);
+        // Hibernate takes the first row as an int: a page whose rows lie beyond it cannot be asked for.
+        long lastPage = Integer.MAX_VALUE / capped - 1;
+        if (p > lastPage) {
+            throw ApiException.validation("page", "must be at most " + lastPage + " with size " + capped);
+        }
+        return new PageRequest(p, capped);
     }
 
     private static int parse(String raw, int fallback, String field, int min, List<Problem.FieldError> errors) {

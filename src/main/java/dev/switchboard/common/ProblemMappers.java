@@ -84,14 +84,18 @@ public class ProblemMappers {
             MismatchedInputException.class, UnrecognizedPropertyException.class, InvalidFormatException.class,
             ValueInstantiationException.class, InvalidTypeIdException.class, InvalidNullException.class })
     public Response json(JsonProcessingException e, UriInfo uri) {
-        return api(fromJson(e), uri);
+        return api(JsonProblems.fromJson(e), uri);
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         Throwable cause = e.getCause();
         if (cause instanceof JsonProcessingException json) {
-            return api(fromJson(json), uri);
+            return api(JsonProblems.fromJson(json), uri);
+        }
+        // Quarkus REST wraps what fails while a body is read (e.g. the body limit) as a 400.
+        if (cause instanceof ApiException api) {
+            return api(api, uri);
         }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
@@ -136,75 +140,6 @@ public class ProblemMappers {
         LOG.errorf(e, "Unexpected failure %s on %s", id, path(uri));
         return respond(new Problem(Problem.typeUri("internal"), "Internal error", 500,
                 "Something went wrong on our side; quote " + id + " when reporting it.", path(uri), null)).build();
-    }
-
-    private static ApiException fromJson(JsonProcessingException e) {
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            return ApiException.validation(pointer(unknown), "unknown field");
-        }
-        if (e instanceof InvalidFormatException invalid) {
-            String allowed = invalid.getTargetType() != null && invalid.getTargetType().isEnum()
-                    ? "must be one of " + enumValues(invalid.getTargetType())
-                    : "must be a valid " + simpleTypeName(invalid.getTargetType());
-            return ApiException.validation(pointer(invalid), allowed);
-        }
-        if (e instanceof MismatchedInputException mismatched && mismatched.getPath().isEmpty()) {
-            return ApiException.badRequest("The body must be a JSON object of the expected shape.");
-        }
-        if (e instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
-            return ApiException.validation(pointer(mismatched), "must be a valid " + simpleTypeName(mismatched.getTargetType()));
-        }
-        if (e instanceof ValueInstantiationException instantiation && !instantiation.getPath().isEmpty()
-                && instantiation.getType() != null && instantiation.getType().isEnumType()) {
-            return ApiException.validation(pointer(instantiation), "must be one of " + enumValues(instantiation.getType().getRawClass()));
-        }
-        if (e instanceof ValueInstantiationException instantiation && !instantiation.getPath().isEmpty()
-                && instantiation.getCause() instanceof NullPointerException missing) {
-            return ApiException.validation(pointer(instantiation), "is missing " + missing.getMessage());
-        }
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
-                && mapping.getCause() instanceof IllegalArgumentException illegal) {
-            return ApiException.validation(pointer(mapping), illegal.getMessage());
-        }
-        return ApiException.badRequest("The body is not valid JSON of the expected shape.");
-    }
-
-    private static String pointer(JsonMappingException e) {
-        List<String> parts = new ArrayList<>();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            parts.add(ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]");
-        }
-        return String.join(".", parts).replace(".[", "[");
-    }
-
-    private static String enumValues(Class<?> type) {
-        List<String> values = new ArrayList<>();
-        for (Object constant : type.getEnumConstants()) {
-            values.add(JsonEnums.wireName(constant));
-        }
-        return String.join(", ", values);
-    }
-
-    private static String simpleTypeName(Class<?> type) {
-        if (type == null) {
-            return "value";
-        }
-        if (type == UUID.class) {
-            return "UUID";
-        }
-        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
-            return "number";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "boolean";
-        }
-        if (type == String.class) {
-            return "string";
-        }
-        if (type.getName().startsWith("java.time")) {
-            return "ISO-8601 time";
-        }
-        return "object";
     }
 
     private static String fieldOf(ConstraintViolation<?> violation) {

@@ -57,6 +57,7 @@ public class ProblemResponsesFilter implements OASFilter {
         }
         if (write) {
             errors.put("409", "Conflict: duplicate email, internal number or SIP username, or a stale `version`.");
+            errors.put("413", "The body is larger than 64 KiB (switchboard.http.max-body-size).");
             errors.put("415", "The body is not application/json.");
             errors.put("422", "Semantically invalid, e.g. a destination the user does not own or a limit reached.");
         }

@@ -34,13 +34,13 @@ public class PlatformResource {
 
     /** {@code expiresIn} (seconds) is required when registering; a registration lapses by itself after it. */
     public record Registration(@NotNull Boolean registered, @Min(1) @Max(86_400) Long expiresIn,
-            @Size(max = 300) String userAgent, @Size(max = 500) String contact) {
+            @Size(max = 256) String userAgent, @Size(max = 1024) String contact) {
     }
 
     public record Dnd(@NotNull Boolean dnd) {
     }
 
-    public record CallEvent(@NotBlank @Size(max = 200) String callId, @NotBlank String sipUsername, @NotNull CallState state) {
+    public record CallEvent(@NotBlank @Size(max = 256) String callId, @NotBlank @Size(max = 64) String sipUsername, @NotNull CallState state) {
     }
 
     private final PlatformService platform;
@@ -51,7 +51,7 @@ public class PlatformResource {
 
     @PUT
     @Path("/registrations/{sipUsername}")
-    public Uni<DeviceStateView> registration(@PathParam("sipUsername") String sipUsername, @Valid @NotNull Registration body) {
+    public Uni<DeviceStateView> registration(@PathParam("sipUsername") @Size(max = 64) String sipUsername, @Valid @NotNull Registration body) {
         if (body.registered() && body.expiresIn() == null) {
             throw ApiException.validation("expiresIn", "is required when registered is true");
         }
@@ -62,13 +62,13 @@ public class PlatformResource {
     /** For the SIP registrar: the digest HA1 values of a device (the password itself is never stored). */
     @GET
     @Path("/sip-credentials/{sipUsername}")
-    public Uni<PlatformService.SipCredentialsView> credentials(@PathParam("sipUsername") String sipUsername) {
+    public Uni<PlatformService.SipCredentialsView> credentials(@PathParam("sipUsername") @Size(max = 64) String sipUsername) {
         return platform.credentials(sipUsername);
     }
 
     @PUT
     @Path("/dnd/{sipUsername}")
-    public Uni<DeviceStateView> dnd(@PathParam("sipUsername") String sipUsername, @Valid @NotNull Dnd body) {
+    public Uni<DeviceStateView> dnd(@PathParam("sipUsername") @Size(max = 64) String sipUsername, @Valid @NotNull Dnd body) {
         return platform.dnd(sipUsername, body.dnd());
     }
 

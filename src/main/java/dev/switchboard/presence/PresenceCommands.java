@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.availability.AvailabilityDtos.SetAvailability;
 import dev.switchboard.availability.AvailabilityService;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.ControlCharacters;
+import dev.switchboard.common.JsonProblems;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 
@@ -27,25 +29,33 @@ import io.smallrye.mutiny.Uni;
 public class PresenceCommands {
 
     private static final Logger LOG = Logger.getLogger(PresenceCommands.class);
+    /** Command ids are echoed in acks and errors: short, plain text. */
+    static final int MAX_ID_LENGTH = 64;
 
     private final ObjectMapper json;
     private final AvailabilityService availability;
 
-    public PresenceCommands(ObjectMapper json, AvailabilityService availability) {
-        this.json = json;
+    public PresenceCommands(ControlCharacters strictJson, AvailabilityService availability) {
+        this.json = strictJson.mapper();
         this.availability = availability;
     }
 
     Uni<Void> handle(Peer peer, String text) {
+        // Every frame costs a token, parsed or not: garbage must not be a free way to load the server.
+        if (!peer.commands.tryAcquire()) {
+            return reply(peer, error(null, "rate_limited", "too many commands; slow down"));
+        }
         JsonNode frame;
         try {
             frame = json.readTree(text);
         } catch (JsonProcessingException e) {
             return reply(peer, error(null, "invalid_message", "not valid JSON"));
         }
-        String id = frame != null && frame.hasNonNull("id") ? frame.get("id").asText() : null;
-        if (!peer.commands.tryAcquire()) {
-            return reply(peer, error(id, "rate_limited", "too many commands; slow down"));
+        JsonNode idNode = frame == null ? null : frame.get("id");
+        String id = idNode != null && !idNode.isNull() ? idNode.asText() : null;
+        if (id != null && (id.length() > MAX_ID_LENGTH || ControlCharacters.present(id))) {
+            return reply(peer, error(null, "validation",
+                    "id must be at most " + MAX_ID_LENGTH + " characters without control characters"));
         }
         if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
             return reply(peer, error(id, "invalid_message", "a frame is a JSON object with a string 'type'"));
@@ -53,7 +63,7 @@ public class PresenceCommands {
         return switch (frame.get("type").asText()) {
             case "ping" -> reply(peer, "{\"type\":\"pong\"}");
             case "set_availability" -> setAvailability(peer, id, (ObjectNode) frame);
-            default -> reply(peer, error(id, "invalid_message", "unknown type '" + frame.get("type").asText() + "'"));
+            default -> reply(peer, error(id, "invalid_message", "unknown type"));
         };
     }
 
@@ -64,8 +74,13 @@ public class PresenceCommands {
         SetAvailability request;
         try {
             request = json.treeToValue(body, SetAvailability.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            return reply(peer, error(id, "validation", "status, destination or until is invalid: " + firstLine(e.getMessage())));
+        } catch (JsonProcessingException e) {
+            return reply(peer, failureFrame(id, JsonProblems.fromJson(e)));
+        } catch (IllegalArgumentException e) {
+            Throwable cause = e.getCause();
+            return reply(peer, cause instanceof JsonProcessingException json
+                    ? failureFrame(id, JsonProblems.fromJson(json))
+                    : error(id, "validation", "status, destination or until is invalid"));
         }
         return availability.set(peer.orgId, peer.userId, request, null)
                 .map(ignored -> ack(id))
@@ -127,13 +142,5 @@ public class PresenceCommands {
     private static Uni<Void> reply(Peer peer, String frame) {
         peer.sendDirect(frame);
         return Uni.createFrom().voidItem();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

@@ -24,6 +24,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -42,6 +43,8 @@ public class PresenceSocket {
     private static final Logger LOG = Logger.getLogger(PresenceSocket.class);
     /** MDC key of the socket's id in every log line written inside a socket callback. */
     static final String MDC_CONNECTION = "connectionId";
+    /** How Vert.x (4.5) words a message above its maximum size. */
+    private static final String VERTX_TOO_LARGE = "Cannot process text frame of size";
 
     private final SecurityIdentity identity;
     private final PresenceHub hub;
@@ -143,6 +146,23 @@ public class PresenceSocket {
         }
         Peer peer = hub.peer(connection.id());
         return peer == null ? Uni.createFrom().voidItem() : commands.handle(peer, text);
+    }
+
+    /**
+     * Vert.x refuses a message above quarkus.websockets-next.server.max-message-size (set to
+     * switchboard.ws.max-message-size), whether it came as one frame or fragmented, with this
+     * exception; unhandled it would close with 1011 and log a stack trace. It is the client's
+     * mistake: 1009, no error log.
+     */
+    @OnError
+    public Uni<Void> tooLarge(WebSocketConnection connection, IllegalStateException failure) {
+        MDC.put(MDC_CONNECTION, connection.id());
+        if (failure.getMessage() != null && failure.getMessage().startsWith(VERTX_TOO_LARGE)) {
+            LOG.debugf("Presence socket message too large: %s", failure.getMessage());
+            return close(connection, 1009, "message larger than " + maxMessageBytes + " bytes");
+        }
+        LOG.errorf(failure, "Presence socket failed");
+        return close(connection, 1011, "unexpected error");
     }
 
     @OnClose

@@ -31,7 +31,7 @@ public class CallResponseResource {
 
     static final String PATH = "/api/push/call-responses";
 
-    public record CallResponse(@NotBlank @Size(max = 200) String callKey, @NotNull Boolean available,
+    public record CallResponse(@NotBlank @Size(max = 256) String callKey, @NotNull Boolean available,
             @Size(max = 200) String reason) {
     }
 

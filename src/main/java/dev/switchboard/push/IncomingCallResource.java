@@ -27,7 +27,7 @@ import io.smallrye.mutiny.Uni;
 @RolesAllowed(Role.PLATFORM_NAME)
 public class IncomingCallResource {
 
-    public record IncomingCallRequest(@NotBlank @Size(max = 64) String sipUsername, @NotBlank @Size(max = 200) String callId,
+    public record IncomingCallRequest(@NotBlank @Size(max = 64) String sipUsername, @NotBlank @Size(max = 256) String callId,
             @NotBlank @Size(max = 64) String callerId, @Size(max = 200) String callerName) {
     }
 

@@ -55,7 +55,7 @@ public final class PushDeviceDtos {
             @NotNull UUID voipAccountId,
             @NotNull Platform platform,
             @NotBlank @Size(max = 4096) @Pattern(regexp = "^[\\x21-\\x7E]+$", message = "must be printable ASCII without spaces") String token,
-            @Size(max = 400) String alertToken,
+            @Size(max = 4096) String alertToken,
             @NotBlank @Size(max = 200) @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9._-]*$", message = "must be a bundle id or package name, e.g. com.example.app") String appId,
             @Size(max = 200) String name,
             Boolean sandbox) {

@@ -60,9 +60,11 @@ public class PushDeviceService {
     }
 
     /**
-     * Registers a device, or updates it when this (platform, token) is already known — then it
-     * may move from another account or user (the app was reinstalled or signed in as someone
-     * else): a token identifies one app install, and the latest registration wins.
+     * Registers a device, or updates it when this (platform, token) is already known in the
+     * caller's organization — then it may move from another account or user of the organization
+     * (the app was reinstalled or signed in as someone else): the latest registration wins.
+     * Registrations are per organization: the same token held in another organization is left
+     * alone there, and the caller gets a fresh registration exactly as if the token were new.
      */
     @WithTransaction
     public Uni<Registered> register(UUID orgId, UUID userId, RegisterPushDevice request) {
@@ -85,16 +87,16 @@ public class PushDeviceService {
             if (account.kind != DeviceKind.APP) {
                 throw ApiException.unprocessable("voipAccountId", "push devices belong to app accounts; this is a " + account.kind.label());
             }
-            String existing = "SELECT user_id, org_id FROM push_devices WHERE platform = $1 AND token = $2 FOR UPDATE";
+            String existing = "SELECT user_id, org_id FROM push_devices WHERE org_id = $1 AND platform = $2 AND token = $3 FOR UPDATE";
             String others = "SELECT count(*) FROM push_devices WHERE voip_account_id = $1 AND NOT (platform = $2 AND token = $3)";
             String upsert = "INSERT INTO push_devices AS d (id, org_id, user_id, voip_account_id, platform, token, app_id, name, sandbox, "
-                    + "alert_token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (platform, token) DO UPDATE SET "
-                    + "org_id = excluded.org_id, user_id = excluded.user_id, voip_account_id = excluded.voip_account_id, "
+                    + "alert_token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (org_id, platform, token) DO UPDATE SET "
+                    + "user_id = excluded.user_id, voip_account_id = excluded.voip_account_id, "
                     + "app_id = excluded.app_id, name = excluded.name, sandbox = excluded.sandbox, "
                     + "alert_token = excluded.alert_token, updated_at = clock_timestamp() "
                     + "RETURNING " + COLUMNS + ", (xmax = 0)";
             String platform = request.platform().wire();
-            return NativeSql.rows(existing, platform, request.token())
+            return NativeSql.rows(existing, orgId, platform, request.token())
                     .flatMap(previous -> NativeSql.value(Long.class, others, account.id, platform, request.token())
                             .flatMap(count -> {
                                 if (count >= config.maxDevicesPerAccount()) {

@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -36,7 +37,7 @@ public class RoutingResource {
     /** ring / forward / reject for a call from {@code from} (internal number or E.164) to internal number {@code to}. */
     @POST
     @RolesAllowed({ Role.PLATFORM_NAME, Role.OPERATOR_NAME, Role.ADMIN_NAME })
-    public Uni<RouteDecision> route(@PathParam("orgId") UUID orgId, @NotNull RouteRequest body) {
+    public Uni<RouteDecision> route(@PathParam("orgId") UUID orgId, @Valid @NotNull RouteRequest body) {
         if (!caller.isPlatform()) {
             caller.requireAdminOf(orgId);
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.constraints.Size;
 
 import dev.switchboard.account.InternalNumbers;
 import dev.switchboard.account.UserRepository;
@@ -29,7 +30,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class RoutingService {
 
-    public record RouteRequest(String from, String to) {
+    public record RouteRequest(@Size(max = 32) String from, @Size(max = 32) String to) {
     }
 
     private final OrganizationRepository organizations;

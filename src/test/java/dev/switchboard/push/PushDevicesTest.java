@@ -154,6 +154,32 @@ class PushDevicesTest {
     }
 
     @Test
+    void aTokenHeldInAnotherOrganizationIsLeftThereAndRegisteredAfresh() {
+        UUID org = createOrg();
+        TestUser anna = user(org);
+        String annasApp = createVoipAccount(org, "app", anna.id()).path("id");
+        select(anna, annasApp, "available");
+        UUID otherOrg = createOrg();
+        TestUser stranger = user(otherOrg);
+        String strangersApp = createVoipAccount(otherOrg, "app", stranger.id()).path("id");
+
+        for (String[] token : new String[][] { { "fcm", fcmToken() }, { "apns", apnsToken() } }) {
+            String annasDevice = registered(anna, annasApp, token[0], token[1]);
+            // 201 as for a token never seen: nothing tells the stranger the token exists elsewhere.
+            Response theirs = register(stranger, strangersApp, token[0], token[1]);
+            theirs.then().statusCode(201);
+            assertThat(theirs.jsonPath().getString("id")).isNotEqualTo(annasDevice);
+            // Within the stranger's own organization, registering again updates it.
+            register(stranger, strangersApp, token[0], token[1]).then().statusCode(200);
+            assertThat(as(anna.token()).get("/api/me/push-devices").then().statusCode(200).extract().jsonPath()
+                    .getList("items.id")).contains(annasDevice);
+        }
+        assertThat(as(anna.token()).get("/api/me").then().extract().jsonPath().getString("presence.availability"))
+                .isEqualTo("available");
+        assertThat(as(stranger.token()).get("/api/me/push-devices").then().extract().jsonPath().getInt("total")).isEqualTo(2);
+    }
+
+    @Test
     void withoutAConfiguredProviderAWakeUpIsANakAtOnce() {
         UUID org = createOrg();
         TestUser anna = user(org);

@@ -21,6 +21,7 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -94,6 +95,16 @@ public final class SocketClient implements AutoCloseable {
 
     public void send(String text) {
         socket.writeTextMessage(text);
+    }
+
+    /** One text message as several frames of at most {@code fragmentSize} characters. */
+    public void sendFragmented(String text, int fragmentSize) {
+        for (int start = 0; start < text.length(); start += fragmentSize) {
+            String part = text.substring(start, Math.min(text.length(), start + fragmentSize));
+            boolean last = start + fragmentSize >= text.length();
+            socket.writeFrame(start == 0 ? WebSocketFrame.textFrame(part, last) : WebSocketFrame.continuationFrame(
+                    io.vertx.core.buffer.Buffer.buffer(part), last));
+        }
     }
 
     public void send(Map<String, Object> frame) {

@@ -1,0 +1,113 @@
+package dev.switchboard.common;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.Provider;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+
+
+/**
+ * Control characters (U+0000–U+001F) are refused in every string a client sends: JSON strings
+ * of REST bodies and socket commands (through {@link #mapper()}), path and query parameters.
+ * PostgreSQL cannot store U+0000 at all, and the others only make trouble in logs and on phone
+ * displays. The answer is a 400 naming the field.
+ *
+ * <p>The application's own ObjectMapper stays as it is: it also reads what is not a client's
+ * (Vert.x JsonObjects, a PEM key inside a service-account file), where a newline is fine.
+ */
+@Singleton
+public class ControlCharacters {
+
+    public static final String MESSAGE = "must not contain control characters (U+0000 to U+001F)";
+
+    private final ObjectMapper strict;
+
+    public ControlCharacters(ObjectMapper application) {
+        this.strict = application.copy()
+                .registerModule(new SimpleModule("no-control-characters").addDeserializer(String.class, new Strings()));
+    }
+
+    /** The application's ObjectMapper, refusing control characters in strings: for what clients send. */
+    public ObjectMapper mapper() {
+        return strict;
+    }
+
+    /** REST bodies are read (and answers written) with {@link #mapper()}. */
+    @Provider
+    public static class RestMapper implements ContextResolver<ObjectMapper> {
+        private final ControlCharacters characters;
+
+        public RestMapper(ControlCharacters characters) {
+            this.characters = characters;
+        }
+
+        @Override
+        public ObjectMapper getContext(Class<?> type) {
+            return characters.mapper();
+        }
+    }
+
+    public static boolean present(String value) {
+        if (value == null) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < 0x20) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Decoded path and query parameters, named as the resource names them. */
+    @ServerRequestFilter
+    public void parameters(UriInfo uri) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        collect(uri.getPathParameters(true), errors);
+        collect(uri.getQueryParameters(true), errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.validation(errors);
+        }
+    }
+
+    private static void collect(MultivaluedMap<String, String> parameters, List<Problem.FieldError> errors) {
+        for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+            if (present(parameter.getKey()) || parameter.getValue().stream().anyMatch(ControlCharacters::present)) {
+                errors.add(new Problem.FieldError(parameter.getKey(), MESSAGE));
+            }
+        }
+    }
+
+    /** Jackson's own string handling, then the check; the failure carries the field's path. */
+    static final class Strings extends StdScalarDeserializer<String> {
+
+        Strings() {
+            super(String.class);
+        }
+
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            String value = StringDeserializer.instance.deserialize(parser, context);
+            if (present(value)) {
+                throw JsonMappingException.from(parser, MESSAGE, new IllegalArgumentException(MESSAGE));
+            }
+            return value;
+        }
+    }
+}
