@@ -44,7 +44,7 @@ public class UserService {
         User user = new User();
         user.id = UUID.randomUUID();
         user.orgId = orgId;
-        user.email = request.email().trim();
+        user.email = Emails.canonical(request.email());
         user.name = request.name().trim();
         user.role = request.role().toRole();
         user.createdAt = Instant.now();
@@ -80,7 +80,7 @@ public class UserService {
             String nameBefore = user.name;
             String numberBefore = user.internalNumber;
             if (request.email() != null) {
-                user.email = request.email().trim();
+                user.email = Emails.canonical(request.email());
             }
             if (request.name() != null) {
                 user.name = request.name().trim();

@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.account.Emails;
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.common.NativeSql;
@@ -48,6 +49,11 @@ public class OperatorBootstrap {
             LOG.info("No SWITCHBOARD_OPERATOR_EMAIL/SWITCHBOARD_OPERATOR_PASSWORD set: no operator account is ensured.");
             return;
         }
+        if (!Passwords.fitsBcrypt(password.get())) {
+            LOG.errorf("SWITCHBOARD_OPERATOR_PASSWORD is longer than %d bytes (bcrypt would ignore the rest): no operator account is ensured.",
+                    Passwords.MAX_BYTES);
+            return;
+        }
         try {
             VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(this::ensureOperator));
         } catch (Throwable failure) {
@@ -75,7 +81,7 @@ public class OperatorBootstrap {
     }
 
     private Uni<Void> ensureOperator() {
-        String address = email.get().trim();
+        String address = Emails.canonical(email.get());
         // Without the lock, replicas that start at the same time (a fresh Deployment) all find no
         // operator, all insert one, and all but one fail to start on uq_users_email.
         return NativeSql.rows("SELECT count(*) FROM (SELECT pg_advisory_xact_lock($1)) AS held", BOOTSTRAP_LOCK)

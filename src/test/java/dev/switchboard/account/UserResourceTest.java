@@ -342,6 +342,26 @@ class UserResourceTest {
     }
 
     @Test
+    void emailsAreStoredTrimmedAndLowerCasedAndLogInHoweverTheyAreSpelled() {
+        UUID orgId = createOrg();
+        String canonical = Fixtures.newEmail();
+        String mixed = canonical.substring(0, 3).toUpperCase() + canonical.substring(3).replace("example", "EXAMPLE");
+        Map<String, Object> body = userBody("user");
+        body.put("email", mixed);
+
+        Response created = as(operator()).body(body).post(usersPath(orgId));
+        created.then().statusCode(201).body("email", equalTo(canonical));
+        String path = usersPath(orgId) + "/" + created.path("id");
+        as(TestApi.login(" " + canonical.toUpperCase() + " ", TestApi.PASSWORD)).get(path)
+                .then().statusCode(200).body("email", equalTo(canonical));
+
+        String renamed = Fixtures.newEmail();
+        as(operator()).body(Map.of("email", renamed.toUpperCase())).patch(path)
+                .then().statusCode(200).body("email", equalTo(renamed));
+        as(TestApi.login(renamed, TestApi.PASSWORD)).get(path).then().statusCode(200);
+    }
+
+    @Test
     void duplicateInternalNumberAcrossUsersAndVoipAccountsIs409NamingTheField() {
         UUID orgId = createOrg();
         Member user = Fixtures.user(orgId);
