@@ -3,28 +3,27 @@ package dev.switchboard.auth;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.switchboard.common.ApiException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Tokens live an hour; the account behind one may change sooner. Every request with a user's
- * token checks (one primary-key lookup) that the user still exists and still has the token's
- * role, so a deleted user or a demoted admin loses access at once (401: sign in again).
+ * token checks that the token's credentials version is still the user's current one: a password
+ * change or reset, an email or role change, or the deletion of the account makes every earlier
+ * token answer 401 (sign in again). Answered from {@link CredentialVersions}, so a database read
+ * happens only for users this replica has not seen lately.
  */
 public class AccountStillValidFilter {
 
     private final CurrentIdentityAssociation identities;
-    private final Pool pool;
+    private final CredentialVersions versions;
 
-    public AccountStillValidFilter(CurrentIdentityAssociation identities, Pool pool) {
+    public AccountStillValidFilter(CurrentIdentityAssociation identities, CredentialVersions versions) {
         this.identities = identities;
-        this.pool = pool;
+        this.versions = versions;
     }
 
     @ServerRequestFilter
@@ -33,23 +32,20 @@ public class AccountStillValidFilter {
             return Uni.createFrom().nullItem();
         }
         return identities.getDeferredIdentity().flatMap(identity -> {
-            if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
-                return Uni.createFrom().nullItem();
-            }
-            Caller.CallerView caller = Caller.of(jwt);
-            if (caller.userId() == null) {
+            CredentialStamp stamp = CredentialStamp.of(identity);
+            if (stamp == null) {
                 return Uni.createFrom().nullItem(); // the SIP platform client has no account row
             }
-            return pool.preparedQuery("SELECT role FROM users WHERE id = $1").execute(Tuple.of(caller.userId()))
-                    .map(rows -> {
-                        if (rows.size() == 0) {
-                            throw ApiException.unauthorized("This account no longer exists.");
-                        }
-                        if (!caller.groups().contains(rows.iterator().next().getString(0))) {
-                            throw ApiException.unauthorized("Your role has changed; sign in again.");
-                        }
-                        return null;
-                    });
+            return versions.current(stamp.userId(), stamp.version()).map(current -> {
+                if (current == CredentialVersions.DELETED) {
+                    throw ApiException.unauthorized("This account no longer exists.");
+                }
+                if (current != stamp.version()) {
+                    throw ApiException.unauthorized(
+                            "Your password, email or role changed since this token was issued; sign in again.");
+                }
+                return null;
+            });
         });
     }
 }

@@ -32,14 +32,16 @@ public class OperatorBootstrap {
 
     private final UserRepository users;
     private final PasswordHasher hasher;
+    private final CredentialsBroadcast credentials;
     private final Optional<String> email;
     private final Optional<String> password;
 
-    public OperatorBootstrap(UserRepository users, PasswordHasher hasher,
+    public OperatorBootstrap(UserRepository users, PasswordHasher hasher, CredentialsBroadcast credentials,
             @ConfigProperty(name = "switchboard.operator.email") Optional<String> email,
             @ConfigProperty(name = "switchboard.operator.password") Optional<String> password) {
         this.users = users;
         this.hasher = hasher;
+        this.credentials = credentials;
         this.email = email;
         this.password = password;
     }
@@ -91,9 +93,14 @@ public class OperatorBootstrap {
                 return Uni.createFrom().voidItem();
             }
             if (existing != null) {
+                // A new configured password is a password reset: the operator's earlier tokens stop working.
                 return hasher.matches(password.get(), existing.passwordHash).flatMap(same -> same
                         ? Uni.createFrom().voidItem()
-                        : hasher.hash(password.get()).invoke(hash -> existing.passwordHash = hash).replaceWithVoid());
+                        : hasher.hash(password.get()).invoke(hash -> {
+                            existing.passwordHash = hash;
+                            existing.credentialsVersion++;
+                        }).flatMap(ignored -> users.flush())
+                                .flatMap(ignored -> credentials.changed(existing.id, existing.credentialsVersion)));
             }
             User operator = new User();
             operator.id = UUID.randomUUID();

@@ -84,7 +84,7 @@ public class TokenService {
 
     public TokenResponse issue(User user) {
         var builder = Jwt.subject(user.id.toString()).upn(user.email).groups(Set.of(user.role.wire()))
-                .expiresIn(lifetime);
+                .claim(CredentialVersions.CLAIM, user.credentialsVersion).expiresIn(lifetime);
         if (user.orgId != null) {
             builder.claim(Caller.ORG_CLAIM, user.orgId.toString());
         }

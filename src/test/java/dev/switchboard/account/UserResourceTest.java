@@ -154,7 +154,8 @@ class UserResourceTest {
         Member user = Fixtures.user(orgId);
         String newPassword = "a-brand-new-password";
 
-        as(user.token()).body(Map.of("name", "Renamed Self", "password", newPassword)).patch(user.path())
+        as(user.token()).body(Map.of("name", "Renamed Self", "password", newPassword, "currentPassword", TestApi.PASSWORD))
+                .patch(user.path())
                 .then().statusCode(200)
                 .body("name", equalTo("Renamed Self"))
                 .body("version", equalTo(1))
