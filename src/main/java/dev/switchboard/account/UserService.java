@@ -140,7 +140,7 @@ public class UserService {
 
     /** Counted like a login attempt for the user's email, so a stolen token cannot guess it quickly. */
     private Uni<Void> checkCurrentPassword(User user, String currentPassword) {
-        limiter.attemptFor(user.email);
+        limiter.attemptForEmail(user.email);
         return hasher.matches(currentPassword, user.passwordHash).invoke(ok -> {
             if (!ok) {
                 throw new ApiException(403, "wrong-password", "Wrong password",

@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.account.Emails;
 import dev.switchboard.common.RateLimitedException;
 import io.quarkus.scheduler.Scheduled;
 
@@ -68,12 +69,16 @@ public class LoginRateLimiter {
     }
 
     /**
-     * Counts one attempt for this identity: a canonical email ({@link Emails#canonical}) or
-     * {@code client:<clientId>}, already checked to be of bounded length. Throws when its budget
-     * for this minute is spent.
+     * Counts one attempt for this email, in its canonical form ({@link Emails#canonical}) and
+     * already checked to be of bounded length. Throws when its budget for this minute is spent.
      */
-    public void attemptFor(String canonicalIdentity) {
-        check("login:" + canonicalIdentity, perEmail, System.currentTimeMillis());
+    public void attemptForEmail(String canonicalEmail) {
+        check("email:" + canonicalEmail, perEmail, System.currentTimeMillis());
+    }
+
+    /** The same for a platform client id (its own key space: no email can spend a client's budget). */
+    public void attemptForClient(String clientId) {
+        check("client:" + clientId, perEmail, System.currentTimeMillis());
     }
 
     private void check(String key, int limit, long now) {

@@ -59,7 +59,7 @@ public class TokenService {
     @WithSession
     public Uni<TokenResponse> forUser(String email, String password) {
         String canonical = Emails.canonical(email);
-        limiter.attemptFor(canonical);
+        limiter.attemptForEmail(canonical);
         return users.findByEmail(canonical).flatMap(user -> hasher
                 .matches(password, user == null ? null : user.passwordHash)
                 .map(ok -> {
@@ -71,7 +71,7 @@ public class TokenService {
     }
 
     public TokenResponse forPlatform(String clientId, String clientSecret) {
-        limiter.attemptFor("client:" + clientId);
+        limiter.attemptForClient(clientId);
         boolean configured = platformClientId.isPresent() && platformClientSecret.isPresent();
         if (!configured || !constantTimeEquals(clientId, platformClientId.get())
                 || !constantTimeEquals(clientSecret, platformClientSecret.get())) {

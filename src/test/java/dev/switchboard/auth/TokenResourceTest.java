@@ -218,4 +218,12 @@ class TokenResourceTest {
         // bcrypt would have matched on the first 72 bytes: a truncating service would answer 200 here.
         token(Map.of("email", email, "password", password72)).then().statusCode(200);
     }
+
+    @Test
+    void anEmailSpelledLikeAClientIdDoesNotSpendThatClientsBudget() {
+        for (int attempt = 1; attempt <= 11; attempt++) {
+            token(Map.of("email", "client:" + TestApi.PLATFORM_ID, "password", "wrong-" + attempt));
+        }
+        token(Map.of("clientId", TestApi.PLATFORM_ID, "clientSecret", TestApi.PLATFORM_SECRET)).then().statusCode(200);
+    }
 }
