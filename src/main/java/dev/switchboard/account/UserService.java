@@ -98,44 +98,42 @@ public class UserService {
         return Panache.withTransaction(() -> users.requireInOrgForUpdate(orgId, userId).flatMap(user -> {
             Versions.checkIfMatch(ifMatch, user.version);
             Versions.checkBodyVersion(request.version(), user.version);
-            return (selfService ? checkCurrentPassword(user, request.currentPassword()) : Uni.createFrom().voidItem())
-                    .flatMap(ignored -> apply(orgId, user, request));
+            String nameBefore = user.name;
+            String numberBefore = user.internalNumber;
+            // Checked before anything changes (the limiter counts the email the user has now).
+            Uni<Void> currentPasswordOk = selfService ? checkCurrentPassword(user, request.currentPassword())
+                    : Uni.createFrom().voidItem();
+            String email = Emails.canonical(request.email());
+            boolean revoke = request.password() != null
+                    || email != null && !email.equals(user.email)
+                    || request.role() != null && request.role().toRole() != user.role;
+            if (email != null) {
+                user.email = email;
+            }
+            if (request.name() != null) {
+                user.name = request.name().trim();
+            }
+            if (request.role() != null) {
+                user.role = request.role().toRole();
+            }
+            if (revoke) {
+                user.credentialsVersion++;
+            }
+            return currentPasswordOk.flatMap(ignored -> hashOrNull(request.password()))
+                    .invoke(hash -> {
+                        if (hash != null) {
+                            user.passwordHash = hash;
+                        }
+                    })
+                    .flatMap(ignored -> numbers.change(orgId, user.internalNumber, request.internalNumber(), user.id))
+                    .invoke(number -> user.internalNumber = number)
+                    .flatMap(ignored -> users.flush())
+                    .flatMap(ignored -> !user.name.equals(nameBefore) || !user.internalNumber.equals(numberBefore)
+                            ? presence.userChanged(orgId, user.id)
+                            : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> revoke ? credentials.changed(user.id, user.credentialsVersion) : Uni.createFrom().voidItem())
+                    .replaceWith(user);
         })).invoke(user -> versions.advanced(user.id, user.credentialsVersion));
-    }
-
-    private Uni<User> apply(UUID orgId, User user, UpdateUser request) {
-        String nameBefore = user.name;
-        String numberBefore = user.internalNumber;
-        String email = Emails.canonical(request.email());
-        boolean revoke = request.password() != null
-                || email != null && !email.equals(user.email)
-                || request.role() != null && request.role().toRole() != user.role;
-        if (email != null) {
-            user.email = email;
-        }
-        if (request.name() != null) {
-            user.name = request.name().trim();
-        }
-        if (request.role() != null) {
-            user.role = request.role().toRole();
-        }
-        if (revoke) {
-            user.credentialsVersion++;
-        }
-        return hashOrNull(request.password())
-                .invoke(hash -> {
-                    if (hash != null) {
-                        user.passwordHash = hash;
-                    }
-                })
-                .flatMap(ignored -> numbers.change(orgId, user.internalNumber, request.internalNumber(), user.id))
-                .invoke(number -> user.internalNumber = number)
-                .flatMap(ignored -> users.flush())
-                .flatMap(ignored -> !user.name.equals(nameBefore) || !user.internalNumber.equals(numberBefore)
-                        ? presence.userChanged(orgId, user.id)
-                        : Uni.createFrom().voidItem())
-                .flatMap(ignored -> revoke ? credentials.changed(user.id, user.credentialsVersion) : Uni.createFrom().voidItem())
-                .replaceWith(user);
     }
 
     /** Counted like a login attempt for the user's email, so a stolen token cannot guess it quickly. */
