@@ -8,6 +8,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import dev.switchboard.common.ApiException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Tokens live an hour; the account behind one may change sooner. Every request with a user's
@@ -20,10 +22,25 @@ public class AccountStillValidFilter {
 
     private final CurrentIdentityAssociation identities;
     private final CredentialVersions versions;
+    private final Pool pool;
 
-    public AccountStillValidFilter(CurrentIdentityAssociation identities, CredentialVersions versions) {
+    public AccountStillValidFilter(CurrentIdentityAssociation identities, CredentialVersions versions, Pool pool) {
         this.identities = identities;
         this.versions = versions;
+        this.pool = pool;
+    }
+
+    /**
+     * Tokens issued before credentials versions existed (at most one token lifetime after the
+     * upgrade) get the check they had then: a role changed before the upgrade raised no version.
+     */
+    private Uni<Response> sameRole(CredentialStamp stamp, java.util.Set<String> roles) {
+        return pool.preparedQuery("SELECT role FROM users WHERE id = $1").execute(Tuple.of(stamp.userId())).map(rows -> {
+            if (rows.size() == 0 || !roles.contains(rows.iterator().next().getString(0))) {
+                throw ApiException.unauthorized("Your role has changed; sign in again.");
+            }
+            return null;
+        });
     }
 
     @ServerRequestFilter
@@ -36,7 +53,7 @@ public class AccountStillValidFilter {
             if (stamp == null) {
                 return Uni.createFrom().nullItem(); // the SIP platform client has no account row
             }
-            return versions.current(stamp.userId(), stamp.version()).map(current -> {
+            return versions.current(stamp.userId(), stamp.version()).flatMap(current -> {
                 if (current == CredentialVersions.DELETED) {
                     throw ApiException.unauthorized("This account no longer exists.");
                 }
@@ -44,7 +61,7 @@ public class AccountStillValidFilter {
                     throw ApiException.unauthorized(
                             "Your password, email or role changed since this token was issued; sign in again.");
                 }
-                return null;
+                return stamp.legacy() ? sameRole(stamp, identity.getRoles()) : Uni.createFrom().<Response> nullItem();
             });
         });
     }

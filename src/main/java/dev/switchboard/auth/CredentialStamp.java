@@ -6,8 +6,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.security.identity.SecurityIdentity;
 
-/** The user a token or consumed ws ticket stands for, and the credentials version it was issued at. */
-public record CredentialStamp(UUID userId, long version) {
+/**
+ * The user a token or consumed ws ticket stands for, and the credentials version it was issued at.
+ * {@code legacy}: a token from before versions existed (no claim), counted as version 0.
+ */
+public record CredentialStamp(UUID userId, long version, boolean legacy) {
 
     /** Null for identities without a user account (the SIP platform client, anonymous). */
     public static CredentialStamp of(SecurityIdentity identity) {
@@ -16,12 +19,13 @@ public record CredentialStamp(UUID userId, long version) {
         }
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
             UUID userId = Caller.of(jwt).userId();
-            return userId == null ? null : new CredentialStamp(userId, version(jwt));
+            return userId == null ? null
+                    : new CredentialStamp(userId, version(jwt), jwt.getClaim(CredentialVersions.CLAIM) == null);
         }
         if (identity.getAttribute(TicketAuthenticationMechanism.VERSION_ATTRIBUTE) instanceof Long version
                 && !identity.getRoles().contains(Role.PLATFORM_NAME)) {
             try {
-                return new CredentialStamp(UUID.fromString(identity.getPrincipal().getName()), version);
+                return new CredentialStamp(UUID.fromString(identity.getPrincipal().getName()), version, false);
             } catch (IllegalArgumentException notAUser) {
                 return null;
             }

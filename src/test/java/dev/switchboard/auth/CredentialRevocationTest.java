@@ -16,6 +16,7 @@ import static org.hamcrest.Matchers.equalTo;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -33,6 +34,7 @@ import dev.switchboard.support.TestApi;
 import dev.switchboard.support.TestApi.TestUser;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.build.Jwt;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -230,6 +232,22 @@ class CredentialRevocationTest {
         unauthorized(as(anna.token()).get(path(anna)));
         assertThat(SocketClient.rejectedStatus(base, anna.token(), null)).isEqualTo(401);
         assertThat(SocketClient.rejectedStatus(base, null, "ticket=" + earlierTicket)).isEqualTo(401);
+    }
+
+    @Test
+    void tokensFromBeforeVersionsCountAsVersionZeroAndKeepTheRoleCheck() {
+        UUID org = createOrg();
+        TestUser anna = TestApi.user(org);
+        String legacyUser = Jwt.subject(anna.id().toString()).upn(anna.email()).groups(Set.of("user"))
+                .claim("org", org.toString()).sign();
+        String legacyAdmin = Jwt.subject(anna.id().toString()).upn(anna.email()).groups(Set.of("admin"))
+                .claim("org", org.toString()).sign();
+
+        as(legacyUser).get(path(anna)).then().statusCode(200);
+        unauthorized(as(legacyAdmin).get(path(anna)));
+
+        as(operator()).body(Map.of("password", NEW_PASSWORD)).patch(path(anna)).then().statusCode(200);
+        unauthorized(as(legacyUser).get(path(anna)));
     }
 
     private void notify(String payload) {
