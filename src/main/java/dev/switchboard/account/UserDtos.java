@@ -50,7 +50,7 @@ public final class UserDtos {
             @NotBlank @Size(max = 200) String name,
             @Pattern(regexp = InternalNumbers.PATTERN, message = NUMBER_MESSAGE) String internalNumber,
             @NotNull MemberRole role,
-            @Size(min = 8) @FitsBcrypt String password) {
+            @Size(min = 8, message = "must be at least 8 characters") @FitsBcrypt String password) {
     }
 
     /**
@@ -63,7 +63,7 @@ public final class UserDtos {
             @Size(max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
             @Pattern(regexp = InternalNumbers.PATTERN, message = NUMBER_MESSAGE) String internalNumber,
             MemberRole role,
-            @Size(min = 8) @FitsBcrypt String password,
+            @Size(min = 8, message = "must be at least 8 characters") @FitsBcrypt String password,
             @FitsBcrypt String currentPassword,
             Long version) {
     }
