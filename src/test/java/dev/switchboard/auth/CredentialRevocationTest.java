@@ -83,6 +83,18 @@ class CredentialRevocationTest {
     }
 
     @Test
+    void guessingTheCurrentPasswordWithAStolenTokenIsRateLimitedLikeSigningIn() {
+        TestUser anna = TestApi.user(createOrg());
+        Map<String, Object> guess = Map.of("password", NEW_PASSWORD, "currentPassword", "guess");
+        // Her sign-in counted once; nine more guesses fill the email's budget of ten a minute.
+        for (int attempt = 1; attempt <= 9; attempt++) {
+            problem(as(anna.token()).body(guess).patch(path(anna)), 403);
+        }
+        problem(as(anna.token()).body(guess).patch(path(anna)), 429);
+        problem(as(anna.token()).body(Map.of("password", NEW_PASSWORD, "currentPassword", PASSWORD)).patch(path(anna)), 429);
+    }
+
+    @Test
     void anAdminNeedsTheirOwnCurrentPasswordButResetsOthersWithoutIt() {
         UUID org = createOrg();
         TestUser admin = TestApi.admin(org);
