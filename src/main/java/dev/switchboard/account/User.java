@@ -57,6 +57,13 @@ public class User {
     @Version
     public long version;
 
+    /**
+     * Raised by every password change or reset, email change and role change: tokens and ws
+     * tickets issued before it stop working (see auth.CredentialVersions).
+     */
+    @Column(name = "credentials_version")
+    public long credentialsVersion;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import dev.switchboard.auth.Passwords.FitsBcrypt;
 import dev.switchboard.auth.Role;
 
 /** Request and response bodies of {@code /api/orgs/{orgId}/users}. */
@@ -49,16 +50,21 @@ public final class UserDtos {
             @NotBlank @Size(max = 200) String name,
             @Pattern(regexp = InternalNumbers.PATTERN, message = NUMBER_MESSAGE) String internalNumber,
             @NotNull MemberRole role,
-            @Size(min = 8, max = 200) String password) {
+            @Size(min = 8, message = "must be at least 8 characters") @FitsBcrypt String password) {
     }
 
-    /** Absent fields stay as they are. Users may change their own name and password only. */
+    /**
+     * Absent fields stay as they are. Users may change their own name and password only; changing
+     * one's own password needs {@code currentPassword} (admins and operators reset other users'
+     * passwords without it). Emails are stored canonical ({@link Emails#canonical}).
+     */
     public record UpdateUser(
             @Email @Size(max = 254) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String email,
             @Size(max = 200) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
             @Pattern(regexp = InternalNumbers.PATTERN, message = NUMBER_MESSAGE) String internalNumber,
             MemberRole role,
-            @Size(min = 8, max = 200) String password,
+            @Size(min = 8, message = "must be at least 8 characters") @FitsBcrypt String password,
+            @FitsBcrypt String currentPassword,
             Long version) {
     }
 

@@ -33,7 +33,8 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
                 .map(user -> user != null && orgId.equals(user.orgId) ? user : null);
     }
 
+    /** By the canonical spelling of {@code email} ({@link Emails#canonical}); lower() on both sides uses uq_users_email. */
     public Uni<User> findByEmail(String email) {
-        return find("lower(email) = lower(?1)", email).firstResult();
+        return find("lower(email) = lower(?1)", Emails.canonical(email)).firstResult();
     }
 }

@@ -78,7 +78,8 @@ public class UserResource {
     public Uni<Response> update(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId,
             @HeaderParam("If-Match") String ifMatch, @Valid @NotNull UpdateUser body) {
         caller.requireSelfOrAdmin(orgId, userId);
-        return service.update(orgId, userId, body, ifMatch, caller.canAdminister(orgId))
+        return service.update(orgId, userId, body, ifMatch, caller.canAdminister(orgId),
+                userId.equals(caller.view().userId()))
                 .map(user -> Versions.ok(UserView.of(user), user.version));
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.account;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,13 +9,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.account.UserDtos.CreateUser;
 import dev.switchboard.account.UserDtos.UpdateUser;
 import dev.switchboard.account.UserDtos.UserView;
+import dev.switchboard.auth.CredentialVersions;
+import dev.switchboard.auth.CredentialsBroadcast;
+import dev.switchboard.auth.LoginRateLimiter;
 import dev.switchboard.auth.PasswordHasher;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.common.Problem;
 import dev.switchboard.common.Versions;
 import dev.switchboard.organization.OrganizationRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
@@ -29,14 +35,21 @@ public class UserService {
     private final InternalNumbers numbers;
     private final PasswordHasher hasher;
     private final PresenceChanges presence;
+    private final CredentialsBroadcast credentials;
+    private final CredentialVersions versions;
+    private final LoginRateLimiter limiter;
 
     public UserService(UserRepository users, OrganizationRepository organizations, InternalNumbers numbers,
-            PasswordHasher hasher, PresenceChanges presence) {
+            PasswordHasher hasher, PresenceChanges presence, CredentialsBroadcast credentials,
+            CredentialVersions versions, LoginRateLimiter limiter) {
         this.users = users;
         this.organizations = organizations;
         this.numbers = numbers;
         this.hasher = hasher;
         this.presence = presence;
+        this.credentials = credentials;
+        this.versions = versions;
+        this.limiter = limiter;
     }
 
     @WithTransaction
@@ -44,7 +57,7 @@ public class UserService {
         User user = new User();
         user.id = UUID.randomUUID();
         user.orgId = orgId;
-        user.email = request.email().trim();
+        user.email = Emails.canonical(request.email());
         user.name = request.name().trim();
         user.role = request.role().toRole();
         user.createdAt = Instant.now();
@@ -68,19 +81,34 @@ public class UserService {
         return users.requireInOrg(orgId, userId);
     }
 
-    /** @param asAdmin whether the caller administers the org; plain users may change name and password only */
-    @WithTransaction
-    public Uni<User> update(UUID orgId, UUID userId, UpdateUser request, String ifMatch, boolean asAdmin) {
+    /**
+     * @param asAdmin whether the caller administers the org; plain users may change name and password only
+     * @param self    whether the caller is this user: changing one's own password needs the current one
+     */
+    public Uni<User> update(UUID orgId, UUID userId, UpdateUser request, String ifMatch, boolean asAdmin, boolean self) {
         if (!asAdmin && (request.email() != null || request.internalNumber() != null || request.role() != null)) {
             throw ApiException.forbidden("Only admins may change email, internal number or role.");
         }
-        return users.requireInOrgForUpdate(orgId, userId).flatMap(user -> {
+        boolean selfService = self && request.password() != null;
+        if (selfService && request.currentPassword() == null) {
+            throw ApiException.validation("currentPassword", "is required to change your own password");
+        }
+        // The version is raised in the transaction and announced to every replica when it commits;
+        // this replica also learns it right after the commit, before the caller sees the answer.
+        return Panache.withTransaction(() -> users.requireInOrgForUpdate(orgId, userId).flatMap(user -> {
             Versions.checkIfMatch(ifMatch, user.version);
             Versions.checkBodyVersion(request.version(), user.version);
             String nameBefore = user.name;
             String numberBefore = user.internalNumber;
-            if (request.email() != null) {
-                user.email = request.email().trim();
+            // Checked before anything changes (the limiter counts the email the user has now).
+            Uni<Void> currentPasswordOk = selfService ? checkCurrentPassword(user, request.currentPassword())
+                    : Uni.createFrom().voidItem();
+            String email = Emails.canonical(request.email());
+            boolean revoke = request.password() != null
+                    || email != null && !email.equals(user.email)
+                    || request.role() != null && request.role().toRole() != user.role;
+            if (email != null) {
+                user.email = email;
             }
             if (request.name() != null) {
                 user.name = request.name().trim();
@@ -88,7 +116,10 @@ public class UserService {
             if (request.role() != null) {
                 user.role = request.role().toRole();
             }
-            return hashOrNull(request.password())
+            if (revoke) {
+                user.credentialsVersion++;
+            }
+            return currentPasswordOk.flatMap(ignored -> hashOrNull(request.password()))
                     .invoke(hash -> {
                         if (hash != null) {
                             user.passwordHash = hash;
@@ -100,18 +131,35 @@ public class UserService {
                     .flatMap(ignored -> !user.name.equals(nameBefore) || !user.internalNumber.equals(numberBefore)
                             ? presence.userChanged(orgId, user.id)
                             : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> revoke ? credentials.changed(user.id, user.credentialsVersion) : Uni.createFrom().voidItem())
                     .replaceWith(user);
-        });
+        })).invoke(user -> versions.advanced(user.id, user.credentialsVersion));
     }
 
-    /** Deletes the user: its VoIP accounts stay (unowned), its fixed destinations and push devices go. */
-    @WithTransaction
+    /** Counted like a login attempt for the user's email, so a stolen token cannot guess it quickly. */
+    private Uni<Void> checkCurrentPassword(User user, String currentPassword) {
+        limiter.attemptForEmail(user.email);
+        return hasher.matches(currentPassword, user.passwordHash).invoke(ok -> {
+            if (!ok) {
+                throw new ApiException(403, "wrong-password", "Wrong password",
+                        "currentPassword is not your current password.",
+                        List.of(new Problem.FieldError("currentPassword", "is not your current password")));
+            }
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Deletes the user: its VoIP accounts stay (unowned), its fixed destinations and push devices go;
+     * its tokens, tickets and sockets stop working on every replica.
+     */
     public Uni<Void> delete(UUID orgId, UUID userId) {
-        return users.requireInOrg(orgId, userId)
+        return Panache.withTransaction(() -> users.requireInOrg(orgId, userId)
                 .flatMap(user -> numbers.release(user.id)
                         .flatMap(ignored -> users.delete(user))
                         .flatMap(ignored -> users.flush())
-                        .flatMap(ignored -> presence.userRemoved(orgId, user.id)));
+                        .flatMap(ignored -> presence.userRemoved(orgId, user.id))
+                        .flatMap(ignored -> credentials.changed(user.id, CredentialVersions.DELETED))))
+                .invoke(() -> versions.advanced(userId, CredentialVersions.DELETED));
     }
 
     private Uni<String> hashOrNull(String password) {

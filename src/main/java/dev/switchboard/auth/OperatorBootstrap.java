@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.switchboard.account.Emails;
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.common.NativeSql;
@@ -31,14 +32,16 @@ public class OperatorBootstrap {
 
     private final UserRepository users;
     private final PasswordHasher hasher;
+    private final CredentialsBroadcast credentials;
     private final Optional<String> email;
     private final Optional<String> password;
 
-    public OperatorBootstrap(UserRepository users, PasswordHasher hasher,
+    public OperatorBootstrap(UserRepository users, PasswordHasher hasher, CredentialsBroadcast credentials,
             @ConfigProperty(name = "switchboard.operator.email") Optional<String> email,
             @ConfigProperty(name = "switchboard.operator.password") Optional<String> password) {
         this.users = users;
         this.hasher = hasher;
+        this.credentials = credentials;
         this.email = email;
         this.password = password;
     }
@@ -46,6 +49,11 @@ public class OperatorBootstrap {
     void onStart(@Observes StartupEvent event) throws Throwable {
         if (email.isEmpty() || password.isEmpty()) {
             LOG.info("No SWITCHBOARD_OPERATOR_EMAIL/SWITCHBOARD_OPERATOR_PASSWORD set: no operator account is ensured.");
+            return;
+        }
+        if (!Passwords.fitsBcrypt(password.get())) {
+            LOG.errorf("SWITCHBOARD_OPERATOR_PASSWORD is longer than %d bytes (bcrypt would ignore the rest): no operator account is ensured.",
+                    Passwords.MAX_BYTES);
             return;
         }
         try {
@@ -75,7 +83,7 @@ public class OperatorBootstrap {
     }
 
     private Uni<Void> ensureOperator() {
-        String address = email.get().trim();
+        String address = Emails.canonical(email.get());
         // Without the lock, replicas that start at the same time (a fresh Deployment) all find no
         // operator, all insert one, and all but one fail to start on uq_users_email.
         return NativeSql.rows("SELECT count(*) FROM (SELECT pg_advisory_xact_lock($1)) AS held", BOOTSTRAP_LOCK)
@@ -85,9 +93,14 @@ public class OperatorBootstrap {
                 return Uni.createFrom().voidItem();
             }
             if (existing != null) {
+                // A new configured password is a password reset: the operator's earlier tokens stop working.
                 return hasher.matches(password.get(), existing.passwordHash).flatMap(same -> same
                         ? Uni.createFrom().voidItem()
-                        : hasher.hash(password.get()).invoke(hash -> existing.passwordHash = hash).replaceWithVoid());
+                        : hasher.hash(password.get()).invoke(hash -> {
+                            existing.passwordHash = hash;
+                            existing.credentialsVersion++;
+                        }).flatMap(ignored -> users.flush())
+                                .flatMap(ignored -> credentials.changed(existing.id, existing.credentialsVersion)));
             }
             User operator = new User();
             operator.id = UUID.randomUUID();

@@ -24,6 +24,8 @@ public class TicketAuthenticationMechanism implements HttpAuthenticationMechanis
 
     public static final String ORG_ATTRIBUTE = "switchboard.org";
     public static final String EXPIRES_ATTRIBUTE = "switchboard.token-expires-at";
+    /** The credentials version of the token that asked for the ticket (checked at the upgrade like a token's). */
+    public static final String VERSION_ATTRIBUTE = "switchboard.credentials-version";
 
     private final WsTicketService tickets;
 
@@ -45,6 +47,9 @@ public class TicketAuthenticationMechanism implements HttpAuthenticationMechanis
                     .setPrincipal(new QuarkusPrincipal(holder.subject()))
                     .addRoles(holder.groups())
                     .addAttribute(EXPIRES_ATTRIBUTE, holder.tokenExpiresAt());
+            if (holder.credentialsVersion() != null) {
+                identity.addAttribute(VERSION_ATTRIBUTE, holder.credentialsVersion());
+            }
             if (holder.orgId() != null) {
                 identity.addAttribute(ORG_ATTRIBUTE, holder.orgId());
             }

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.switchboard.account.Emails;
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.common.ApiException;
@@ -45,11 +46,21 @@ public class TokenService {
         this.platformClientSecret = platformClientSecret;
     }
 
-    /** Same 401 for an unknown email and a wrong password, after the same bcrypt work. */
+    /** Counts an attempt from this address; see {@link LoginRateLimiter}. */
+    public void attemptFrom(String clientAddress) {
+        limiter.attemptFrom(clientAddress);
+    }
+
+    /**
+     * Same 401 for an unknown email and a wrong password, after the same bcrypt work. The fields
+     * are already checked to be of bounded length; the email is counted in its canonical form, so
+     * {@code " User@x"} spends the budget of {@code user@x}.
+     */
     @WithSession
-    public Uni<TokenResponse> forUser(String email, String password, String clientAddress) {
-        limiter.attempt(email, clientAddress);
-        return users.findByEmail(email.trim()).flatMap(user -> hasher
+    public Uni<TokenResponse> forUser(String email, String password) {
+        String canonical = Emails.canonical(email);
+        limiter.attemptForEmail(canonical);
+        return users.findByEmail(canonical).flatMap(user -> hasher
                 .matches(password, user == null ? null : user.passwordHash)
                 .map(ok -> {
                     if (!ok) {
@@ -59,8 +70,8 @@ public class TokenService {
                 }));
     }
 
-    public TokenResponse forPlatform(String clientId, String clientSecret, String clientAddress) {
-        limiter.attempt("client:" + clientId, clientAddress);
+    public TokenResponse forPlatform(String clientId, String clientSecret) {
+        limiter.attemptForClient(clientId);
         boolean configured = platformClientId.isPresent() && platformClientSecret.isPresent();
         if (!configured || !constantTimeEquals(clientId, platformClientId.get())
                 || !constantTimeEquals(clientSecret, platformClientSecret.get())) {
@@ -73,7 +84,7 @@ public class TokenService {
 
     public TokenResponse issue(User user) {
         var builder = Jwt.subject(user.id.toString()).upn(user.email).groups(Set.of(user.role.wire()))
-                .expiresIn(lifetime);
+                .claim(CredentialVersions.CLAIM, user.credentialsVersion).expiresIn(lifetime);
         if (user.orgId != null) {
             builder.claim(Caller.ORG_CLAIM, user.orgId.toString());
         }

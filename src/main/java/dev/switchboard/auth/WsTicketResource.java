@@ -34,6 +34,7 @@ public class WsTicketResource {
     public Uni<Ticket> issue() {
         Caller.CallerView caller = Caller.of(jwt);
         return tickets.issue(new TicketHolder(jwt.getSubject(), caller.orgId(), caller.groups(), jwt.getName(),
-                Instant.ofEpochSecond(jwt.getExpirationTime())));
+                Instant.ofEpochSecond(jwt.getExpirationTime()),
+                caller.userId() == null ? null : CredentialStamp.version(jwt)));
     }
 }

@@ -33,7 +33,8 @@ public class WsTicketService {
     }
 
     /** Who a consumed ticket stands for: the identity of the token that asked for it. */
-    public record TicketHolder(String subject, UUID orgId, Set<String> groups, String upn, Instant tokenExpiresAt) {
+    public record TicketHolder(String subject, UUID orgId, Set<String> groups, String upn, Instant tokenExpiresAt,
+            Long credentialsVersion) {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -51,12 +52,12 @@ public class WsTicketService {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        String sql = "INSERT INTO ws_tickets (ticket_hash, subject, org_id, groups, upn, token_expires_at, expires_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp() + make_interval(secs => $7))";
+        String sql = "INSERT INTO ws_tickets (ticket_hash, subject, org_id, groups, upn, token_expires_at, expires_at, credentials_version) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp() + make_interval(secs => $7), $8)";
         Tuple args = Tuple.tuple().addString(hash(ticket)).addString(holder.subject()).addUUID(holder.orgId())
                 .addString(String.join(",", holder.groups())).addString(holder.upn())
                 .addOffsetDateTime(OffsetDateTime.ofInstant(holder.tokenExpiresAt(), ZoneOffset.UTC))
-                .addDouble((double) lifetime.toSeconds());
+                .addDouble((double) lifetime.toSeconds()).addLong(holder.credentialsVersion());
         return pool.preparedQuery(sql).execute(args).replaceWith(new Ticket(ticket, lifetime.toSeconds()));
     }
 
@@ -64,7 +65,7 @@ public class WsTicketService {
     public Uni<TicketHolder> consume(String ticket) {
         String sql = "WITH swept AS (DELETE FROM ws_tickets WHERE expires_at < clock_timestamp() - interval '1 minute') "
                 + "DELETE FROM ws_tickets WHERE ticket_hash = $1 AND expires_at > clock_timestamp() "
-                + "RETURNING subject, org_id, groups, upn, token_expires_at";
+                + "RETURNING subject, org_id, groups, upn, token_expires_at, credentials_version";
         return pool.preparedQuery(sql).execute(Tuple.of(hash(ticket))).map(rows -> {
             if (rows.size() == 0) {
                 return null;
@@ -72,7 +73,7 @@ public class WsTicketService {
             Row row = rows.iterator().next();
             return new TicketHolder(row.getString("subject"), row.getUUID("org_id"),
                     Set.of(row.getString("groups").split(",")), row.getString("upn"),
-                    row.getOffsetDateTime("token_expires_at").toInstant());
+                    row.getOffsetDateTime("token_expires_at").toInstant(), row.getLong("credentials_version"));
         });
     }
 

@@ -24,6 +24,8 @@ final class Peer {
     final UUID userId;
     final UUID orgId;
     final UUID deviceId;
+    /** The credentials version of the token (or ticket) that opened the socket; an older one than the user's closes it. */
+    final long credentialsVersion;
     final CommandRateLimiter commands;
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -53,13 +55,14 @@ final class Peer {
     /** One completion callback for every write of this socket, not one per write. */
     private final Handler<AsyncResult<Void>> written = ignored -> written();
 
-    Peer(WebSocketConnection connection, SocketWire wire, UUID userId, UUID orgId, UUID deviceId, int maxInFlight,
-            CommandRateLimiter commands, DrainListener onDrained) {
+    Peer(WebSocketConnection connection, SocketWire wire, UUID userId, UUID orgId, UUID deviceId,
+            long credentialsVersion, int maxInFlight, CommandRateLimiter commands, DrainListener onDrained) {
         this.connection = connection;
         this.wire = wire;
         this.userId = userId;
         this.orgId = orgId;
         this.deviceId = deviceId;
+        this.credentialsVersion = credentialsVersion;
         this.maxInFlight = maxInFlight;
         this.commands = commands;
         this.onDrained = onDrained;

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.auth.CredentialVersions;
 import dev.switchboard.common.SafeContext;
 import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
@@ -265,6 +266,28 @@ public class PresenceHub {
         if (mine != null) {
             List.copyOf(mine).forEach(peer -> peer.sendDirect(frame));
         }
+    }
+
+    /**
+     * The user's credentials are now at {@code version}: their sockets opened with an older one
+     * close, with 4401 (sign in again), or 4403 when the user was deleted.
+     */
+    void credentialsChanged(UUID userId, long version) {
+        Set<Peer> mine = byUser.get(userId);
+        if (mine == null) {
+            return;
+        }
+        boolean deleted = version == CredentialVersions.DELETED;
+        for (Peer peer : List.copyOf(mine)) {
+            if (peer.credentialsVersion < version) {
+                peer.close(deleted ? 4403 : 4401, deleted ? "user deleted" : "credentials changed");
+            }
+        }
+    }
+
+    /** Users with a socket on this replica. */
+    Set<UUID> connectedUsers() {
+        return Set.copyOf(byUser.keySet());
     }
 
     /** The organization is gone: its sockets close with 4403. */

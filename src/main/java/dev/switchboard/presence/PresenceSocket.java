@@ -16,6 +16,7 @@ import org.jboss.logging.MDC;
 
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.account.VoipAccountRepository;
+import dev.switchboard.auth.CredentialVersions;
 import dev.switchboard.availability.DeviceKind;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -53,18 +54,20 @@ public class PresenceSocket {
     private final UserRepository users;
     private final VoipAccountRepository accounts;
     private final Vertx vertx;
+    private final CredentialVersions versions;
     private final int maxInFlight;
     private final double commandRate;
     private final int commandBurst;
     private final int maxMessageBytes;
 
     public PresenceSocket(SecurityIdentity identity, PresenceHub hub, PresenceCommands commands, DeviceLeases leases,
-            UserRepository users, VoipAccountRepository accounts, Vertx vertx,
+            UserRepository users, VoipAccountRepository accounts, Vertx vertx, CredentialVersions versions,
             @ConfigProperty(name = "switchboard.ws.max-queued-frames", defaultValue = "256") int maxInFlight,
             @ConfigProperty(name = "switchboard.ws.commands-per-second", defaultValue = "20") double commandRate,
             @ConfigProperty(name = "switchboard.ws.command-burst", defaultValue = "40") int commandBurst,
             @ConfigProperty(name = "switchboard.ws.max-message-size", defaultValue = "16384") int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
+        this.versions = versions;
         this.identity = identity;
         this.hub = hub;
         this.commands = commands;
@@ -97,11 +100,16 @@ public class PresenceSocket {
             commands.error(connection, null, "invalid_message", "device must be a UUID and since a whole number");
             return close(connection, 1008, "invalid query parameters");
         }
-        Peer peer = new Peer(connection, SocketWire.of(connection), who.userId(), who.orgId(), deviceId, maxInFlight,
-                new CommandRateLimiter(commandRate, commandBurst), hub::drained);
+        Peer peer = new Peer(connection, SocketWire.of(connection), who.userId(), who.orgId(), deviceId,
+                who.credentialsVersion(), maxInFlight, new CommandRateLimiter(commandRate, commandBurst), hub::drained);
         if (!hub.admit(peer)) {
             LOG.debugf("Presence socket refused: user %s already holds the maximum number of sockets", who.userId());
             return close(connection, 1008, "too many connections for this user");
+        }
+        if (versions.knownRevoked(who.userId(), who.credentialsVersion())) {
+            // Announced after the upgrade was checked but before the hub listed this socket.
+            peer.close(4401, "credentials changed");
+            return Uni.createFrom().voidItem();
         }
         if (hub.draining()) {
             // The drain listed the open peers before this one was admitted.

@@ -154,7 +154,8 @@ class UserResourceTest {
         Member user = Fixtures.user(orgId);
         String newPassword = "a-brand-new-password";
 
-        as(user.token()).body(Map.of("name", "Renamed Self", "password", newPassword)).patch(user.path())
+        as(user.token()).body(Map.of("name", "Renamed Self", "password", newPassword, "currentPassword", TestApi.PASSWORD))
+                .patch(user.path())
                 .then().statusCode(200)
                 .body("name", equalTo("Renamed Self"))
                 .body("version", equalTo(1))
@@ -339,6 +340,26 @@ class UserResourceTest {
         Member other = Fixtures.user(orgId);
         problemNaming(as(operator()).body(Map.of("email", existing.email.toUpperCase())).patch(other.path()), 409, "email");
         as(operator()).get(usersPath(otherOrg)).then().statusCode(200).body("total", equalTo(0));
+    }
+
+    @Test
+    void emailsAreStoredTrimmedAndLowerCasedAndLogInHoweverTheyAreSpelled() {
+        UUID orgId = createOrg();
+        String canonical = Fixtures.newEmail();
+        String mixed = canonical.substring(0, 3).toUpperCase() + canonical.substring(3).replace("example", "EXAMPLE");
+        Map<String, Object> body = userBody("user");
+        body.put("email", mixed);
+
+        Response created = as(operator()).body(body).post(usersPath(orgId));
+        created.then().statusCode(201).body("email", equalTo(canonical));
+        String path = usersPath(orgId) + "/" + created.path("id");
+        as(TestApi.login(" " + canonical.toUpperCase() + " ", TestApi.PASSWORD)).get(path)
+                .then().statusCode(200).body("email", equalTo(canonical));
+
+        String renamed = Fixtures.newEmail();
+        as(operator()).body(Map.of("email", renamed.toUpperCase())).patch(path)
+                .then().statusCode(200).body("email", equalTo(renamed));
+        as(TestApi.login(renamed, TestApi.PASSWORD)).get(path).then().statusCode(200);
     }
 
     @Test

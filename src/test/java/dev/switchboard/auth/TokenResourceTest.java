@@ -149,4 +149,81 @@ class TokenResourceTest {
         Map<String, Object> other = new HashMap<>(Map.of("email", Fixtures.newEmail(), "password", "whatever-it-is"));
         unauthorized(token(other));
     }
+
+    @Test
+    void onceAnEmailIsLimitedEverySpellingOfItIsRefusedToo() {
+        UUID orgId = createOrg();
+        Member victim = Fixtures.user(orgId);
+
+        for (int attempt = 1; attempt <= 10; attempt++) {
+            unauthorized(token(Map.of("email", victim.email, "password", "wrong-" + attempt)));
+        }
+
+        for (String spelling : new String[] { " " + victim.email, victim.email + " ", victim.email.toUpperCase(),
+                "\t" + victim.email.toUpperCase() + "  " }) {
+            Response limited = token(Map.of("email", spelling, "password", TestApi.PASSWORD));
+            problem(limited, 429);
+        }
+    }
+
+    static Stream<Arguments> oversizedFields() {
+        String longEmail = "x".repeat(250) + "@e.test"; // 257 characters
+        String password73Bytes = "\u00e9".repeat(36) + "x"; // 37 characters, 73 bytes of UTF-8
+        return Stream.of(
+                Arguments.of(Map.of("email", longEmail, "password", "secret-secret"), "email"),
+                Arguments.of(Map.of("email", "someone@example.test", "password", password73Bytes), "password"),
+                Arguments.of(Map.of("email", "someone@example.test", "password", "p".repeat(73)), "password"),
+                Arguments.of(Map.of("clientId", "c".repeat(201), "clientSecret", "secret"), "clientId"),
+                Arguments.of(Map.of("clientId", TestApi.PLATFORM_ID, "clientSecret", "s".repeat(513)), "clientSecret"));
+    }
+
+    @ParameterizedTest(name = "{1} too long → 400")
+    @MethodSource("oversizedFields")
+    void oversizedCredentialsAre400NamingTheField(Map<String, Object> body, String field) {
+        invalid(token(body), field).body("errors.message", org.hamcrest.Matchers.hasItem(
+                org.hamcrest.Matchers.containsString("at most")));
+    }
+
+    @Test
+    void oversizedEmailsAreRefusedBeforeTheyCountAgainstTheEmailsBudget() {
+        UUID orgId = createOrg();
+        Member user = Fixtures.user(orgId);
+        // Eleven refused attempts with the email padded beyond the limit: none is counted...
+        String padded = user.email + " ".repeat(300);
+        for (int attempt = 1; attempt <= 11; attempt++) {
+            invalid(token(Map.of("email", padded, "password", "wrong")), "email");
+        }
+        // ...so the real email still logs in.
+        token(Map.of("email", user.email, "password", TestApi.PASSWORD)).then().statusCode(200);
+    }
+
+    @Test
+    void aPasswordOfExactly72BytesWorksAndOneByteMoreIsRefusedEverywhere() {
+        UUID orgId = createOrg();
+        String password72 = "\u00e9".repeat(36); // 36 characters, 72 bytes
+        String password73 = password72 + "x";
+        Map<String, Object> body = userBody("user");
+        body.put("password", password72);
+        String path = usersPath(orgId) + "/" + as(operator()).body(body).post(usersPath(orgId))
+                .then().statusCode(201).extract().path("id");
+        String email = (String) body.get("email");
+
+        token(Map.of("email", email, "password", password72)).then().statusCode(200);
+        invalid(token(Map.of("email", email, "password", password73)), "password");
+
+        Map<String, Object> tooLong = userBody("user");
+        tooLong.put("password", password73);
+        invalid(as(operator()).body(tooLong).post(usersPath(orgId)), "password");
+        invalid(as(operator()).body(Map.of("password", password73)).patch(path), "password");
+        // bcrypt would have matched on the first 72 bytes: a truncating service would answer 200 here.
+        token(Map.of("email", email, "password", password72)).then().statusCode(200);
+    }
+
+    @Test
+    void anEmailSpelledLikeAClientIdDoesNotSpendThatClientsBudget() {
+        for (int attempt = 1; attempt <= 11; attempt++) {
+            token(Map.of("email", "client:" + TestApi.PLATFORM_ID, "password", "wrong-" + attempt));
+        }
+        token(Map.of("clientId", TestApi.PLATFORM_ID, "clientSecret", TestApi.PLATFORM_SECRET)).then().statusCode(200);
+    }
 }
