@@ -2,6 +2,7 @@ package dev.switchboard.fuzz;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -35,15 +36,15 @@ final class ErrorLogCapture extends Handler implements AutoCloseable {
         return List.copyOf(errors);
     }
 
-    /** The first few records, one line each with the logger, message and the thrown type. */
-    synchronized List<String> describeFirst(int max) {
-        List<String> lines = new ArrayList<>();
-        for (LogRecord record : errors.subList(0, Math.min(max, errors.size()))) {
+    /** Every record as (logger, one line with the message and the thrown type), in order. */
+    synchronized List<Map.Entry<String, String>> describeAll() {
+        List<Map.Entry<String, String>> lines = new ArrayList<>();
+        for (LogRecord record : errors) {
             String message = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
                     : record.getMessage();
             Throwable thrown = record.getThrown();
-            lines.add(record.getLevel() + " [" + record.getLoggerName() + "] " + message
-                    + (thrown == null ? "" : " — " + thrown));
+            lines.add(Map.entry(String.valueOf(record.getLoggerName()), record.getLevel() + " [" + record.getLoggerName() + "] "
+                    + message + (thrown == null ? "" : " — " + thrown)));
         }
         return lines;
     }

@@ -121,9 +121,15 @@ final class RequestGenerator {
             boolean hasBody = op.bodySchema() != null;
             int mutationsWanted = r.nextInt(5) == 0 ? 2 : 1;
             String bodyJson = hasBody ? validBody() : null;
+            boolean bodyMutated = false;
             for (int m = 0; m < mutationsWanted; m++) {
                 int dice = r.nextInt(100);
                 if (hasBody) {
+                    if (bodyMutated && dice < 66) {
+                        // One body mutation per case: a second would rebuild the body and undo the first.
+                        dice = 66 + r.nextInt(34);
+                    }
+                    bodyMutated |= dice < 66;
                     if (dice < 55) {
                         bodyJson = mutateField(bodyJson);
                     } else if (dice < 66) {
@@ -169,6 +175,10 @@ final class RequestGenerator {
         Case toCase() {
             String target = pathOverride != null ? pathOverride : fill(op.path());
             String q = rawQuery != null ? rawQuery : joinQuery();
+            if (method.equals("DELETE")) {
+                // A dot segment would climb to the parent (the fixture's organization) and delete it.
+                target = target.replace("..", "dots").replaceAll("(?i)%2e%2e", "dots").replaceAll("(?i)\\.%2e|%2e\\.", "dots");
+            }
             if (!q.isEmpty()) {
                 target += "?" + q;
             }
@@ -301,7 +311,15 @@ final class RequestGenerator {
                     "00000000-0000-0000-0000-000000000000", UUID.randomUUID().toString().toUpperCase(),
                     UUID.randomUUID() + "%00", "x".repeat(pick(r, 300, 2000, 3900, 5000)), "%E2%82%AC", "%F0%9F%98%80",
                     "%25", "%2525", "~", "%7B%7D", "%27%20OR%201%3D1--", "a%2Fb", UUID.randomUUID() + ";x=1",
-                    fixture.orgId().toString(), fixture.victimOrgId().toString(), fixture.deskPhoneSip() + "%00");
+                    realIdOfAnotherKind(), fixture.victimOrgId().toString(), fixture.deskPhoneSip() + "%00");
+        }
+
+        /** A real id where another kind is expected; never one a DELETE could remove from the fixture. */
+        String realIdOfAnotherKind() {
+            if (method.equals("DELETE")) {
+                return fixture.victimOrgId().toString();
+            }
+            return pick(r, fixture.orgId(), fixture.userId(), fixture.deskPhoneId(), fixture.fixedDestinationId()).toString();
         }
 
         // --- query ----------------------------------------------------------------------------
@@ -417,6 +435,7 @@ final class RequestGenerator {
             }
             if ("application/x-www-form-urlencoded".equals(ct) && r.nextBoolean()) {
                 body = "email=a%40b.c&name=x&status=available".getBytes(StandardCharsets.UTF_8);
+                mustRefuse.clear();
             }
             mutations.add("Content-Type " + (ct == null ? "(none)" : "'" + ct + "'"));
         }
@@ -724,7 +743,8 @@ final class RequestGenerator {
                     return Malformed.nestedObjects(depth);
                 }
                 case 7: {
-                    int pad = pick(r, 60_000, 65_600, 70_000, 200_000, 1_100_000);
+                    // Now and then beyond the HTTP layer's own limit (10 MiB), whose 413 must be a problem too.
+                    int pad = r.nextInt(12) == 0 ? 11 * 1024 * 1024 : pick(r, 60_000, 65_600, 70_000, 200_000, 1_100_000);
                     mutations.add("valid body padded with " + pad + " spaces");
                     return base.substring(0, base.length() - 1) + " ".repeat(pad) + "}";
                 }
