@@ -159,11 +159,11 @@ final class FrameGenerator {
             case 2, 3 -> {
                 String d = pick(r, "\"voip_account\"", "1", "[]", "{}", "{\"type\":\"voip_account\"}",
                         "{\"type\":\"voip_account\",\"id\":\"not-a-uuid\"}",
-                        "{\"type\":\"voip_account\",\"id\":" + quote(UUID.randomUUID().toString()) + "}",
+                        "{\"type\":\"voip_account\",\"id\":" + quote(Malformed.uuid4(r).toString()) + "}",
                         "{\"type\":\"voip_account\",\"id\":" + quote(targets.foreignVoipAccount()) + "}",
                         "{\"type\":\"fixed_destination\",\"id\":" + quote(targets.ownVoipAccount()) + "}",
                         "{\"type\":\"phone\",\"id\":" + quote(targets.ownVoipAccount()) + "}",
-                        "{\"type\":null,\"id\":null}", "{\"type\":\"voip_account\",\"id\":" + quote(targets.ownVoipAccount()) + ",\"x\":1}",
+                        "{\"type\":null,\"id\":null}",
                         "{\"type\":\"voip_account\\u0000\",\"id\":" + quote(targets.ownVoipAccount()) + "}",
                         "{\"type\":\"voip_account\",\"id\":" + quote(targets.ownVoipAccount() + "\u0000") + "}",
                         "{\"id\":" + quote(targets.ownFixedDestination()) + "}");

@@ -32,6 +32,13 @@ final class Malformed {
         }
     }
 
+    /** A random (version 4) UUID drawn from the case's own generator, so a seed gives the same ids again. */
+    static UUID uuid4(Random r) {
+        long high = r.nextLong() & ~0xF000L | 0x4000L;
+        long low = r.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L;
+        return new UUID(high, low);
+    }
+
     static <T> T pick(Random r, List<T> options) {
         return options.get(r.nextInt(options.size()));
     }
@@ -210,10 +217,10 @@ final class Malformed {
 
     /** UUID fields: malformed ids, nil ids, ids of nothing. */
     static Value uuid(Random r) {
-        String s = pick(r, "not-a-uuid", "", "00000000-0000-0000-0000-000000000000", UUID.randomUUID().toString(),
-                UUID.randomUUID().toString().toUpperCase(), UUID.randomUUID() + "x", "{" + UUID.randomUUID() + "}",
-                UUID.randomUUID().toString().replace("-", ""), "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "1",
-                UUID.randomUUID().toString().substring(0, 35), UUID.randomUUID() + "\u0000");
+        String s = pick(r, "not-a-uuid", "", "00000000-0000-0000-0000-000000000000", uuid4(r).toString(),
+                uuid4(r).toString().toUpperCase(), uuid4(r) + "x", "{" + uuid4(r) + "}",
+                uuid4(r).toString().replace("-", ""), "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "1",
+                uuid4(r).toString().substring(0, 35), uuid4(r) + "\u0000");
         if (r.nextInt(5) == 0) {
             return anyType(r, "string");
         }

@@ -31,7 +31,7 @@ final class OpenApi {
 
     /** One operation. {@code bodySchema} is null when it takes no body; {@code roles} empty when open. */
     record Operation(String method, String path, List<Parameter> parameters, JsonNode bodySchema, String bodyMediaType,
-            Set<String> roles) {
+            List<String> roles) {
 
         String key() {
             return method + " " + path;
@@ -78,7 +78,7 @@ final class OpenApi {
                 for (JsonNode requirement : op.getValue().path("security")) {
                     requirement.fields().forEachRemaining(e -> e.getValue().forEach(r -> roles.add(r.asText())));
                 }
-                operations.add(new Operation(method, path.getKey(), List.copyOf(params), body, mediaType, Set.copyOf(roles)));
+                operations.add(new Operation(method, path.getKey(), List.copyOf(params), body, mediaType, List.copyOf(roles)));
             }
         }
     }
@@ -110,6 +110,7 @@ final class OpenApi {
                         .timeout(Duration.ofSeconds(20)).header("Accept", "application/json").GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() == 200 && answer.body().trim().startsWith("{")) {
+                    System.out.println("[fuzz] OpenAPI document from " + url);
                     return parse(answer.body());
                 }
                 tried.add(url + " → " + answer.statusCode());

@@ -196,7 +196,7 @@ final class RequestGenerator {
 
         String chooseRole() {
             int dice = r.nextInt(100);
-            List<String> accepted = op.roles().isEmpty() ? List.of() : List.copyOf(op.roles());
+            List<String> accepted = op.roles();
             if (!accepted.isEmpty() && dice < 80) {
                 return pick(r, accepted);
             }
@@ -216,8 +216,8 @@ final class RequestGenerator {
                 case 2 -> raw("Bearer " + pick(r, "garbage", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "x".repeat(4000),
                         "e30.e30.e30"), "garbage bearer token");
                 case 3 -> raw("Basic dXNlcjpwYXNzd29yZA==", "Basic credentials");
-                case 4 -> raw("Bearer " + UUID.randomUUID(), "uuid as token");
-                case 5 -> raw("Bearer%20" + UUID.randomUUID(), "odd scheme separator");
+                case 4 -> raw("Bearer " + Malformed.uuid4(r), "uuid as token");
+                case 5 -> raw("Bearer%20" + Malformed.uuid4(r), "odd scheme separator");
                 case 6 -> raw("TOKEN:expired", "expired token");
                 case 7 -> raw("TOKEN:ghost", "token of a user that does not exist");
                 case 8 -> raw("TOKEN:tampered", "token with a changed signature");
@@ -264,9 +264,9 @@ final class RequestGenerator {
                     if (path.contains("/watches/")) {
                         return fixture.victimWatchId().toString();
                     }
-                    return UUID.randomUUID().toString();
+                    return Malformed.uuid4(r).toString();
                 default:
-                    return UUID.randomUUID().toString();
+                    return Malformed.uuid4(r).toString();
             }
         }
 
@@ -275,7 +275,7 @@ final class RequestGenerator {
             for (Map.Entry<String, String> e : pathValues.entrySet()) {
                 result = result.replace("{" + e.getKey() + "}", e.getValue());
             }
-            return result.replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
+            return result.replaceAll("\\{[^}]+}", Malformed.uuid4(r).toString());
         }
 
         void mutatePath() {
@@ -295,7 +295,7 @@ final class RequestGenerator {
                 case 3 -> path.replaceFirst("/api/", "/api/./");
                 case 4 -> path + "/../" + path.substring(path.lastIndexOf('/') + 1);
                 case 5 -> path.toUpperCase();
-                case 6 -> path + ";jsessionid=" + UUID.randomUUID();
+                case 6 -> path + ";jsessionid=" + Malformed.uuid4(r);
                 case 7 -> "/api/" + oddSegment();
                 case 8 -> path.replaceFirst("/api/", "/api/%2e%2e/api/");
                 case 9 -> path + "%00";
@@ -306,11 +306,11 @@ final class RequestGenerator {
         }
 
         String oddSegment() {
-            return pick(r, UUID.randomUUID().toString(), "not-a-uuid", "%00", "abc%00def", "..", "%2e%2e", ".", "%2F",
+            return pick(r, Malformed.uuid4(r).toString(), "not-a-uuid", "%00", "abc%00def", "..", "%2e%2e", ".", "%2F",
                     "%2F..%2F", "%FF", "%C0%AE", "%0A", "%0D%0A", "%20", "%09", "0", "-1", "2147483648", "null", "undefined",
-                    "00000000-0000-0000-0000-000000000000", UUID.randomUUID().toString().toUpperCase(),
-                    UUID.randomUUID() + "%00", "x".repeat(pick(r, 300, 2000, 3900, 5000)), "%E2%82%AC", "%F0%9F%98%80",
-                    "%25", "%2525", "~", "%7B%7D", "%27%20OR%201%3D1--", "a%2Fb", UUID.randomUUID() + ";x=1",
+                    "00000000-0000-0000-0000-000000000000", Malformed.uuid4(r).toString().toUpperCase(),
+                    Malformed.uuid4(r) + "%00", "x".repeat(pick(r, 300, 2000, 3900, 5000)), "%E2%82%AC", "%F0%9F%98%80",
+                    "%25", "%2525", "~", "%7B%7D", "%27%20OR%201%3D1--", "a%2Fb", Malformed.uuid4(r) + ";x=1",
                     realIdOfAnotherKind(), fixture.victimOrgId().toString(), fixture.deskPhoneSip() + "%00");
         }
 
@@ -342,7 +342,7 @@ final class RequestGenerator {
                 Parameter p = pick(r, params);
                 String odd = pick(r, "2147483647", "2147483648", "-1", "-2147483648", "1e9", "1.5", "0", "-0", "+1",
                         "NaN", "Infinity", "0x10", "%00", "1%00", "%0A", "", "%20", "%201%20", "abc", "9223372036854775807",
-                        "9223372036854775808", "99999999999999999999", "%EF%BC%91", "%FF", UUID.randomUUID().toString(),
+                        "9223372036854775808", "99999999999999999999", "%EF%BC%91", "%FF", Malformed.uuid4(r).toString(),
                         "not-a-uuid", "x".repeat(pick(r, 100, 2000, 3900)), "%E2%82%AC", "%5B%5D", "%7B%7D", "true");
                 query.put(p.name(), odd);
                 mutations.add("query " + p.name() + "=" + abbreviate(odd, 40));
@@ -554,7 +554,7 @@ final class RequestGenerator {
                     break;
             }
             if (format.equals("uuid")) {
-                return UUID.randomUUID().toString();
+                return Malformed.uuid4(r).toString();
             }
             if (format.equals("date-time")) {
                 return Instant.now().plus(Duration.ofHours(1)).toString();
