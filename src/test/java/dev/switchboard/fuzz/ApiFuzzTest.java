@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,7 +93,7 @@ class ApiFuzzTest {
         System.out.println("[fuzz] REST fuzz seed=" + seed + " (reproduce: -Dfuzz.seed=" + seed + ")");
         Findings findings = new Findings(seed, "-Dfuzz.seed=" + seed + " [-Dfuzz.case=<n>] -Dtest=ApiFuzzTest");
 
-        OpenApi api = OpenApi.locate(managementOpenApi, base);
+        OpenApi api = OpenApi.locate(management(managementOpenApi), base);
         assertThat(api.operations).as("operations in the OpenAPI document").isNotEmpty();
         Fixture fixture = fixture();
         RequestGenerator generator = new RequestGenerator(seed, api, fixture);
@@ -142,7 +143,7 @@ class ApiFuzzTest {
             assertThat(byOperation.keySet()).as("every documented operation was fuzzed (seed=%d)", seed)
                     .hasSize(api.operations.size());
         }
-        assertThat(findings.isEmpty()).as("seed=%d%n%s", seed, findings.summary()).isTrue();
+        assertThat(findings.isEmpty()).as("seed=%d%n%s", seed, findings.summary(30_000)).isTrue();
     }
 
     // --- sending -------------------------------------------------------------------------------
@@ -222,8 +223,9 @@ class ApiFuzzTest {
             findings.add("accepted (2xx) although it must be refused: " + category(c.mustRefuse().get(0)), c.operation(),
                     shown + " — must refuse: " + c.mustRefuse());
         }
-        // Authentication, routing, and an over-long request line or headers may be judged before the body.
-        if (c.bodyOverLimit() && !Set.of(401, 403, 404, 405, 413, 414, 415, 431).contains(status) && status < 500) {
+        // Authentication, routing, content negotiation and an over-long request line or headers may be
+        // judged before the body.
+        if (c.bodyOverLimit() && !Set.of(401, 403, 404, 405, 406, 413, 414, 415, 431).contains(status) && status < 500) {
             findings.add("JSON body over 64 KiB answered " + status + " instead of 413", c.operation(), shown);
         }
     }
@@ -256,7 +258,10 @@ class ApiFuzzTest {
 
     private void checkReady(Findings findings) throws InterruptedException {
         List<String> tried = new ArrayList<>();
-        for (String url : new String[] { managementReady, base.resolve("/q/health/ready").toString() }) {
+        for (String url : new String[] { management(managementReady), base.resolve("/q/health/ready").toString() }) {
+            if (url == null) {
+                continue;
+            }
             try {
                 HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET()
                         .build(), HttpResponse.BodyHandlers.ofString());
@@ -272,6 +277,15 @@ class ApiFuzzTest {
             }
         }
         findings.add("service not ready after the fuzz run", String.join("; ", tried));
+    }
+
+    /**
+     * The management URL when this application has a management interface, else null: without one,
+     * the URL's port (9001 by default) may belong to another test JVM on the machine.
+     */
+    private static String management(String url) {
+        boolean enabled = ConfigProvider.getConfig().getOptionalValue("quarkus.management.enabled", Boolean.class).orElse(false);
+        return enabled ? url : null;
     }
 
     private static void report(String name, long seed, Findings findings) throws IOException {

@@ -52,6 +52,12 @@ final class Findings {
         return counts.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
+    /** The summary cut at about {@code maxChars} (the whole of it goes to the report file). */
+    String summary(int maxChars) {
+        String all = summary();
+        return all.length() <= maxChars ? all : all.substring(0, maxChars) + "\n… (cut; the full list is in the report file named above)";
+    }
+
     String summary() {
         StringBuilder out = new StringBuilder();
         out.append(total()).append(" broken checks (seed=").append(seed).append("; reproduce with ")

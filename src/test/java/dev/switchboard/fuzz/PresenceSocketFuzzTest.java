@@ -129,7 +129,7 @@ class PresenceSocketFuzzTest {
         }
         report(seed, findings);
         assertThat(sent.get()).as("frames sent (seed=%d)", seed).isGreaterThanOrEqualTo(Math.min(total, 2_000));
-        assertThat(findings.isEmpty()).as("seed=%d%n%s", seed, findings.summary()).isTrue();
+        assertThat(findings.isEmpty()).as("seed=%d%n%s", seed, findings.summary(30_000)).isTrue();
     }
 
     /** One connection's share of the cases: every SOCKETS-th frame, in order. */
@@ -173,7 +173,7 @@ class PresenceSocketFuzzTest {
                 for (JsonObject json : seen) {
                     if (frame.mustError() != null && "ack".equals(json.getString("type"))
                             && frame.correlationId() != null && frame.correlationId().equals(json.getString("id"))) {
-                        findings.add("acknowledged although invalid: " + frame.mustError(), frame.describe() + " → " + json.encode());
+                        findings.add("acknowledged although invalid: " + frame.mustError(), place(frame), frame.describe() + " → " + json.encode());
                     }
                 }
                 if (socket.isClosed()) {
@@ -268,23 +268,25 @@ class PresenceSocketFuzzTest {
         try {
             json = new JsonObject(text);
         } catch (RuntimeException e) {
-            findings.add("server frame is not a JSON object", context);
+            findings.add("server frame is not a JSON object", place(cause), context);
             return null;
         }
         String type = json.getString("type");
         if (!SERVER_TYPES.contains(type)) {
-            findings.add("server frame of an unknown type '" + type + "'", context);
+            findings.add("server frame of an unknown type '" + type + "'", place(cause), context);
         }
         if ("error".equals(type)) {
             String code = String.valueOf(json.getValue("code"));
-            replies.computeIfAbsent("error/" + code, k -> new AtomicInteger()).incrementAndGet();
+            boolean sentinel = String.valueOf(json.getValue("id")).matches("s[0-9]+");
+            replies.computeIfAbsent(sentinel ? "error/" + code + " (to the sentinel)" : "error/" + code, k -> new AtomicInteger())
+                    .incrementAndGet();
             if (!ERROR_CODES.contains(code)) {
-                findings.add("error frame with an undocumented code '" + code + "'", context);
+                findings.add("error frame with an undocumented code '" + code + "'", place(cause), context);
             }
             String message = String.valueOf(json.getValue("message"));
             for (String name : IMPLEMENTATION_NAMES) {
                 if (message.contains(name)) {
-                    findings.add("error message names an implementation type ('" + name.trim() + "')", context);
+                    findings.add("error message names an implementation type ('" + name.trim() + "')", place(cause), context);
                     break;
                 }
             }
@@ -292,6 +294,15 @@ class PresenceSocketFuzzTest {
             replies.computeIfAbsent(String.valueOf(type), k -> new AtomicInteger()).incrementAndGet();
         }
         return json;
+    }
+
+    /** Where a finding belongs: the kind of frame, without the case's numbers. */
+    private static String place(Frame frame) {
+        if (frame == null) {
+            return "connect";
+        }
+        String[] words = frame.label().replaceAll("[0-9]+", "N").split("\\s+");
+        return String.join(" ", java.util.Arrays.copyOf(words, Math.min(3, words.length))).replace("null", "").trim();
     }
 
     private static void report(long seed, Findings findings) throws IOException {
