@@ -301,8 +301,14 @@ class PresenceSocketFuzzTest {
         if (frame == null) {
             return "connect";
         }
-        String[] words = frame.label().replaceAll("[0-9]+", "N").split("\\s+");
-        return String.join(" ", java.util.Arrays.copyOf(words, Math.min(3, words.length))).replace("null", "").trim();
+        List<String> words = new ArrayList<>();
+        for (String word : frame.label().replaceAll("[0-9]+", "N").split("\\s+")) {
+            if (!word.matches("[A-Za-z_-]+") || words.size() == 3) {
+                break;
+            }
+            words.add(word);
+        }
+        return words.isEmpty() ? frame.kind().toString() : String.join(" ", words);
     }
 
     private static void report(long seed, Findings findings) throws IOException {
