@@ -21,6 +21,7 @@ final class Findings {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Map<String, List<String>> examples = new ConcurrentHashMap<>();
     private final Map<String, Map<String, AtomicInteger>> where = new ConcurrentHashMap<>();
+    private final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
 
     Findings(long seed, String reproduce) {
         this.seed = seed;
@@ -36,6 +37,7 @@ final class Findings {
     /** A broken check: {@code check} names the rule, {@code example} the case and the answer. */
     void add(String check, String example) {
         counts.computeIfAbsent(check, k -> new AtomicInteger()).incrementAndGet();
+        all.add(check + " | " + (example.length() > 400 ? example.substring(0, 400) + "…" : example));
         List<String> list = examples.computeIfAbsent(check, k -> new ArrayList<>());
         synchronized (list) {
             if (list.size() < EXAMPLES_PER_CHECK) {
@@ -56,6 +58,15 @@ final class Findings {
     String summary(int maxChars) {
         String all = summary();
         return all.length() <= maxChars ? all : all.substring(0, maxChars) + "\n… (cut; the full list is in the report file named above)";
+    }
+
+    /** The summary, then every broken check one per line (for the report file). */
+    String fullReport() {
+        StringBuilder out = new StringBuilder(summary()).append("\n\n== every broken check ==\n");
+        synchronized (all) {
+            all.stream().sorted().forEach(line -> out.append(line.replace("\n", "\\n")).append('\n'));
+        }
+        return out.toString();
     }
 
     String summary() {

@@ -216,13 +216,19 @@ final class Malformed {
     }
 
     /** UUID fields: malformed ids, nil ids, ids of nothing. */
-    static Value uuid(Random r) {
+    static Value uuid(Random r, String valid) {
         String s = pick(r, "not-a-uuid", "", "00000000-0000-0000-0000-000000000000", uuid4(r).toString(),
                 uuid4(r).toString().toUpperCase(), uuid4(r) + "x", "{" + uuid4(r) + "}",
                 uuid4(r).toString().replace("-", ""), "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz", "1",
-                uuid4(r).toString().substring(0, 35), uuid4(r) + "\u0000");
-        if (r.nextInt(5) == 0) {
+                uuid4(r).toString().substring(0, 35));
+        int dice = r.nextInt(6);
+        if (dice == 0) {
             return anyType(r, "string");
+        }
+        if (dice == 1) {
+            return Value.refused(quote((valid == null ? uuid4(r).toString() : valid) + pick(r, "\u0000", "\n", "\t")),
+                    "real id followed by a control character",
+                    "control characters in a string");
         }
         return Value.of(quote(s), "uuid " + quote(s));
     }

@@ -318,7 +318,7 @@ class PresenceSocketFuzzTest {
         }
         Path file = Path.of("target", "fuzz-socket-" + seed + ".txt");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, findings.summary());
+        Files.writeString(file, findings.fullReport());
         System.out.println("[fuzz] socket findings (also in " + file + "):\n" + findings.summary());
     }
 }

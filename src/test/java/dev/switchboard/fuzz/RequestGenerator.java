@@ -525,6 +525,9 @@ final class RequestGenerator {
             switch (name) {
                 case "userId":
                     return (op.path().contains("watches") ? fixture.colleagueId() : fixture.userId()).toString();
+                case "id":
+                    // Only a destination's id so far: build() pairs it with the type voip_account.
+                    return fixture.deskPhoneId().toString();
                 case "voipAccountId":
                     return fixture.appAccountId().toString();
                 case "sipUsername":
@@ -609,7 +612,7 @@ final class RequestGenerator {
             String type = schema.path("type").asText("");
             String format = schema.path("format").asText("");
             if (format.equals("uuid")) {
-                return Malformed.uuid(r);
+                return Malformed.uuid(r, validString(name, schema));
             }
             if (format.equals("date-time") || name.equals("until")) {
                 return Malformed.dateTime(r);
