@@ -183,8 +183,15 @@ final class RequestGenerator {
                 target += "?" + q;
             }
             boolean json = "application/json".equals(headers.get("Content-Type"));
-            boolean overLimit = json && body != null && body.length > Malformed.BODY_LIMIT && !method.equals("GET")
-                    && !method.equals("DELETE") && !method.equals("HEAD") && op.bodySchema() != null && pathOverride == null;
+            boolean sameOperation = method.equals(op.method()) && pathOverride == null;
+            if (!method.equals(op.method())) {
+                // Another method reaches another operation (or none), which need not read this body or query.
+                mustRefuse.clear();
+            } else if (pathOverride != null) {
+                // An odd path may not reach the operation at all: only its query is judged.
+                mustRefuse.removeIf(reason -> !reason.startsWith("control characters in query"));
+            }
+            boolean overLimit = json && body != null && body.length > Malformed.BODY_LIMIT && op.bodySchema() != null && sameOperation;
             if (overLimit) {
                 mustRefuse.add("a body of " + body.length + " bytes (over 64 KiB)");
             }
