@@ -47,7 +47,8 @@ import io.vertx.core.json.JsonObject;
  * service answers REST at the end. A sentinel frame after each case tells when the server has
  * dealt with it. The command rate limit is raised for this class so the run is not paced by it.
  *
- * <p>Reproduce with {@code -Dfuzz.seed=<seed>}; {@code -Dfuzz.frames=<n>} (default 2,400).
+ * <p>Reproduce with {@code -Dfuzz.seed=<seed>}, one frame with {@code -Dfuzz.case=<n>} added;
+ * {@code -Dfuzz.frames=<n>} changes the number of frames (default 2,400).
  */
 @QuarkusTest
 @TestProfile(PresenceSocketFuzzTest.FastCommands.class)
@@ -83,9 +84,10 @@ class PresenceSocketFuzzTest {
     @Test
     void malformedFramesGetErrorFramesAndOnlyOversizedOnesClose() throws Exception {
         long seed = Long.getLong("fuzz.seed", System.nanoTime() ^ System.currentTimeMillis());
+        Integer onlyCase = Integer.getInteger("fuzz.case");
         int total = Integer.getInteger("fuzz.frames", 2_400);
         System.out.println("[fuzz] socket fuzz seed=" + seed + " (reproduce: -Dfuzz.seed=" + seed + ")");
-        Findings findings = new Findings(seed, "-Dfuzz.seed=" + seed + " -Dtest=PresenceSocketFuzzTest");
+        Findings findings = new Findings(seed, "-Dfuzz.seed=" + seed + " [-Dfuzz.case=<n>] -Dtest=PresenceSocketFuzzTest");
 
         UUID org = createOrg();
         TestUser stranger = TestApi.user(org);
@@ -104,10 +106,18 @@ class PresenceSocketFuzzTest {
         ExecutorService pool = Executors.newFixedThreadPool(SOCKETS);
         try (ErrorLogCapture errors = ErrorLogCapture.install()) {
             List<Future<?>> runs = new ArrayList<>();
-            for (int s = 0; s < SOCKETS; s++) {
+            for (int s = 0; s < (onlyCase == null ? SOCKETS : 1); s++) {
                 int lane = s;
+                List<Integer> cases = new ArrayList<>();
+                if (onlyCase != null) {
+                    cases.add(onlyCase);
+                } else {
+                    for (int i = lane; i < total; i += SOCKETS) {
+                        cases.add(i);
+                    }
+                }
                 runs.add(pool.submit(() -> {
-                    fuzzLane(lane, users.get(lane).token(), generators.get(lane), total, findings);
+                    fuzzLane(lane, users.get(lane).token(), generators.get(lane), cases, findings);
                     return null;
                 }));
             }
@@ -128,15 +138,17 @@ class PresenceSocketFuzzTest {
             pool.shutdownNow();
         }
         report(seed, findings);
-        assertThat(sent.get()).as("frames sent (seed=%d)", seed).isGreaterThanOrEqualTo(Math.min(total, 2_000));
+        if (onlyCase == null) {
+            assertThat(sent.get()).as("frames sent (seed=%d)", seed).isGreaterThanOrEqualTo(Math.min(total, 2_000));
+        }
         assertThat(findings.isEmpty()).as("seed=%d%n%s", seed, findings.summary(30_000)).isTrue();
     }
 
-    /** One connection's share of the cases: every SOCKETS-th frame, in order. */
-    private void fuzzLane(int lane, String token, FrameGenerator generator, int total, Findings findings) {
+    /** One connection's share of the cases (every SOCKETS-th frame), in order. */
+    private void fuzzLane(int lane, String token, FrameGenerator generator, List<Integer> cases, Findings findings) {
         FuzzSocket socket = open(token, findings);
         try {
-            for (int i = lane; i < total; i += SOCKETS) {
+            for (int i : cases) {
                 Frame frame = generator.generate(i);
                 sent.incrementAndGet();
                 if (frame.oversize()) {
