@@ -32,10 +32,6 @@ final class ErrorLogCapture extends Handler implements AutoCloseable {
         }
     }
 
-    synchronized List<LogRecord> errors() {
-        return List.copyOf(errors);
-    }
-
     /** Every record as (logger, one line with the message and the thrown type), in order. */
     synchronized List<Map.Entry<String, String>> describeAll() {
         List<Map.Entry<String, String>> lines = new ArrayList<>();
