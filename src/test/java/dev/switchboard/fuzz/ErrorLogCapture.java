@@ -1,0 +1,56 @@
+package dev.switchboard.fuzz;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Collects every log record at ERROR (JUL SEVERE) or above while installed on the root logger.
+ * Quarkus logs through the JBoss LogManager, which is the JVM's java.util.logging manager in tests
+ * (see the surefire configuration), so the application's records pass through this handler.
+ */
+final class ErrorLogCapture extends Handler implements AutoCloseable {
+
+    private final List<LogRecord> errors = new ArrayList<>();
+    private final Logger root = Logger.getLogger("");
+
+    static ErrorLogCapture install() {
+        ErrorLogCapture capture = new ErrorLogCapture();
+        capture.setLevel(Level.ALL);
+        capture.root.addHandler(capture);
+        return capture;
+    }
+
+    @Override
+    public synchronized void publish(LogRecord record) {
+        if (record != null && record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+            errors.add(record);
+        }
+    }
+
+    /** Every record as (logger, one line with the message and the thrown type), in order. */
+    synchronized List<Map.Entry<String, String>> describeAll() {
+        List<Map.Entry<String, String>> lines = new ArrayList<>();
+        for (LogRecord record : errors) {
+            String message = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                    : record.getMessage();
+            Throwable thrown = record.getThrown();
+            lines.add(Map.entry(String.valueOf(record.getLoggerName()), record.getLevel() + " [" + record.getLoggerName() + "] "
+                    + message + (thrown == null ? "" : " — " + thrown)));
+        }
+        return lines;
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        root.removeHandler(this);
+    }
+}
