@@ -9,6 +9,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.switchboard.auth.Caller;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.RequestPaths;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -32,9 +33,15 @@ public class ForeignUsers {
 
     @ServerRequestFilter
     public Uni<Void> check(UriInfo uri) {
-        UUID orgId = uuid(uri.getPathParameters().getFirst("orgId"));
-        UUID userId = uuid(uri.getPathParameters().getFirst("userId"));
-        if (orgId == null || userId == null || !uri.getPath().startsWith("/api/orgs/")
+        UUID orgId;
+        UUID userId;
+        try {
+            orgId = uuid(uri.getPathParameters().getFirst("orgId"));
+            userId = uuid(uri.getPathParameters().getFirst("userId"));
+        } catch (IllegalArgumentException undecodable) {
+            return Uni.createFrom().voidItem(); // ControlCharacters answers it (400)
+        }
+        if (orgId == null || userId == null || !String.valueOf(RequestPaths.of(uri)).startsWith("/api/orgs/")
                 || caller.isPlatform() || caller.canAdminister(orgId) || userId.equals(caller.view().userId())) {
             return Uni.createFrom().voidItem();
         }

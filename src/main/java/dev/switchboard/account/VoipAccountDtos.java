@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -38,6 +40,8 @@ public final class VoipAccountDtos {
         public Boolean dnd;
         public Long version;
         private UUID userId;
+        @JsonIgnore
+        @Schema(hidden = true) // bookkeeping, not a body field
         private boolean userIdPresent;
 
         @JsonProperty("userId")

@@ -2,6 +2,8 @@ package dev.switchboard.availability;
 
 import java.time.Instant;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -33,8 +35,14 @@ public final class AvailabilityDtos {
         private Destination destination;
         private Instant until;
         private Long version;
+        @JsonIgnore
+        @Schema(hidden = true) // bookkeeping, not a body field
         private boolean statusPresent;
+        @JsonIgnore
+        @Schema(hidden = true) // bookkeeping, not a body field
         private boolean destinationPresent;
+        @JsonIgnore
+        @Schema(hidden = true) // bookkeeping, not a body field
         private boolean untilPresent;
 
         public SetAvailability() {

@@ -14,9 +14,17 @@ import jakarta.ws.rs.ext.Provider;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerBase;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
+import com.fasterxml.jackson.databind.type.ReferenceType;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -40,7 +48,12 @@ public class ControlCharacters {
 
     public ControlCharacters(ObjectMapper application) {
         this.strict = application.copy()
-                .registerModule(new SimpleModule("no-control-characters").addDeserializer(String.class, new Strings()));
+                // A key sent twice would otherwise reach a record's constructor as a Jackson
+                // definition error (500); refused while parsing, it is a 400 like any bad JSON.
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .registerModule(new SimpleModule("no-control-characters")
+                        .addDeserializer(String.class, new Strings())
+                        .setDeserializerModifier(new OtherScalars()));
     }
 
     /** The application's ObjectMapper, refusing control characters in strings: for what clients send. */
@@ -75,12 +88,37 @@ public class ControlCharacters {
         return false;
     }
 
+    /**
+     * Before anything decodes the path or the query: a broken escape ({@code %}, {@code %zz})
+     * would make every later decode throw. Escaped control characters are left to
+     * {@link #parameters}, which names the parameter.
+     */
+    @ServerRequestFilter(preMatching = true, priority = jakarta.ws.rs.Priorities.AUTHENTICATION - 500)
+    public void rawTarget(io.vertx.core.http.HttpServerRequest request) {
+        String target = request.uri();
+        for (int i = 0; target != null && i < target.length(); i++) {
+            if (target.charAt(i) != '%') {
+                continue;
+            }
+            if (i + 2 >= target.length() || Character.digit(target.charAt(i + 1), 16) < 0
+                    || Character.digit(target.charAt(i + 2), 16) < 0) {
+                throw ApiException.badRequest("The request target has a '%' that is not followed by two hexadecimal digits.");
+            }
+            i += 2;
+        }
+    }
+
     /** Decoded path and query parameters, named as the resource names them. */
     @ServerRequestFilter
     public void parameters(UriInfo uri) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        collect(uri.getPathParameters(true), errors);
-        collect(uri.getQueryParameters(true), errors);
+        try {
+            collect(uri.getPathParameters(true), errors);
+            collect(uri.getQueryParameters(true), errors);
+        } catch (IllegalArgumentException undecodable) {
+            // A value that still holds a '%' after the first decoding ("%25" → "%") is decoded again here.
+            throw ApiException.badRequest("A path or query parameter cannot be decoded.");
+        }
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
@@ -91,6 +129,48 @@ public class ControlCharacters {
             if (present(parameter.getKey()) || parameter.getValue().stream().anyMatch(ControlCharacters::present)) {
                 errors.add(new Problem.FieldError(parameter.getKey(), MESSAGE));
             }
+        }
+    }
+
+    /**
+     * UUIDs, times and enums are read from strings too, and Jackson trims those first, so
+     * {@code "<uuid>\u0000"} would pass as the UUID: the raw text is checked before they are read.
+     */
+    static final class OtherScalars extends BeanDeserializerModifier {
+        @Override
+        public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription description,
+                JsonDeserializer<?> deserializer) {
+            Class<?> type = description.getBeanClass();
+            if (deserializer instanceof BeanDeserializerBase || type == String.class
+                    || description.getType() instanceof ReferenceType) {
+                return deserializer;
+            }
+            return new CheckedText(deserializer);
+        }
+
+        @Override
+        public JsonDeserializer<?> modifyEnumDeserializer(DeserializationConfig config,
+                com.fasterxml.jackson.databind.JavaType type, BeanDescription description, JsonDeserializer<?> deserializer) {
+            return new CheckedText(deserializer);
+        }
+    }
+
+    static final class CheckedText extends DelegatingDeserializer {
+        CheckedText(JsonDeserializer<?> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+            return new CheckedText(delegate);
+        }
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.hasToken(JsonToken.VALUE_STRING) && present(parser.getText())) {
+                throw JsonMappingException.from(parser, MESSAGE, new IllegalArgumentException(MESSAGE));
+            }
+            return super.deserialize(parser, context);
         }
     }
 

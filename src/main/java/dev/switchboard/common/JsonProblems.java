@@ -3,7 +3,10 @@ package dev.switchboard.common;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -17,6 +20,9 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
  */
 public final class JsonProblems {
 
+    /** Jackson's words for a key sent twice (JsonParser.Feature.STRICT_DUPLICATE_DETECTION). */
+    private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '(.{0,64})'");
+
     private JsonProblems() {
     }
 
@@ -26,6 +32,12 @@ public final class JsonProblems {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
                 return api;
+            }
+        }
+        if (e instanceof JsonParseException parse && parse.getOriginalMessage() != null) {
+            Matcher duplicate = DUPLICATE.matcher(parse.getOriginalMessage());
+            if (duplicate.find()) {
+                return ApiException.validation(duplicate.group(1), "appears more than once");
             }
         }
         if (e instanceof UnrecognizedPropertyException unknown) {

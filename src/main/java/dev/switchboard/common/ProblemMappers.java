@@ -154,7 +154,7 @@ public class ProblemMappers {
     }
 
     private static String path(UriInfo uri) {
-        return uri == null ? null : uri.getPath();
+        return RequestPaths.of(uri);
     }
 
     private static Response.ResponseBuilder respond(Problem problem) {

@@ -3,23 +3,30 @@ package dev.switchboard.common;
 import java.io.IOException;
 import java.io.InputStream;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The business limit on request bodies (switchboard.http.max-body-size, 64 KiB): larger bodies
  * answer 413 as problem+json. Quarkus' own quarkus.http.limits.max-body-size stays a larger
  * backstop only: it answers 413 with an empty body, and lets chunked bodies through unchecked.
  *
- * <p>A declared Content-Length is refused before the body is read; every body, declared or
- * chunked, is counted while it is deserialized, to its very end.
+ * <p>A declared Content-Length is refused before the body is read ({@link DeclaredLength}); every
+ * body, declared or chunked, is counted while it is deserialized, to its very end.
  */
 @Provider
 public class RequestBodyLimit implements ReaderInterceptor {
@@ -30,31 +37,57 @@ public class RequestBodyLimit implements ReaderInterceptor {
         this.limit = limit.asLongValue();
     }
 
-    @ServerRequestFilter(preMatching = true)
-    public void declaredLength(HttpHeaders headers) {
-        String declared = headers.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (declared == null) {
-            return;
-        }
-        long length;
-        try {
-            length = Long.parseLong(declared.trim());
-        } catch (NumberFormatException e) {
-            return; // Vert.x refuses a malformed Content-Length itself
-        }
-        if (length > limit) {
-            throw ApiException.payloadTooLarge(limit);
-        }
-    }
-
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
         Capped body = new Capped(context.getInputStream(), limit);
         context.setInputStream(body);
-        Object entity = context.proceed();
+        Object entity;
+        try {
+            entity = context.proceed();
+        } catch (IOException | RuntimeException failure) {
+            // A body over the limit is a 413 whatever else is wrong with its first bytes.
+            body.skipToEnd();
+            throw failure;
+        }
         // The parser stops after the JSON value; whatever follows counts too.
         body.skipToEnd();
         return entity;
+    }
+
+    /**
+     * A declared Content-Length over the limit is refused before the body is read, ahead of
+     * Quarkus' own upload limit (route order -2), which would answer an empty 413.
+     */
+    @ApplicationScoped
+    public static class DeclaredLength {
+        private final long limit;
+        private final String problem;
+
+        public DeclaredLength(@ConfigProperty(name = "switchboard.http.max-body-size", defaultValue = "64K") MemorySize limit,
+                ObjectMapper json) throws JsonProcessingException {
+            this.limit = limit.asLongValue();
+            this.problem = json.writeValueAsString(ApiException.payloadTooLarge(this.limit).toProblem(null));
+        }
+
+        void install(@Observes Router router) {
+            router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::check);
+        }
+
+        private void check(RoutingContext context) {
+            String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            long length;
+            try {
+                length = declared == null ? -1 : Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                length = -1; // Vert.x refuses a malformed Content-Length itself
+            }
+            if (length <= limit) {
+                context.next();
+                return;
+            }
+            context.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .putHeader("Connection", "close").end(problem);
+        }
     }
 
     /** Fails as soon as more than {@code limit} bytes have been read. */
@@ -63,6 +96,7 @@ public class RequestBodyLimit implements ReaderInterceptor {
         private final long limit;
         private long read;
         private boolean drained;
+        private boolean over;
 
         Capped(InputStream in, long limit) {
             this.in = in;
@@ -102,20 +136,26 @@ public class RequestBodyLimit implements ReaderInterceptor {
             }
         }
 
+        /** Reads (and counts) the rest; a body found over the limit, now or before, is a 413. */
         void skipToEnd() throws IOException {
-            if (drained) {
-                return;
+            if (!drained) {
+                drained = true;
+                byte[] scratch = new byte[8192];
+                while (read(scratch, 0, scratch.length) >= 0) {
+                    // counted by read
+                }
             }
-            drained = true;
-            byte[] scratch = new byte[8192];
-            while (read(scratch, 0, scratch.length) >= 0) {
-                // counted by read
+            if (over) {
+                // Also when the parser swallowed the first 413 while closing the stream.
+                throw ApiException.payloadTooLarge(limit);
             }
         }
 
         private void count(int n) {
             read += n;
             if (read > limit) {
+                over = true;
+                drained = true; // nothing more is read once the answer is known
                 throw ApiException.payloadTooLarge(limit);
             }
         }

@@ -14,6 +14,7 @@ import dev.switchboard.auth.Caller;
 import dev.switchboard.auth.Caller.CallerView;
 import dev.switchboard.auth.Role;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.RequestPaths;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -37,7 +38,7 @@ public class ForeignOrganizations {
 
     @ServerRequestFilter(preMatching = true)
     public Uni<Void> check(UriInfo uri) {
-        UUID orgId = orgIdOf(uri.getPath());
+        UUID orgId = orgIdOf(RequestPaths.of(uri));
         if (orgId == null) {
             return Uni.createFrom().voidItem();
         }

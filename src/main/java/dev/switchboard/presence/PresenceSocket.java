@@ -44,8 +44,9 @@ public class PresenceSocket {
     private static final Logger LOG = Logger.getLogger(PresenceSocket.class);
     /** MDC key of the socket's id in every log line written inside a socket callback. */
     static final String MDC_CONNECTION = "connectionId";
-    /** How Vert.x (4.5) words a message above its maximum size. */
-    private static final String VERTX_TOO_LARGE = "Cannot process text frame of size";
+    /** How Vert.x (4.5) words a message above its maximum size ("Cannot process text|binary frame of size"). */
+    private static final java.util.regex.Pattern VERTX_TOO_LARGE =
+            java.util.regex.Pattern.compile("^Cannot process (text|binary|continuation) frame of size");
 
     private final SecurityIdentity identity;
     private final PresenceHub hub;
@@ -165,7 +166,7 @@ public class PresenceSocket {
     @OnError
     public Uni<Void> tooLarge(WebSocketConnection connection, IllegalStateException failure) {
         MDC.put(MDC_CONNECTION, connection.id());
-        if (failure.getMessage() != null && failure.getMessage().startsWith(VERTX_TOO_LARGE)) {
+        if (failure.getMessage() != null && VERTX_TOO_LARGE.matcher(failure.getMessage()).find()) {
             LOG.debugf("Presence socket message too large: %s", failure.getMessage());
             return close(connection, 1009, "message larger than " + maxMessageBytes + " bytes");
         }

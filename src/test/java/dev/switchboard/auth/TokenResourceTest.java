@@ -160,7 +160,7 @@ class TokenResourceTest {
         }
 
         for (String spelling : new String[] { " " + victim.email, victim.email + " ", victim.email.toUpperCase(),
-                "\t" + victim.email.toUpperCase() + "  " }) {
+                "  " + victim.email.toUpperCase() + "  " }) {
             Response limited = token(Map.of("email", spelling, "password", TestApi.PASSWORD));
             problem(limited, 429);
         }

@@ -230,4 +230,38 @@ class InputLimitsTest {
                 .then().statusCode(200).body("until", equalTo(until));
         as(user.token()).body(Map.of("status", "available")).put("/api/me/availability").then().statusCode(200);
     }
+
+    @Test
+    void aDeclaredBodyFarAboveTheLimitIs413AsAProblemToo() {
+        // Above Quarkus' own upload limit (1 MiB), which would answer an empty 413.
+        try {
+            problem(as(operator()).body(orgBody(2 * 1024 * 1024)).post("/api/orgs"), 413)
+                    .body("type", equalTo("https://switchboard.dev/problems/payload-too-large"));
+        } catch (Exception closedMidUpload) { // the server may close before the client wrote it all
+            assertThat(closedMidUpload).hasRootCauseInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void aKeySentTwiceIs400NamingIt() {
+        invalid(as(platform()).body("{\"dnd\":true,\"dnd\":false}").put("/api/platform/dnd/sb0000000000"), "dnd")
+                .body("errors[0].message", equalTo("appears more than once"));
+        invalid(as(operator()).body("{\"name\":\"a\",\"name\":\"b\"}").post("/api/orgs"), "name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "\u0000", "\t", "\n" })
+    void anIdFollowedByAControlCharacterIsNoId(String control) {
+        // Jackson trims UUIDs, times and enums before reading them: the raw text is checked first.
+        invalid(as(user.token()).body(Map.of("destination", Map.of("type", "voip_account", "id", desk + control)))
+                .put("/api/me/availability"), "destination.id");
+        invalid(as(user.token()).body(Map.of("status", "offline" + control)).put("/api/me/availability"), "status");
+    }
+
+    @Test
+    void aPathThatDecodesToAPercentIsAProblemNotAStackTrace() {
+        int status = raw(operator()).get("/api/orgs/%25;jsessionid=" + org).then()
+                .contentType("application/problem+json").extract().statusCode();
+        assertThat(status).isIn(400, 404);
+    }
 }

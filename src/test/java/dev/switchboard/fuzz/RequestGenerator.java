@@ -353,6 +353,8 @@ final class RequestGenerator {
                         "not-a-uuid", "x".repeat(pick(r, 100, 2000, 3900)), "%E2%82%AC", "%5B%5D", "%7B%7D", "true");
                 query.put(p.name(), odd);
                 mutations.add("query " + p.name() + "=" + abbreviate(odd, 40));
+                // A later mutation of the same parameter replaces the value, and with it the reason.
+                mustRefuse.remove("control characters in query parameter " + p.name());
                 if (odd.contains("%00") || odd.contains("%0A")) {
                     mustRefuse.add("control characters in query parameter " + p.name());
                 }

@@ -95,6 +95,15 @@ class PresenceSocketLimitsTest {
         assertThat(errors).isEmpty();
     }
 
+    @Test
+    void aBinaryMessageAboveTheLimitClosesWith1009Too() {
+        try (SocketClient socket = connect()) {
+            socket.sendBinary(new byte[LIMIT + 1]);
+            assertThat(socket.awaitClose()).isEqualTo(1009);
+        }
+        assertThat(errors).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0} bytes in fragments → 1009")
     @ValueSource(ints = { LIMIT + 1, 1024 * 1024, 3 * 1024 * 1024 })
     void aFragmentedMessageAboveTheLimitClosesWith1009(int size) {

@@ -97,6 +97,10 @@ public final class SocketClient implements AutoCloseable {
         socket.writeTextMessage(text);
     }
 
+    public void sendBinary(byte[] bytes) {
+        socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes));
+    }
+
     /** One text message as several frames of at most {@code fragmentSize} characters. */
     public void sendFragmented(String text, int fragmentSize) {
         for (int start = 0; start < text.length(); start += fragmentSize) {
