@@ -110,6 +110,51 @@ class ConcurrentUserWritesTest {
                 .then().statusCode(200);
     }
 
+    /**
+     * A delete among concurrent writes to the same user is not stale either: it waits for the
+     * writes before it and the writes after it find no user (404).
+     */
+    @Test
+    void aDeleteAmongConcurrentWritesAppliesAndLaterWritesFindNoUser() throws Exception {
+        UUID orgId = createOrg();
+        Member admin = Fixtures.admin(orgId);
+        admin.token();
+        List<String> failures = new ArrayList<>();
+        try (ErrorRecords errors = ErrorRecords.install()) {
+            for (int round = 0; round < 5; round++) {
+                Member doomed = Fixtures.user(orgId);
+                List<Request> requests = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    String name = "Renamed " + round + "." + i;
+                    String status = STATUSES[i % STATUSES.length];
+                    requests.add(i % 2 == 0
+                            ? new Request("PATCH user name (admin)",
+                                    () -> as(admin.token()).body(Map.of("name", name)).patch(doomed.path()))
+                            : new Request("PUT availability (admin)",
+                                    () -> as(admin.token()).body(Map.of("status", status)).put(doomed.path() + "/availability")));
+                    if (i == 10) {
+                        requests.add(new Request("DELETE user", () -> as(admin.token()).delete(doomed.path())));
+                    }
+                }
+                List<Response> answers = all(requests);
+                for (int i = 0; i < requests.size(); i++) {
+                    boolean delete = requests.get(i).name().equals("DELETE user");
+                    Set<Integer> expected = delete ? Set.of(204) : Set.of(200, 404);
+                    if (!expected.contains(answers.get(i).statusCode())) {
+                        failures.add("round " + round + ": " + requests.get(i).name() + " answered "
+                                + answers.get(i).statusCode() + " " + answers.get(i).asString());
+                    }
+                }
+                int after = as(admin.token()).get(doomed.path()).statusCode();
+                if (after != 404) {
+                    failures.add("round " + round + ": the user still exists after the delete (GET answered " + after + ")");
+                }
+            }
+            assertThat(failures).as("unexpected answers").isEmpty();
+            assertThat(errors.lines()).as("ERROR log records during the concurrent writes").isEmpty();
+        }
+    }
+
     private record Request(String name, Supplier<Response> send) {
     }
 
