@@ -47,9 +47,14 @@ public class FixedDestinationService {
         this.presence = presence;
     }
 
+    /**
+     * The user is locked like in every other write to them: a User read unlocked would stay in the
+     * session, and any later lock of it in this transaction would fail as stale if the user changed
+     * meanwhile; and a concurrent delete of the user makes this a 404 instead of a foreign-key failure.
+     */
     @WithTransaction
     public Uni<FixedDestinationView> create(UUID orgId, UUID userId, CreateFixedDestination request) {
-        return users.requireInOrg(orgId, userId).flatMap(user -> {
+        return users.requireInOrgForUpdate(orgId, userId).flatMap(user -> {
             FixedDestination destination = new FixedDestination();
             destination.id = UUID.randomUUID();
             destination.orgId = orgId;

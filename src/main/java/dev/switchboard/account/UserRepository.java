@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeSql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
@@ -31,6 +32,17 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
     public Uni<User> lockInOrg(UUID orgId, UUID userId) {
         return findById(userId, LockModeType.PESSIMISTIC_WRITE)
                 .map(user -> user != null && orgId.equals(user.orgId) ? user : null);
+    }
+
+    /**
+     * For a delete: the row locked FOR UPDATE (the lock the DELETE itself needs) before the user
+     * is read, so the version-checked delete cannot be stale, and the lock is not upgraded later
+     * from FOR NO KEY UPDATE (which would deadlock with a writer that inserted a row referencing
+     * this user, holding a key-share lock on it, and then waits for the user's row lock).
+     */
+    public Uni<User> requireInOrgForDelete(UUID orgId, UUID userId) {
+        return NativeSql.rows("SELECT id FROM users WHERE id = $1 FOR UPDATE", userId)
+                .flatMap(locked -> requireInOrg(orgId, userId));
     }
 
     /** By the canonical spelling of {@code email} ({@link Emails#canonical}); lower() on both sides uses uq_users_email. */

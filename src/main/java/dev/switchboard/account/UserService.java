@@ -151,9 +151,12 @@ public class UserService {
     /**
      * Deletes the user: its VoIP accounts stay (unowned), its fixed destinations and push devices go;
      * its tokens, tickets and sockets stop working on every replica.
+     *
+     * <p>The row is locked before it is read: the delete is version-checked, and a concurrent write
+     * committed after an unlocked read would make it fail as stale (409) although no If-Match was sent.
      */
     public Uni<Void> delete(UUID orgId, UUID userId) {
-        return Panache.withTransaction(() -> users.requireInOrg(orgId, userId)
+        return Panache.withTransaction(() -> users.requireInOrgForDelete(orgId, userId)
                 .flatMap(user -> numbers.release(user.id)
                         .flatMap(ignored -> users.delete(user))
                         .flatMap(ignored -> users.flush())

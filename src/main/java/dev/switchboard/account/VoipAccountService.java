@@ -127,7 +127,8 @@ public class VoipAccountService {
             Uni<Void> linkCheck = relink && request.getUserId() != null
                     ? organizations.require(orgId).flatMap(org -> checkCanLink(org, request.getUserId(), account.kind, account.id))
                     : Uni.createFrom().voidItem();
-            return linkCheck
+            return (relink ? lockUsers(previousOwner, request.getUserId()) : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> linkCheck)
                     .flatMap(ignored -> relink ? clearDestination(previousOwner, account.id) : Uni.createFrom().voidItem())
                     .invoke(() -> {
                         if (relink) {
@@ -187,6 +188,22 @@ public class VoipAccountService {
                 return null;
             });
         }).replaceWithVoid();
+    }
+
+    /**
+     * A relink changes two users: both rows are locked up front, in one global order (as the
+     * presence recorder and push devices lock several users), so two relinks in opposite directions
+     * cannot each hold one user and wait for the other. Later locks of them in this transaction
+     * (checkCanLink, clearDestination, the presence recorder) find them locked already.
+     */
+    private Uni<Void> lockUsers(UUID... ids) {
+        List<UUID> ordered = java.util.Arrays.stream(ids).filter(java.util.Objects::nonNull).distinct()
+                .sorted(java.util.Comparator.comparing(UUID::toString)).toList();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (UUID id : ordered) {
+            chain = chain.flatMap(ignored -> users.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).replaceWithVoid());
+        }
+        return chain;
     }
 
     /** A device that leaves its owner can no longer be the owner's selected destination. */

@@ -127,7 +127,9 @@ public class ProblemMappers {
                     && "23505".equals(violation.getSQLState())) {
                 return api(UniqueConstraints.conflictFor(violation.getConstraintName(), violation.getMessage()), uri);
             }
-            if (t instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))) {
+            if (t instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))
+                    || t instanceof org.hibernate.JDBCException jdbc
+                            && ("40P01".equals(jdbc.getSQLState()) || "40001".equals(jdbc.getSQLState()))) {
                 return respond(new Problem(Problem.typeUri("busy"), "Service busy", 503,
                         "The change collided with a concurrent one and was not applied; retry.", path(uri), null))
                         .header(HttpHeaders.RETRY_AFTER, "1").build();

@@ -71,9 +71,10 @@ public class OrganizationService {
         });
     }
 
+    /** Locked when loaded: the delete is version-checked (see UserService.delete). */
     @WithTransaction
     public Uni<Void> delete(UUID id) {
-        return organizations.require(id)
+        return organizations.requireForUpdate(id)
                 .flatMap(org -> publisher.orgDeleted(org.id).flatMap(ignored -> organizations.delete(org)))
                 .replaceWithVoid();
     }

@@ -2,6 +2,7 @@ package dev.switchboard.presence;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -118,13 +119,10 @@ public class DeviceLeases {
                         return Uni.createFrom().voidItem();
                     }
                     LOG.infof("Restored the lapsed leases of %d device socket(s) still open here", owners.size());
-                    return SafeContext.run(vertx, () -> Panache.withTransaction(() -> {
-                        Uni<Void> chain = Uni.createFrom().voidItem();
-                        for (UUID[] owner : owners) {
-                            chain = chain.flatMap(ignored -> presence.userChanged(owner[0], owner[1]));
-                        }
-                        return chain;
-                    }));
+                    // All owners locked together before any is recorded (user rows, then the sequence).
+                    Map<UUID, UUID> orgByUser = new HashMap<>();
+                    owners.forEach(owner -> orgByUser.put(owner[1], owner[0]));
+                    return SafeContext.run(vertx, () -> Panache.withTransaction(() -> presence.usersChanged(orgByUser)));
                 })
                 .subscribe().with(ok -> { }, failure -> LOG.warnf("Could not renew device leases: %s", failure.toString()));
     }

@@ -31,7 +31,6 @@ import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationRepository;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -77,11 +76,17 @@ public class PresenceRecorder implements PresenceChanges {
                 encode(new Frames.ColleagueRemoved(seq, userId))));
     }
 
+    /**
+     * Only the members' ids are read here, never the entities: a User loaded unlocked would stay
+     * in the session, and {@link #record}'s PESSIMISTIC_WRITE would then only upgrade it with a
+     * version check, failing with a stale version whenever the member changed since this read.
+     * {@link #usersChanged} locks the rows and {@link #record} loads each one locked, fresh.
+     */
     @Override
     public Uni<Void> orgChanged(UUID orgId) {
-        return users.list("orgId", Sort.by("id"), orgId).flatMap(members -> {
+        return NativeSql.column(UUID.class, "SELECT id FROM users WHERE org_id = $1 ORDER BY id", orgId).flatMap(members -> {
             Map<UUID, UUID> orgByUser = new TreeMap<>();
-            members.forEach(member -> orgByUser.put(member.id, orgId));
+            members.forEach(member -> orgByUser.put(member, orgId));
             return usersChanged(orgByUser);
         });
     }
@@ -92,7 +97,11 @@ public class PresenceRecorder implements PresenceChanges {
             return Uni.createFrom().voidItem();
         }
         Map<UUID, UUID> sorted = new TreeMap<>(orgByUser);
-        return NativeSql.rows("SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR UPDATE", NativeSql.uuids(sorted.keySet()))
+        // FOR NO KEY UPDATE, the lock every other writer of a user takes (PESSIMISTIC_WRITE): FOR
+        // UPDATE would also block the key-share locks that inserts referencing a user take (a
+        // watch, a fixed destination, a push device), and a writer holding another user's lock
+        // while inserting such a row then deadlocks with this statement.
+        return NativeSql.rows("SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", NativeSql.uuids(sorted.keySet()))
                 .flatMap(locked -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Map.Entry<UUID, UUID> user : sorted.entrySet()) {
@@ -102,6 +111,12 @@ public class PresenceRecorder implements PresenceChanges {
                 });
     }
 
+    /**
+     * Locks the user with PESSIMISTIC_WRITE. The caller must not have loaded this user unlocked in
+     * the same session: Hibernate would only upgrade that copy ({@code select id … and version=?
+     * for no key update}), which fails as stale when a concurrent transaction changed the row in
+     * between. Writers lock the user first ({@code UserRepository.requireInOrgForUpdate}).
+     */
     private Uni<Void> record(UUID orgId, UUID userId, boolean added) {
         // Millisecond precision: what is stored (timestamptz) and what the event says must match.
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);

@@ -1,8 +1,9 @@
 package dev.switchboard.push;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -175,16 +176,15 @@ public class PushDeviceService {
                 })));
     }
 
-    /** Rows of {@code (user_id, org_id)}; each user once, in id order (the recorder locks user rows). */
+    /**
+     * Rows of {@code (user_id, org_id)}. All their user rows are locked together, in id order,
+     * before any of them is recorded: recording one takes the org's presence sequence row, and a
+     * user row locked after that would break the lock order (user rows, then the sequence).
+     */
     private Uni<Void> usersChanged(List<Object[]> rows) {
-        TreeSet<String> seen = new TreeSet<>();
-        List<Object[]> ordered = rows.stream().sorted((a, b) -> a[0].toString().compareTo(b[0].toString()))
-                .filter(row -> seen.add(row[0].toString())).toList();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Object[] row : ordered) {
-            chain = chain.flatMap(ignored -> presence.userChanged((UUID) row[1], (UUID) row[0]));
-        }
-        return chain;
+        Map<UUID, UUID> orgByUser = new HashMap<>();
+        rows.forEach(row -> orgByUser.put((UUID) row[0], (UUID) row[1]));
+        return presence.usersChanged(orgByUser);
     }
 
     static PushDeviceView view(Object[] row) {
