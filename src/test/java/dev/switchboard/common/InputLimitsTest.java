@@ -10,6 +10,7 @@ import static dev.switchboard.support.TestApi.platform;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.lessThan;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -263,5 +264,18 @@ class InputLimitsTest {
         int status = raw(operator()).get("/api/orgs/%25;jsessionid=" + org).then()
                 .contentType("application/problem+json").extract().statusCode();
         assertThat(status).isIn(400, 404);
+    }
+
+    @Test
+    void stringsAtTheirBoundAreKept() {
+        // Each bound must fit its column: one character more than the column held was a 500.
+        String sip = as(operator()).get("/api/orgs/" + org + "/voip-accounts/" + desk).then().statusCode(200)
+                .extract().path("sipUsername");
+        as(platform()).body(Map.of("registered", true, "expiresIn", 300, "userAgent", text(256), "contact", text(1024)))
+                .put("/api/platform/registrations/" + sip).then().statusCode(200);
+        as(platform()).body(Map.of("callId", text(256), "sipUsername", sip, "state", "ringing"))
+                .post("/api/platform/call-events").then().statusCode(lessThan(300));
+        as(platform()).body(Map.of("callId", text(256), "sipUsername", sip, "state", "ended"))
+                .post("/api/platform/call-events").then().statusCode(lessThan(300));
     }
 }
