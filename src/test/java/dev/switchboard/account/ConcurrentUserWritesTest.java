@@ -23,15 +23,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import dev.switchboard.support.ErrorLogCapture;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.Fixtures.Member;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,7 +82,7 @@ class ConcurrentUserWritesTest {
         platform();
 
         List<String> failures = new ArrayList<>();
-        try (ErrorRecords errors = ErrorRecords.install()) {
+        try (ErrorLogCapture errors = ErrorLogCapture.install()) {
             for (int round = 0; round < ROUNDS; round++) {
                 List<UUID> doomedFixed = List.of(fixedDestination(orgId, target.id, "+3162000000" + round),
                         fixedDestination(orgId, target.id, "+3163000000" + round));
@@ -120,7 +117,7 @@ class ConcurrentUserWritesTest {
         Member admin = Fixtures.admin(orgId);
         admin.token();
         List<String> failures = new ArrayList<>();
-        try (ErrorRecords errors = ErrorRecords.install()) {
+        try (ErrorLogCapture errors = ErrorLogCapture.install()) {
             for (int round = 0; round < 5; round++) {
                 Member doomed = Fixtures.user(orgId);
                 List<Request> requests = new ArrayList<>();
@@ -277,45 +274,5 @@ class ConcurrentUserWritesTest {
 
     private static String token() {
         return "fcm-" + UUID.randomUUID() + ":APA91b" + UUID.randomUUID().toString().replace("-", "");
-    }
-
-    /**
-     * Every record at ERROR (JUL SEVERE) or above while installed on the root logger (Quarkus logs
-     * through the JBoss LogManager, the JVM's java.util.logging manager in tests).
-     */
-    private static final class ErrorRecords extends Handler implements AutoCloseable {
-
-        private final List<String> lines = new ArrayList<>();
-        private final Logger root = Logger.getLogger("");
-
-        static ErrorRecords install() {
-            ErrorRecords capture = new ErrorRecords();
-            capture.setLevel(Level.ALL);
-            capture.root.addHandler(capture);
-            return capture;
-        }
-
-        @Override
-        public synchronized void publish(LogRecord record) {
-            if (record != null && record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                String message = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
-                        : record.getMessage();
-                lines.add("[" + record.getLoggerName() + "] " + message
-                        + (record.getThrown() == null ? "" : " — " + record.getThrown()));
-            }
-        }
-
-        synchronized List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            root.removeHandler(this);
-        }
     }
 }

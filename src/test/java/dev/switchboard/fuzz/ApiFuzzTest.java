@@ -38,6 +38,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.fuzz.RequestGenerator.Case;
 import dev.switchboard.fuzz.RequestGenerator.Fixture;
+import dev.switchboard.support.ErrorLogCapture;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.Fixtures.Member;
 import dev.switchboard.support.TestApi;

@@ -26,6 +26,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.fuzz.FrameGenerator.Frame;
+import dev.switchboard.support.ErrorLogCapture;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.TestApi;
 import dev.switchboard.support.TestApi.TestUser;

@@ -1,4 +1,4 @@
-package dev.switchboard.fuzz;
+package dev.switchboard.support;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +13,12 @@ import java.util.logging.Logger;
  * Quarkus logs through the JBoss LogManager, which is the JVM's java.util.logging manager in tests
  * (see the surefire configuration), so the application's records pass through this handler.
  */
-final class ErrorLogCapture extends Handler implements AutoCloseable {
+public final class ErrorLogCapture extends Handler implements AutoCloseable {
 
     private final List<LogRecord> errors = new ArrayList<>();
     private final Logger root = Logger.getLogger("");
 
-    static ErrorLogCapture install() {
+    public static ErrorLogCapture install() {
         ErrorLogCapture capture = new ErrorLogCapture();
         capture.setLevel(Level.ALL);
         capture.root.addHandler(capture);
@@ -33,7 +33,7 @@ final class ErrorLogCapture extends Handler implements AutoCloseable {
     }
 
     /** Every record as (logger, one line with the message and the thrown type), in order. */
-    synchronized List<Map.Entry<String, String>> describeAll() {
+    public synchronized List<Map.Entry<String, String>> describeAll() {
         List<Map.Entry<String, String>> lines = new ArrayList<>();
         for (LogRecord record : errors) {
             String message = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
@@ -43,6 +43,11 @@ final class ErrorLogCapture extends Handler implements AutoCloseable {
                     + message + (thrown == null ? "" : " — " + thrown)));
         }
         return lines;
+    }
+
+    /** Every record as one line with its logger, message and thrown type. */
+    public List<String> lines() {
+        return describeAll().stream().map(Map.Entry::getValue).toList();
     }
 
     @Override
