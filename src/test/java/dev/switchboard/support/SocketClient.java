@@ -129,7 +129,10 @@ public final class SocketClient implements AutoCloseable {
         try {
             JsonObject frame = frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
             if (frame == null) {
-                throw new AssertionError("no frame within " + WAIT);
+                // Say whether the server closed the socket meanwhile: that tells a refusal from a stall.
+                throw new AssertionError("no frame within " + WAIT + (closeCode.isDone()
+                        ? "; the socket was closed with " + closeCode.getNow(null) + " (" + socket.closeReason() + ")"
+                        : "; the socket is still open"));
             }
             return frame;
         } catch (InterruptedException e) {
