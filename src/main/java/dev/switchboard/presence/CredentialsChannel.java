@@ -25,9 +25,9 @@ public class CredentialsChannel implements ChannelHandler, CredentialsBroadcast 
 
     private final PresencePublisher publisher;
     private final CredentialVersions versions;
-    private final PresenceHub hub;
+    private final PresenceDelivery hub;
 
-    public CredentialsChannel(PresencePublisher publisher, CredentialVersions versions, PresenceHub hub) {
+    public CredentialsChannel(PresencePublisher publisher, CredentialVersions versions, PresenceDelivery hub) {
         this.publisher = publisher;
         this.versions = versions;
         this.hub = hub;

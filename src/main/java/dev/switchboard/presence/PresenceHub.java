@@ -22,9 +22,6 @@ import dev.switchboard.common.SafeContext;
 import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * This replica's side of the presence stream: which sockets are open here, per organization, and
@@ -32,7 +29,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * org and the same text goes to every peer; peers of other organizations never see it.
  */
 @ApplicationScoped
-public class PresenceHub {
+public class PresenceHub implements PresenceDelivery {
 
     private static final Logger LOG = Logger.getLogger(PresenceHub.class);
     private static final int FETCH_BATCH = 500;
@@ -51,7 +48,7 @@ public class PresenceHub {
             this.orgId = orgId;
             // The baseline is read before any peer joins, so every later event reaches each peer
             // either in its first frame (snapshot/replay) or through its backlog.
-            this.ready = currentSeq(orgId).invoke(seq -> {
+            this.ready = store.currentSeq(orgId).invoke(seq -> {
                 boolean again;
                 synchronized (this) {
                     deliveredSeq = seq;
@@ -65,7 +62,7 @@ public class PresenceHub {
         }
     }
 
-    private final Pool pool;
+    private final PresenceStore store;
     private final Vertx vertx;
     private final ObjectMapper json;
     private final PresenceService presence;
@@ -77,11 +74,11 @@ public class PresenceHub {
     private final int replayMaxEvents;
     private volatile boolean draining;
 
-    public PresenceHub(Pool pool, Vertx vertx, ObjectMapper json, PresenceService presence,
+    public PresenceHub(PresenceStore store, Vertx vertx, ObjectMapper json, PresenceService presence,
             @ConfigProperty(name = "switchboard.ws.max-connections-per-user", defaultValue = "10") int maxConnectionsPerUser,
             @ConfigProperty(name = "switchboard.presence.replay-max-events", defaultValue = "2000") int replayMaxEvents) {
         this.replayMaxEvents = replayMaxEvents;
-        this.pool = pool;
+        this.store = store;
         this.vertx = vertx;
         this.json = json;
         this.presence = presence;
@@ -187,7 +184,7 @@ public class PresenceHub {
      * one read in flight.
      */
     private Uni<SharedSnapshot> colleagues(UUID orgId) {
-        return currentSeq(orgId).flatMap(seq -> {
+        return store.currentSeq(orgId).flatMap(seq -> {
             SnapshotLoad load = snapshots.compute(orgId, (id, held) -> held != null && held.askedAt() == seq ? held
                     // deferred: @WithSession binds its session to the context it is called on,
                     // which must be the one that subscribes (the first connect), not this caller's
@@ -204,20 +201,13 @@ public class PresenceHub {
      * snapshot when they are no longer all held (or {@code since} is not a seq of this org).
      */
     Uni<Void> resume(Peer peer, long since) {
-        String sql = "SELECT coalesce((SELECT seq FROM presence_sequences WHERE org_id = $1), 0) AS current, "
-                + "(SELECT min(seq) FROM presence_events WHERE org_id = $1 AND seq > $2) AS first, "
-                + "(SELECT count(*) FROM presence_events WHERE org_id = $1 AND seq > $2) AS missed";
-        return pool.preparedQuery(sql).execute(Tuple.of(peer.orgId, since)).flatMap(rows -> {
-            Row row = rows.iterator().next();
-            long current = row.getLong("current");
-            Long first = row.getLong("first");
-            long missed = row.getLong("missed");
-            boolean complete = since <= current && missed == current - since && (missed == 0 || first == since + 1);
-            if (!complete || missed > replayMaxEvents) {
+        return store.resumeWindow(peer.orgId, since).flatMap(window -> {
+            long missed = window.missed();
+            if (!window.complete() || missed > replayMaxEvents) {
                 return sendSnapshot(peer);
             }
             peer.sendDirect("{\"type\":\"resumed\",\"seq\":" + since + "}");
-            return events(peer.orgId, since, (int) missed).flatMap(frames -> {
+            return store.events(peer.orgId, since, (int) missed).flatMap(frames -> {
                 long upTo = since;
                 for (Peer.Frame frame : frames) {
                     peer.sendDirect(frame);
@@ -235,7 +225,8 @@ public class PresenceHub {
     // --- events from the listener ----------------------------------------------------------------
 
     /** Org event {@code seq} was committed (by any replica). */
-    void orgEvent(UUID orgId, long seq) {
+    @Override
+    public void orgEvent(UUID orgId, long seq) {
         OrgChannel channel = channels.get(orgId);
         if (channel == null || channel.peers.isEmpty()) {
             return;
@@ -249,7 +240,8 @@ public class PresenceHub {
     }
 
     /** What {@code userId} sees of themselves changed: refresh their sockets here, if any. */
-    void selfChanged(UUID userId) {
+    @Override
+    public void selfChanged(UUID userId) {
         Set<Peer> mine = byUser.get(userId);
         if (mine != null && !mine.isEmpty()) {
             SafeContext.run(vertx, () -> sendMe(List.copyOf(mine)))
@@ -261,10 +253,12 @@ public class PresenceHub {
      * A frame outside the org sequence for every socket of this user on this replica (e.g.
      * {@code watch_fired}); other replicas do the same for theirs.
      */
-    public void sendToUser(UUID userId, String frame) {
+    @Override
+    public void sendToUser(UUID userId, Frames.ServerFrame frame) {
         Set<Peer> mine = byUser.get(userId);
-        if (mine != null) {
-            List.copyOf(mine).forEach(peer -> peer.sendDirect(frame));
+        if (mine != null && !mine.isEmpty()) {
+            String text = encode(frame);
+            List.copyOf(mine).forEach(peer -> peer.sendDirect(text));
         }
     }
 
@@ -272,7 +266,8 @@ public class PresenceHub {
      * The user's credentials are now at {@code version}: their sockets opened with an older one
      * close, with 4401 (sign in again), or 4403 when the user was deleted.
      */
-    void credentialsChanged(UUID userId, long version) {
+    @Override
+    public void credentialsChanged(UUID userId, long version) {
         Set<Peer> mine = byUser.get(userId);
         if (mine == null) {
             return;
@@ -286,12 +281,14 @@ public class PresenceHub {
     }
 
     /** Users with a socket on this replica. */
-    Set<UUID> connectedUsers() {
+    @Override
+    public Set<UUID> connectedUsers() {
         return Set.copyOf(byUser.keySet());
     }
 
     /** The organization is gone: its sockets close with 4403. */
-    void orgDeleted(UUID orgId) {
+    @Override
+    public void orgDeleted(UUID orgId) {
         OrgChannel channel = channels.remove(orgId);
         if (channel != null) {
             channel.peers.forEach(peer -> peer.close(4403, "organization deleted"));
@@ -299,7 +296,8 @@ public class PresenceHub {
     }
 
     /** After (re)subscribing: notifications sent meanwhile were lost, so catch every org up. */
-    void resyncAll() {
+    @Override
+    public void resyncAll() {
         for (OrgChannel channel : channels.values()) {
             if (!channel.peers.isEmpty()) {
                 fetch(channel);
@@ -324,7 +322,7 @@ public class PresenceHub {
             channel.fetching = true;
             from = channel.deliveredSeq;
         }
-        events(channel.orgId, from, FETCH_BATCH).subscribe().with(frames -> {
+        store.events(channel.orgId, from, FETCH_BATCH).subscribe().with(frames -> {
             boolean gap = !frames.isEmpty() && frames.get(0).seq() != from + 1;
             if (gap) {
                 resnapshotAll(channel);
@@ -419,23 +417,6 @@ public class PresenceHub {
             String frame = encode(new Frames.Me(self));
             peers.forEach(peer -> peer.sendMe(frame));
         }).replaceWithVoid();
-    }
-
-    private Uni<List<Peer.Frame>> events(UUID orgId, long after, int limit) {
-        return pool.preparedQuery("SELECT seq, frame FROM presence_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
-                .execute(Tuple.of(orgId, after, limit))
-                .map(rows -> {
-                    List<Peer.Frame> frames = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        frames.add(new Peer.Frame(row.getLong(0), row.getString(1)));
-                    }
-                    return frames;
-                });
-    }
-
-    private Uni<Long> currentSeq(UUID orgId) {
-        return pool.preparedQuery("SELECT coalesce((SELECT seq FROM presence_sequences WHERE org_id = $1), 0)")
-                .execute(Tuple.of(orgId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
     private UUID removedUser(String frame) {

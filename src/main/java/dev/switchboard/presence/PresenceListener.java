@@ -36,7 +36,7 @@ public class PresenceListener implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(PresenceListener.class);
 
     private final Vertx vertx;
-    private final PresenceHub hub;
+    private final PresenceDelivery hub;
     private final Map<String, ChannelHandler> handlers;
     private final Optional<String> url;
     private final Optional<String> user;
@@ -45,7 +45,7 @@ public class PresenceListener implements HealthCheck {
     private volatile boolean listening;
     private volatile boolean stopping;
 
-    public PresenceListener(Vertx vertx, PresenceHub hub, Instance<ChannelHandler> handlers,
+    public PresenceListener(Vertx vertx, PresenceDelivery hub, Instance<ChannelHandler> handlers,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {

@@ -16,8 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.persistence.LockModeType;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserRepository;
@@ -46,17 +44,17 @@ public class PresenceRecorder implements PresenceChanges {
     private final UserRepository users;
     private final OrganizationRepository organizations;
     private final UserSituations situations;
-    private final ObjectMapper json;
+    private final FrameEncoder frames;
     private final PresencePublisher publisher;
     private final List<PresenceObserver> observers;
 
     public PresenceRecorder(UserRepository users, OrganizationRepository organizations, UserSituations situations,
-            ObjectMapper json, PresencePublisher publisher, Instance<PresenceObserver> observers) {
+            FrameEncoder frames, PresencePublisher publisher, Instance<PresenceObserver> observers) {
         this.observers = observers.stream().toList();
         this.users = users;
         this.organizations = organizations;
         this.situations = situations;
-        this.json = json;
+        this.frames = frames;
         this.publisher = publisher;
     }
 
@@ -73,7 +71,7 @@ public class PresenceRecorder implements PresenceChanges {
     @Override
     public Uni<Void> userRemoved(UUID orgId, UUID userId) {
         return nextSeq(orgId).flatMap(seq -> storeEvent(orgId, seq, "colleague_removed", userId,
-                encode(new Frames.ColleagueRemoved(seq, userId))));
+                frames.encode(new Frames.ColleagueRemoved(seq, userId))));
     }
 
     /**
@@ -139,12 +137,12 @@ public class PresenceRecorder implements PresenceChanges {
                                         ? withSince(candidate, previous.view().since())
                                         : changed ? candidate : previous.view();
                         SelfView self = Selves.of(published, user, derived);
-                        String digest = digest(encode(self));
+                        String digest = digest(frames.encodePart(self));
                         boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
                         Uni<Void> colleagues = !changed ? Uni.createFrom().voidItem()
                                 : nextSeq(orgId).flatMap(seq -> saveState(orgId, published, digest)
                                         .flatMap(ignored -> storeEvent(orgId, seq, added ? "colleague_added" : "presence", userId,
-                                                encode(added ? new Frames.ColleagueAdded(seq, published) : new Frames.Presence(seq, published)))));
+                                                frames.encode(added ? new Frames.ColleagueAdded(seq, published) : new Frames.Presence(seq, published)))));
                         Uni<Void> me = !selfChanged ? Uni.createFrom().voidItem()
                                 : (changed ? Uni.createFrom().voidItem() : saveDigest(userId, digest))
                                         .flatMap(ignored -> publisher.selfChanged(orgId, userId));
@@ -211,14 +209,6 @@ public class PresenceRecorder implements PresenceChanges {
         return NativeSql.update("INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($1, $2, $3, $4, $5)",
                 orgId, seq, type, userId, frame)
                 .flatMap(ignored -> publisher.orgEvent(orgId, seq));
-    }
-
-    private String encode(Object frame) {
-        try {
-            return json.writeValueAsString(frame);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Presence frames are plain records and always serialize", e);
-        }
     }
 
     private static String digest(String text) {

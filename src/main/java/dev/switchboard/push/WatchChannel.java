@@ -4,12 +4,10 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.presence.ChannelHandler;
 import dev.switchboard.presence.Frames;
-import dev.switchboard.presence.PresenceHub;
+import dev.switchboard.presence.PresenceDelivery;
 
 /**
  * {@code w:<orgId>:<watcherId>:<userId>}: a watch fired (committed). Each replica sends
@@ -21,14 +19,12 @@ public class WatchChannel implements ChannelHandler {
 
     static final String PREFIX = "w";
 
-    private final PresenceHub hub;
+    private final PresenceDelivery hub;
     private final PushOutbox outbox;
-    private final ObjectMapper json;
-
-    public WatchChannel(PresenceHub hub, PushOutbox outbox, ObjectMapper json) {
+    
+    public WatchChannel(PresenceDelivery hub, PushOutbox outbox) {
         this.hub = hub;
         this.outbox = outbox;
-        this.json = json;
     }
 
     @Override
@@ -41,11 +37,7 @@ public class WatchChannel implements ChannelHandler {
         String[] parts = payload.split(":");
         UUID watcher = UUID.fromString(parts[2]);
         UUID colleague = UUID.fromString(parts[3]);
-        try {
-            hub.sendToUser(watcher, json.writeValueAsString(new Frames.WatchFired(colleague)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        hub.sendToUser(watcher, new Frames.WatchFired(colleague));
         outbox.poke();
     }
 

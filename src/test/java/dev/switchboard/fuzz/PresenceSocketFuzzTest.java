@@ -214,7 +214,9 @@ class PresenceSocketFuzzTest {
         reconnects.incrementAndGet();
         List<JsonObject> seen = new ArrayList<>();
         if (!awaitFrame(socket, seen, json -> "snapshot".equals(json.getString("type")), null, findings)) {
-            throw new AssertionError("no snapshot on a fresh connection");
+            throw new AssertionError("no snapshot on a fresh connection: " + (socket.isClosed()
+                    ? "closed with " + socket.closeCode.getNow(-1) + " '" + socket.closeReason + "'" : "open but silent")
+                    + "; frames before: " + seen);
         }
         return socket;
     }

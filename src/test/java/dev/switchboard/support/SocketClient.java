@@ -56,13 +56,38 @@ public final class SocketClient implements AutoCloseable {
         try {
             ClientWebSocket socket = client.webSocket();
             SocketClient result = new SocketClient(client, socket);
-            socket.connect(connectOptions(base, token, query)).toCompletionStage().toCompletableFuture()
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            try {
+                socket.connect(connectOptions(base, token, query)).toCompletionStage().toCompletableFuture()
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!result.closedDuringUpgrade()) {
+                    throw e;
+                }
+            }
             return result;
         } catch (Exception e) {
             client.close();
             throw new IllegalStateException("could not connect: " + e, e);
         }
+    }
+
+    /**
+     * Vert.x 4.5 installs the handlers given before {@code connect} only once the upgrade has
+     * completed; when the server's close frame arrived first (a server that turns the socket away
+     * at once, e.g. 4403), that fails the connect with "WebSocket is closed" and no close handler
+     * runs. The upgrade did succeed, so record the close code the socket already holds.
+     */
+    private boolean closedDuringUpgrade() {
+        try {
+            if (!socket.isClosed()) {
+                return false;
+            }
+        } catch (IllegalStateException notConnected) {
+            return false; // the upgrade itself failed
+        }
+        Short code = socket.closeStatusCode();
+        closeCode.complete(code == null ? -1 : (int) code);
+        return true;
     }
 
     /** The HTTP status of a refused upgrade (e.g. 401). */

@@ -1,0 +1,289 @@
+package dev.switchboard.common;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Every {@code switchboard.*} setting, with its default, in one place (README.md lists them).
+ * Each key can come from the environment the usual way, e.g. {@code switchboard.ws.device-lease}
+ * from {@code SWITCHBOARD_WS_DEVICE_LEASE}. Features inject this and read their own group.
+ */
+@ConfigMapping(prefix = "switchboard")
+public interface SwitchboardConfig {
+
+    Auth auth();
+
+    Operator operator();
+
+    Platform platform();
+
+    Sip sip();
+
+    Http http();
+
+    Ws ws();
+
+    Presence presence();
+
+    Timers timers();
+
+    Calls calls();
+
+    @WithName("dev-seed")
+    DevSeed devSeed();
+
+    Push push();
+
+    /** {@code switchboard.auth.*}: tokens, passwords and the login budget. */
+    interface Auth {
+        /** How long an access token is valid. */
+        @WithDefault("1H")
+        Duration tokenLifetime();
+
+        /** bcrypt work factor of stored passwords. */
+        @WithDefault("10")
+        int bcryptCost();
+
+        /** Users whose credentials version one replica keeps in memory. */
+        @WithDefault("100000")
+        int credentialsCacheSize();
+
+        Login login();
+
+        interface Login {
+            @WithDefault("10")
+            int perEmailPerMinute();
+
+            @WithDefault("300")
+            int perAddressPerMinute();
+
+            /** Emails and addresses the limiter tracks at most (its memory bound). */
+            @WithDefault("100000")
+            int maxTrackedKeys();
+        }
+    }
+
+    /** {@code switchboard.operator.*}: the operator account created at start-up when absent. */
+    interface Operator {
+        Optional<String> email();
+
+        Optional<String> password();
+    }
+
+    /** {@code switchboard.platform.*}: the SIP platform's client credentials. */
+    interface Platform {
+        Optional<String> clientId();
+
+        Optional<String> clientSecret();
+    }
+
+    /** {@code switchboard.sip.*}. */
+    interface Sip {
+        /** The digest realm of generated SIP credentials. */
+        @WithDefault("switchboard")
+        String realm();
+    }
+
+    /** {@code switchboard.http.*}. */
+    interface Http {
+        /** The largest request body (413 problem+json above it). */
+        @WithDefault("64K")
+        MemorySize maxBodySize();
+
+        /** SO_SNDBUF of accepted connections; unset: the operating system's default. */
+        OptionalInt sendBufferBytes();
+    }
+
+    /** {@code switchboard.ws.*}: the presence socket. */
+    interface Ws {
+        @WithDefault("10")
+        int maxConnectionsPerUser();
+
+        @WithDefault("20")
+        double commandsPerSecond();
+
+        @WithDefault("40")
+        int commandBurst();
+
+        /** Frames written but not yet flushed before a socket counts as overflowed. */
+        @WithDefault("256")
+        int maxQueuedFrames();
+
+        /** The largest message a client may send, in bytes (1009 above it). */
+        @WithDefault("16384")
+        int maxMessageSize();
+
+        /** How long a device stays "connected" after its last socket closed. */
+        @WithDefault("10S")
+        Duration deviceGrace();
+
+        /** How long a replica's claim on a device lasts unless renewed. */
+        @WithDefault("30S")
+        Duration deviceLease();
+
+        /** Lifetime of a single-use socket ticket (at most 30 s). */
+        @WithDefault("30S")
+        Duration ticketLifetime();
+    }
+
+    /** {@code switchboard.presence.*}: the stored event stream. */
+    interface Presence {
+        /** How long org events are kept for resuming sockets. */
+        @WithDefault("10M")
+        Duration replayWindow();
+
+        /** A resume missing more events than this gets a fresh snapshot instead. */
+        @WithDefault("2000")
+        int replayMaxEvents();
+    }
+
+    /** {@code switchboard.timers.*}: timed status, registration lapses, stale calls, clean-up. */
+    interface Timers {
+        @WithDefault("500ms")
+        Duration interval();
+    }
+
+    /** {@code switchboard.calls.*}. */
+    interface Calls {
+        /** A call still "in progress" after this long is ended by the timers. */
+        @WithDefault("4H")
+        Duration maxDuration();
+
+        /** How long ended calls are kept. */
+        @WithDefault("1H")
+        Duration endedRetention();
+    }
+
+    /** {@code switchboard.dev-seed.*}: demo data in dev mode. */
+    interface DevSeed {
+        @WithDefault("false")
+        boolean enabled();
+    }
+
+    /** {@code switchboard.push.*}: mobile wake-ups, see docs/push.md. */
+    interface Push {
+        /** How long an incoming-call wake-up waits for the app before answering NAK. */
+        @WithDefault("4S")
+        Duration callDeadline();
+
+        /** How often the call push is repeated while waiting. */
+        @WithDefault("1S")
+        Duration callRepushInterval();
+
+        /**
+         * Public base URL of this service (e.g. {@code https://switchboard.example.com}); the call
+         * push then carries an absolute response URL. Without it the URL is the path alone.
+         */
+        Optional<String> publicBaseUrl();
+
+        @WithDefault("20")
+        int maxDevicesPerAccount();
+
+        @WithDefault("100")
+        int maxWatchesPerUser();
+
+        /** Per HTTP request to a provider (connect + response). */
+        @WithDefault("5S")
+        Duration sendTimeout();
+
+        Tls tls();
+
+        Fcm fcm();
+
+        Apns apns();
+
+        Outbox outbox();
+
+        interface Tls {
+            /**
+             * A PEM file of CA certificates to trust instead of the JVM's default trust store: for a
+             * test provider or an intercepting corporate proxy. Leave unset in production.
+             */
+            Optional<String> trustCertificateFile();
+        }
+
+        interface Fcm {
+            /** The Firebase service-account key file (JSON, as downloaded from the console). */
+            Optional<String> serviceAccountFile();
+
+            /** The same JSON inline (e.g. from a Kubernetes secret); used when no file is set. */
+            Optional<String> serviceAccountJson();
+
+            /** Defaults to the service account's {@code project_id}. */
+            Optional<String> projectId();
+
+            @WithDefault("https://fcm.googleapis.com")
+            String endpoint();
+
+            /** Defaults to the service account's {@code token_uri}, else https://oauth2.googleapis.com/token. */
+            Optional<String> tokenEndpoint();
+        }
+
+        interface Apns {
+            /** The 10-character Team ID: the provider token's {@code iss}. */
+            Optional<String> teamId();
+
+            /** The 10-character Key ID of the .p8 key: the provider token's {@code kid}. */
+            Optional<String> keyId();
+
+            /** The .p8 signing key file (PKCS#8 PEM, EC P-256). */
+            Optional<String> privateKeyFile();
+
+            /** The same PEM inline; used when no file is set. */
+            Optional<String> privateKey();
+
+            @WithDefault("https://api.push.apple.com")
+            String endpoint();
+
+            /** For devices registered with {@code sandbox: true} (development builds). */
+            @WithDefault("https://api.sandbox.push.apple.com")
+            String sandboxEndpoint();
+
+            /** Apple wants a new provider token at most every 20 and at least every 60 minutes. */
+            @WithDefault("50M")
+            Duration tokenRefresh();
+        }
+
+        interface Outbox {
+            /** Whether this replica delivers queued notifications (all replicas may). */
+            @WithDefault("true")
+            boolean workerEnabled();
+
+            @WithDefault("1S")
+            Duration interval();
+
+            @WithDefault("50")
+            int batchSize();
+
+            /** After this many failed attempts a notification is dead-lettered. */
+            @WithDefault("12")
+            int maxAttempts();
+
+            @WithDefault("2S")
+            Duration initialBackoff();
+
+            @WithDefault("10M")
+            Duration maxBackoff();
+
+            /** A notification not delivered within this time is dead-lettered as expired. */
+            @WithDefault("1H")
+            Duration maxAge();
+
+            /** How long a claimed row stays claimed; a replica dying mid-send frees it after this. */
+            @WithDefault("60S")
+            Duration lease();
+
+            @WithDefault("24H")
+            Duration deliveredRetention();
+
+            @WithDefault("168H")
+            Duration deadRetention();
+        }
+    }
+}
