@@ -166,7 +166,7 @@ final class OrgStream {
     }
 
     /** Hands the events to every socket of the org, one queued task per event loop. */
-    private void deliver(List<OrgEvent> events, boolean gap) {
+    private void deliver(List<StoredEvent> events, boolean gap) {
         if (events.isEmpty()) {
             return;
         }
@@ -179,12 +179,12 @@ final class OrgStream {
                 if (gap) {
                     peer.sync.resynchronize();
                 }
-                for (OrgEvent event : events) {
+                for (StoredEvent event : events) {
                     peer.sync.offer(event);
                 }
             }
         }));
-        for (OrgEvent event : events) {
+        for (StoredEvent event : events) {
             if (event.removesMember()) {
                 memberRemoved.accept(event.subject());
             }

@@ -54,7 +54,7 @@ final class PeerSync {
     private boolean started;
     /** The last org seq the client has (or is being written). */
     private long lastSeq = -1;
-    private List<OrgEvent> backlog = new ArrayList<>();
+    private List<StoredEvent> backlog = new ArrayList<>();
     private boolean backlogLost;
     private boolean meOutdated;
     /** Replies held until the first frame is out. */
@@ -72,7 +72,7 @@ final class PeerSync {
     }
 
     /** An org event, in seq order. */
-    void offer(OrgEvent event) {
+    void offer(StoredEvent event) {
         switch (stage) {
             case CATCHING_UP -> {
                 if (backlog.size() < maxQueued) {
@@ -120,7 +120,7 @@ final class PeerSync {
      * Writes {@code resumed} and the missed events up to {@code upTo} and goes live. False when
      * events were lost meanwhile: then the caller sends a snapshot.
      */
-    boolean resumed(String resumed, List<OrgEvent> missed, long upTo) {
+    boolean resumed(String resumed, List<StoredEvent> missed, long upTo) {
         if (request != FIRST) {
             return true; // a resynchronisation overtook the resume: its snapshot is the first frame
         }
@@ -128,7 +128,7 @@ final class PeerSync {
             return false;
         }
         write(resumed);
-        for (OrgEvent event : missed) {
+        for (StoredEvent event : missed) {
             write(event);
         }
         goLive(upTo);
@@ -189,7 +189,7 @@ final class PeerSync {
     private void goLive(long seq) {
         lastSeq = Math.max(lastSeq, seq);
         stage = Stage.LIVE;
-        List<OrgEvent> waiting = backlog;
+        List<StoredEvent> waiting = backlog;
         backlog = new ArrayList<>();
         waiting.forEach(this::offer);
         if (!started) {
@@ -204,7 +204,7 @@ final class PeerSync {
         wire.text(text);
     }
 
-    private void write(OrgEvent event) {
+    private void write(StoredEvent event) {
         unwritten++;
         wire.encoded(event);
     }

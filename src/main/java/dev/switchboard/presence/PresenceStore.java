@@ -70,11 +70,11 @@ public class PresenceStore {
      * Up to {@code limit} stored org events after {@code after}, in seq order, with the type and
      * subject they were stored with: what {@link OrgStream} delivers.
      */
-    Uni<List<OrgEvent>> orgEvents(UUID orgId, long after, int limit) {
+    Uni<List<StoredEvent>> orgEvents(UUID orgId, long after, int limit) {
         String sql = "SELECT seq, type, user_id, frame FROM presence_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
         return pool.preparedQuery(sql).execute(Tuple.of(orgId, after, limit)).map(rows -> {
-            List<OrgEvent> events = new ArrayList<>(rows.size());
-            rows.forEach(row -> events.add(new OrgEvent(row.getLong("seq"), row.getString("type"), row.getUUID("user_id"),
+            List<StoredEvent> events = new ArrayList<>(rows.size());
+            rows.forEach(row -> events.add(new StoredEvent(row.getLong("seq"), row.getString("type"), row.getUUID("user_id"),
                     row.getString("frame"))));
             return events;
         });

@@ -25,7 +25,7 @@ import io.vertx.core.impl.ContextInternal;
  * <p>
  * The fan-out writes the same org event to every socket of an org. Through {@code sendText(String)}
  * each of those writes builds a Mutiny {@code Uni}, a {@code CompletionStage} and re-encodes the
- * String to UTF-8; here the event is encoded once ({@link OrgEvent#utf8()}) and each socket gets
+ * String to UTF-8; here the event is encoded once ({@link StoredEvent#utf8()}) and each socket gets
  * a text frame wrapping those same bytes, with one completion callback and no other allocation.
  * websockets-next exposes the Vert.x socket only package-privately, so it is looked up once by
  * method handle; if a future Quarkus moves it, every socket falls back to {@code sendText} (and
@@ -106,7 +106,7 @@ final class SocketWire implements Wire {
     }
 
     @Override
-    public void encoded(OrgEvent event) {
+    public void encoded(StoredEvent event) {
         if (socket != null) {
             socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, event.utf8(), true), done);
         } else {

@@ -19,7 +19,7 @@ interface Wire {
     void text(String text);
 
     /** An org event: a text frame wrapping its already encoded bytes. */
-    void encoded(OrgEvent event);
+    void encoded(StoredEvent event);
 
     /** Set once: runs on the socket's event loop after each write is done (written or failed). */
     void onWritten(Runnable written);

@@ -43,7 +43,7 @@ class PeerSyncTest {
         }
 
         @Override
-        public void encoded(OrgEvent event) {
+        public void encoded(StoredEvent event) {
             wrote("#" + event.seq());
         }
 
@@ -88,8 +88,8 @@ class PeerSyncTest {
     private final List<Integer> snapshotRequests = new ArrayList<>();
     private final PeerSync sync = new PeerSync(wire, MAX_QUEUED, snapshotRequests::add);
 
-    private static OrgEvent event(long seq) {
-        return new OrgEvent(seq, Frames.Presence.TYPE, UUID.randomUUID(), "{\"type\":\"presence\",\"seq\":" + seq + "}");
+    private static StoredEvent event(long seq) {
+        return new StoredEvent(seq, Frames.Presence.TYPE, UUID.randomUUID(), "{\"type\":\"presence\",\"seq\":" + seq + "}");
     }
 
     @Test

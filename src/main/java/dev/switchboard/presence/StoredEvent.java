@@ -8,9 +8,9 @@ import java.util.UUID;
  * {@code presence_events}), and the frame as recorded, turned into UTF-8 once so that every socket
  * of the org is written the same bytes.
  */
-record OrgEvent(long seq, String type, UUID subject, String text, byte[] utf8) {
+record StoredEvent(long seq, String type, UUID subject, String text, byte[] utf8) {
 
-    OrgEvent(long seq, String type, UUID subject, String text) {
+    StoredEvent(long seq, String type, UUID subject, String text) {
         this(seq, type, subject, text, text.getBytes(StandardCharsets.UTF_8));
     }
 
