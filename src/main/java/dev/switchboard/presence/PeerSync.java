@@ -57,7 +57,11 @@ final class PeerSync {
     private List<StoredEvent> backlog = new ArrayList<>();
     private boolean backlogLost;
     private boolean meOutdated;
-    /** Replies held until the first frame is out. */
+    /**
+     * Replies held until the first frame is out: frames for the user alone ({@code watch_fired});
+     * command replies only if commands ran before {@code @OnOpen} completed, which websockets-next's
+     * serial processing of a socket's callbacks rules out (see PresenceSocket#open).
+     */
     private List<String> held = new ArrayList<>();
     /** Frames handed to the wire and not written yet. */
     private int unwritten;
