@@ -9,10 +9,12 @@ import java.util.List;
  * thread, so nothing is locked.
  *
  * <pre>
- *              first frame out, nothing lost            more than max-queued frames unwritten
- *  CATCHING_UP ────────────────────────────► LIVE ──────────────────────────────────────► OVERFLOWED
- *      ▲  │ backlog overflowed: needsSnapshot                                                  │
- *      │  └──────── (another snapshot) ◄──────────────── socket drained: needsSnapshot ◄────────┘
+ *               first frame written, nothing lost         max-queued frames still unwritten
+ *  CATCHING_UP ─────────────────────────────────► LIVE ─────────────────────────────────► OVERFLOWED
+ *    ▲   (backlog overflowed: that snapshot is not                                           │
+ *    │    written; the caller reads another)                                                 │
+ *    └──────────────── all written: resynchronize() asks for a snapshot ◄────────────────────┘
+ *                      (also when the org stream found events missing)
  * </pre>
  *
  * <ul>
@@ -26,7 +28,7 @@ import java.util.List;
  * snapshot.</li>
  * </ul>
  * Frames outside the org sequence (snapshot, {@code me}, replies) are never dropped: a snapshot is
- * what repairs an overflowed socket, and replies are bounded by the command rate limit.
+ * what repairs an overflowed socket, and there is one reply per command the client sent.
  */
 final class PeerSync {
 
