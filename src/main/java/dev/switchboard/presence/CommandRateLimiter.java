@@ -1,6 +1,9 @@
 package dev.switchboard.presence;
 
-/** A token bucket per connection: {@code rate} commands a second with bursts up to {@code burst}. */
+/**
+ * A token bucket per connection: {@code rate} commands a second with bursts up to {@code burst}.
+ * Used by one socket's message callbacks, which websockets-next runs one at a time.
+ */
 final class CommandRateLimiter {
 
     private final double ratePerNano;
@@ -15,7 +18,7 @@ final class CommandRateLimiter {
         this.last = System.nanoTime();
     }
 
-    synchronized boolean tryAcquire() {
+    boolean tryAcquire() {
         long now = System.nanoTime();
         tokens = Math.min(burst, tokens + (now - last) * ratePerNano);
         last = now;

@@ -3,10 +3,16 @@ package dev.switchboard.presence;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** The server-to-client frames of the presence protocol (docs/presence-protocol.md). */
-@RegisterForReflection
+/**
+ * Every server-to-client frame of the presence protocol (docs/presence-protocol.md), one record
+ * each; {@link FrameEncoder} is the only place they become text. Components are written in
+ * declaration order, so {@code type} always comes first. Each record is registered for reflection
+ * (native image) where it is declared.
+ */
 public final class Frames {
 
     private Frames() {
@@ -17,40 +23,90 @@ public final class Frames {
         String type();
     }
 
+    // --- org events: carry the org seq, stored in presence_events and delivered by OrgStream ----
+
+    @RegisterForReflection
     public record Presence(String type, long seq, PresenceView colleague) implements ServerFrame {
+        public static final String TYPE = "presence";
+
         public Presence(long seq, PresenceView colleague) {
-            this("presence", seq, colleague);
+            this(TYPE, seq, colleague);
         }
     }
 
+    @RegisterForReflection
     public record ColleagueAdded(String type, long seq, PresenceView colleague) implements ServerFrame {
+        public static final String TYPE = "colleague_added";
+
         public ColleagueAdded(long seq, PresenceView colleague) {
-            this("colleague_added", seq, colleague);
+            this(TYPE, seq, colleague);
         }
     }
 
+    @RegisterForReflection
     public record ColleagueRemoved(String type, long seq, UUID userId) implements ServerFrame {
+        public static final String TYPE = "colleague_removed";
+
         public ColleagueRemoved(long seq, UUID userId) {
-            this("colleague_removed", seq, userId);
+            this(TYPE, seq, userId);
         }
     }
 
+    // --- a socket's first frame ----------------------------------------------------------------
+
+    /** The whole org at {@code seq}; {@link FrameEncoder#snapshot} writes it without re-encoding the colleagues. */
+    @RegisterForReflection
     public record Snapshot(String type, long seq, SelfView me, List<PresenceView> colleagues) implements ServerFrame {
         public Snapshot(long seq, SelfView me, List<PresenceView> colleagues) {
             this("snapshot", seq, me, colleagues);
         }
     }
 
+    /** A resume was honoured: the events after {@code seq} follow. */
+    @RegisterForReflection
+    public record Resumed(String type, long seq) implements ServerFrame {
+        public Resumed(long seq) {
+            this("resumed", seq);
+        }
+    }
+
+    // --- outside the org sequence ----------------------------------------------------------------
+
+    @RegisterForReflection
+    public record Me(String type, SelfView me) implements ServerFrame {
+        public Me(SelfView me) {
+            this("me", me);
+        }
+    }
+
     /** A watched colleague became available ("tell me when available"). */
+    @RegisterForReflection
     public record WatchFired(String type, UUID userId) implements ServerFrame {
         public WatchFired(UUID userId) {
             this("watch_fired", userId);
         }
     }
 
-    public record Me(String type, SelfView me) implements ServerFrame {
-        public Me(SelfView me) {
-            this("me", me);
+    /** A command was carried out; {@code id} is the command's (null when it had none). */
+    @RegisterForReflection
+    public record Ack(String type, String id) implements ServerFrame {
+        public Ack(String id) {
+            this("ack", id);
         }
+    }
+
+    /** A command was refused; the socket stays open. {@code id} is left out when unknown. */
+    @RegisterForReflection
+    public record Error(String type, @JsonInclude(JsonInclude.Include.NON_NULL) String id, String code, String message)
+            implements ServerFrame {
+        public Error(String id, String code, String message) {
+            this("error", id, code, message);
+        }
+    }
+
+    /** The answer to {@code ping}. */
+    @RegisterForReflection
+    public record Pong(String type) implements ServerFrame {
+        public static final Pong INSTANCE = new Pong("pong");
     }
 }

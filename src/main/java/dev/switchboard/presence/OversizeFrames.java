@@ -1,11 +1,14 @@
 package dev.switchboard.presence;
 
+import java.util.concurrent.TimeUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -21,11 +24,7 @@ import io.vertx.ext.web.RoutingContext;
  * decoder before Vert.x sees it, and Vert.x (4.5, which turns off Netty's own close on protocol
  * violations) then drops the TCP connection without a close frame. On presence socket upgrades
  * this puts a handler in front of Vert.x's that answers such a frame the way every other oversize
- * message is answered: close 1009, then hands the failure on to Vert.x, which closes the
- * connection and runs the socket's close handler (PresenceSocket#frameTooLarge keeps it out of the
- * error log). Closing the channel here instead left Vert.x's socket open in its own eyes, so
- * @OnClose never ran and the socket kept counting towards its user's limit. Messages up to the
- * frame size reach PresenceSocket#tooLarge.
+ * message is answered: close 1009. Messages up to the frame size reach PresenceSocket#tooLarge.
  *
  * <p>Uses Vert.x internals ({@link ConnectionBase#channel()}, the pipeline's "handler" name): if
  * they are not there, nothing is installed and such a frame just drops the connection.
@@ -38,6 +37,8 @@ public class OversizeFrames {
     private static final String NAME = "switchboard-oversize-frames";
     /** Before the request ids (10 000) does not matter; ahead of the socket's upgrade route does. */
     private static final int PRIORITY = 9_000;
+    /** How long a client that was sent 1009 may take to close its end before the connection is dropped. */
+    private static final long CLIENT_CLOSE_WAIT_SECONDS = 10;
 
     void register(@Observes Filters filters) {
         filters.register(OversizeFrames::install, PRIORITY);
@@ -64,13 +65,27 @@ public class OversizeFrames {
                     && corrupted.closeStatus() != null
                     && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
                 LOG.debugf("Presence socket frame too large: %s", cause.getMessage());
-                // Vert.x still has to see the failure: it closes the connection itself and tells
-                // the socket (and so @OnClose), which a channel closed behind its back never did.
+                // Ended from here, below Vert.x. A channel.close() would pass Vert.x's handler,
+                // which starts a close handshake of its own and waits for the client's answer;
+                // the decoder (which now discards every byte) never lets that answer through, so
+                // the socket would count as open, against its user's limit, for Vert.x's closing
+                // timeout (10 s) and then end with 1006. Instead the server ends its side after the
+                // close frame, keeps reading (and discarding) what the client still sends, so that
+                // it sees no reset, and the connection ends as soon as the client closes its side.
                 ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "frame too large"))
-                        .addListener(written -> ctx.fireExceptionCaught(cause));
+                        .addListener(written -> endAfterClient(ctx, written.isSuccess()));
                 return;
             }
             ctx.fireExceptionCaught(cause);
+        }
+
+        private static void endAfterClient(ChannelHandlerContext ctx, boolean closeFrameWritten) {
+            if (closeFrameWritten && ctx.channel() instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput();
+                ctx.executor().schedule(() -> ctx.close(), CLIENT_CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } else {
+                ctx.close();
+            }
         }
     }
 }

@@ -1,8 +1,5 @@
 package dev.switchboard.presence;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -34,10 +31,12 @@ public class PresenceCommands {
 
     private final ObjectMapper json;
     private final AvailabilityService availability;
+    private final FrameEncoder encoder;
 
-    public PresenceCommands(ControlCharacters strictJson, AvailabilityService availability) {
+    public PresenceCommands(ControlCharacters strictJson, AvailabilityService availability, FrameEncoder encoder) {
         this.json = strictJson.mapper();
         this.availability = availability;
+        this.encoder = encoder;
     }
 
     Uni<Void> handle(Peer peer, String text) {
@@ -61,7 +60,7 @@ public class PresenceCommands {
             return reply(peer, error(id, "invalid_message", "a frame is a JSON object with a string 'type'"));
         }
         return switch (frame.get("type").asText()) {
-            case "ping" -> reply(peer, "{\"type\":\"pong\"}");
+            case "ping" -> reply(peer, Frames.Pong.INSTANCE);
             case "set_availability" -> setAvailability(peer, id, (ObjectNode) frame);
             default -> reply(peer, error(id, "invalid_message", "unknown type"));
         };
@@ -83,13 +82,12 @@ public class PresenceCommands {
                     : error(id, "validation", "status, destination or until is invalid"));
         }
         return availability.set(peer.orgId, peer.userId, request, null)
-                .map(ignored -> ack(id))
+                .<Frames.ServerFrame>map(ignored -> new Frames.Ack(id))
                 .onFailure().recoverWithItem(failure -> failureFrame(id, failure))
-                .invoke(reply -> peer.sendDirect(reply))
-                .replaceWithVoid();
+                .flatMap(reply -> reply(peer, reply));
     }
 
-    private String failureFrame(String id, Throwable failure) {
+    private Frames.Error failureFrame(String id, Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
                 String code = switch (api.status()) {
@@ -109,38 +107,18 @@ public class PresenceCommands {
         return error(id, "internal_error", "the change could not be saved; try again");
     }
 
-    void error(WebSocketConnection connection, String id, String code, String message) {
-        connection.sendText(error(id, code, message)).subscribe().with(ok -> { }, failure -> { });
+    /** An {@code error} for a socket that is being turned away (it has no peer, and gets no snapshot). */
+    void refuse(WebSocketConnection connection, String code, String message) {
+        connection.sendText(encoder.encode(error(null, code, message))).subscribe().with(ok -> { }, failure -> { });
     }
 
-    private String ack(String id) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "ack");
-        frame.put("id", id);
-        return write(frame);
+    private static Frames.Error error(String id, String code, String message) {
+        return new Frames.Error(id, code, message);
     }
 
-    private String error(String id, String code, String message) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "error");
-        if (id != null) {
-            frame.put("id", id);
-        }
-        frame.put("code", code);
-        frame.put("message", message);
-        return write(frame);
-    }
-
-    private String write(Object frame) {
-        try {
-            return json.writeValueAsString(frame);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Uni<Void> reply(Peer peer, String frame) {
-        peer.sendDirect(frame);
+    private Uni<Void> reply(Peer peer, Frames.ServerFrame frame) {
+        String text = encoder.encode(frame);
+        peer.withSync(sync -> sync.reply(text));
         return Uni.createFrom().voidItem();
     }
 }

@@ -10,16 +10,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
-import dev.switchboard.account.UserRepository;
-import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.auth.CredentialVersions;
-import dev.switchboard.availability.DeviceKind;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.security.Authenticated;
@@ -50,42 +45,41 @@ public class PresenceSocket {
             java.util.regex.Pattern.compile("^Cannot process (text|binary|continuation) frame of size");
 
     private final SecurityIdentity identity;
-    private final PresenceHub hub;
+    private final PeerRegistry registry;
+    private final SocketDelivery delivery;
+    private final CatchUp catchUp;
     private final PresenceCommands commands;
+    private final SocketAccess access;
     private final DeviceLeases leases;
-    private final UserRepository users;
-    private final VoipAccountRepository accounts;
     private final Vertx vertx;
     private final CredentialVersions versions;
-    private final int maxInFlight;
-    private final double commandRate;
-    private final int commandBurst;
-    private final int maxMessageBytes;
+    private final SwitchboardConfig.Ws config;
 
-    public PresenceSocket(SecurityIdentity identity, PresenceHub hub, PresenceCommands commands, DeviceLeases leases,
-            UserRepository users, VoipAccountRepository accounts, Vertx vertx, CredentialVersions versions,
-            @ConfigProperty(name = "switchboard.ws.max-queued-frames", defaultValue = "256") int maxInFlight,
-            @ConfigProperty(name = "switchboard.ws.commands-per-second", defaultValue = "20") double commandRate,
-            @ConfigProperty(name = "switchboard.ws.command-burst", defaultValue = "40") int commandBurst,
-            @ConfigProperty(name = "switchboard.ws.max-message-size", defaultValue = "16384") int maxMessageBytes) {
-        this.maxMessageBytes = maxMessageBytes;
-        this.versions = versions;
+    public PresenceSocket(SecurityIdentity identity, PeerRegistry registry, SocketDelivery delivery, CatchUp catchUp,
+            PresenceCommands commands, SocketAccess access, DeviceLeases leases, Vertx vertx, CredentialVersions versions,
+            SwitchboardConfig config) {
         this.identity = identity;
-        this.hub = hub;
+        this.registry = registry;
+        this.delivery = delivery;
+        this.catchUp = catchUp;
         this.commands = commands;
+        this.access = access;
         this.leases = leases;
-        this.users = users;
-        this.accounts = accounts;
         this.vertx = vertx;
-        this.maxInFlight = maxInFlight;
-        this.commandRate = commandRate;
-        this.commandBurst = commandBurst;
+        this.versions = versions;
+        this.config = config.ws();
     }
 
+    /**
+     * Admits the socket and writes its first frame. websockets-next runs a connection's callbacks
+     * one at a time (serial inbound processing), so messages sent meanwhile wait until this Uni
+     * completes and are then answered in order; PeerSync holds any reply until the first frame is
+     * out as well.
+     */
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
         MDC.put(MDC_CONNECTION, connection.id());
-        if (hub.draining()) {
+        if (registry.goingAway()) {
             return close(connection, 1001, "server going away");
         }
         SocketIdentity who = SocketIdentity.of(identity);
@@ -99,41 +93,42 @@ public class PresenceSocket {
             deviceId = query.containsKey("device") ? UUID.fromString(query.get("device")) : null;
             since = query.containsKey("since") ? Long.parseLong(query.get("since")) : null;
         } catch (IllegalArgumentException e) {
-            commands.error(connection, null, "invalid_message", "device must be a UUID and since a whole number");
+            commands.refuse(connection, "invalid_message", "device must be a UUID and since a whole number");
             return close(connection, 1008, "invalid query parameters");
         }
-        Peer peer = new Peer(connection, SocketWire.of(connection), who.userId(), who.orgId(), deviceId,
-                who.credentialsVersion(), maxInFlight, new CommandRateLimiter(commandRate, commandBurst), hub::drained);
-        if (!hub.admit(peer)) {
+        Peer peer = new Peer(SocketWire.of(connection), who, deviceId, config.maxQueuedFrames(),
+                new CommandRateLimiter(config.commandsPerSecond(), config.commandBurst()), catchUp::resync);
+        if (!registry.admit(peer)) {
             LOG.debugf("Presence socket refused: user %s already holds the maximum number of sockets", who.userId());
             return close(connection, 1008, "too many connections for this user");
         }
+        peer.attach(connection); // from now on @OnClose finds it and lets it go
         if (versions.knownRevoked(who.userId(), who.credentialsVersion())) {
-            // Announced after the upgrade was checked but before the hub listed this socket.
+            // Announced after the upgrade was checked but before the registry listed this socket.
             peer.close(4401, "credentials changed");
             return Uni.createFrom().voidItem();
         }
-        if (hub.draining()) {
-            // The drain listed the open peers before this one was admitted.
+        if (registry.goingAway()) {
+            // The shutdown closed the open sockets before this one was admitted.
             peer.close(1001, "server going away");
             return Uni.createFrom().voidItem();
         }
         LOG.debugf("Presence socket opened: org %s, user %s, device %s, since %s", who.orgId(), who.userId(), deviceId, since);
         scheduleExpiry(peer, who.expiresAt());
-        return Panache.withSession(() -> users.findById(who.userId()).flatMap(user -> {
-            if (user == null || !who.orgId().equals(user.orgId)) {
-                return close(connection, 4403, "user deleted");
-            }
-            return deviceId == null ? Uni.createFrom().item(true) : ownDevice(who.userId(), deviceId);
-        })).flatMap(deviceOk -> {
+        return access.check(who.orgId(), who.userId(), deviceId).flatMap(verdict -> {
             if (!connection.isOpen()) {
                 return Uni.createFrom().voidItem();
             }
-            if (deviceOk != Boolean.TRUE) {
-                commands.error(connection, null, "forbidden", "device must be your own webphone or app account");
-                return close(connection, 1008, "not your webphone or app account");
+            switch (verdict) {
+                case NOT_A_MEMBER:
+                    return close(connection, 4403, "user deleted");
+                case NOT_OWN_DEVICE:
+                    commands.refuse(connection, "forbidden", "device must be your own webphone or app account");
+                    return close(connection, 1008, "not your webphone or app account");
+                default:
+                    break;
             }
-            return hub.join(peer)
+            return delivery.join(peer)
                     .flatMap(ignored -> {
                         if (deviceId == null) {
                             return Uni.createFrom().voidItem();
@@ -144,17 +139,21 @@ public class PresenceSocket {
                         peer.holdsDeviceLease = true;
                         return leases.acquire(who.orgId(), who.userId(), deviceId);
                     })
-                    .flatMap(ignored -> since == null ? hub.sendSnapshot(peer) : hub.resume(peer, since));
+                    .flatMap(ignored -> catchUp.start(peer, since));
         });
     }
 
+    /**
+     * A command. Runs after {@link #open} completed (see there), so an admitted socket has its
+     * peer and its first frame; a socket without a peer was turned away and is closing.
+     */
     @OnTextMessage
     public Uni<Void> message(WebSocketConnection connection, String text) {
         MDC.put(MDC_CONNECTION, connection.id());
         if (tooLarge(text)) {
-            return close(connection, 1009, "frame larger than " + maxMessageBytes + " bytes");
+            return close(connection, 1009, "frame larger than " + config.maxMessageSize() + " bytes");
         }
-        Peer peer = hub.peer(connection.id());
+        Peer peer = Peer.of(connection);
         return peer == null ? Uni.createFrom().voidItem() : commands.handle(peer, text);
     }
 
@@ -169,34 +168,23 @@ public class PresenceSocket {
         MDC.put(MDC_CONNECTION, connection.id());
         if (failure.getMessage() != null && VERTX_TOO_LARGE.matcher(failure.getMessage()).find()) {
             LOG.debugf("Presence socket message too large: %s", failure.getMessage());
-            return close(connection, 1009, "message larger than " + maxMessageBytes + " bytes");
+            return close(connection, 1009, "message larger than " + config.maxMessageSize() + " bytes");
         }
         LOG.errorf(failure, "Presence socket failed");
         return close(connection, 1011, "unexpected error");
     }
 
-    /**
-     * A single frame above max-frame-size: OversizeFrames has already answered it with 1009 and
-     * passed the failure on so that Vert.x closes the connection (and @OnClose runs). The
-     * client's mistake: nothing more to do, no error log.
-     */
-    @OnError
-    public Uni<Void> frameTooLarge(WebSocketConnection connection, CorruptedWebSocketFrameException failure) {
-        MDC.put(MDC_CONNECTION, connection.id());
-        LOG.debugf("Presence socket closed for a frame too large: %s", failure.getMessage());
-        return Uni.createFrom().voidItem();
-    }
-
     @OnClose
     public Uni<Void> closed(WebSocketConnection connection) {
         MDC.put(MDC_CONNECTION, connection.id());
-        Peer peer = hub.peer(connection.id());
+        Peer peer = Peer.of(connection);
         if (peer == null) {
             return Uni.createFrom().voidItem();
         }
         CloseReason reason = connection.closeReason();
         LOG.debugf("Presence socket closed: user %s, code %s", peer.userId, reason == null ? "none" : reason.getCode());
-        hub.leave(peer);
+        registry.remove(peer);
+        delivery.leave(peer);
         if (peer.expiryTimer >= 0) {
             vertx.cancelTimer(peer.expiryTimer);
         }
@@ -205,17 +193,17 @@ public class PresenceSocket {
 
     /**
      * SIGTERM with {@code quarkus.shutdown.delay-enabled}: readiness is already DOWN, the load
-     * balancers are dropping this pod, and REST keeps answering for the delay. Sockets do not drain
+     * balancers are dropping this pod, and REST keeps answering for the delay. Sockets do not end
      * by themselves, so they are closed now with 1001 (clients resume with {@code since} on another
      * replica) and new ones are refused for the rest of the shutdown.
      */
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        LOG.infof("Shutdown delay started: readiness is DOWN, closing %d presence sockets with 1001", hub.drain());
+        LOG.infof("Shutdown delay started: readiness is DOWN, closing %d presence sockets with 1001", registry.closeAllForShutdown());
     }
 
     /** Without a delay (or for anything opened despite it) the same happens at shutdown. */
     void onShutdown(@Observes ShutdownEvent event) {
-        int closed = hub.drain();
+        int closed = registry.closeAllForShutdown();
         if (closed > 0) {
             LOG.infof("Shutting down: closed %d presence sockets with 1001", closed);
         }
@@ -227,13 +215,8 @@ public class PresenceSocket {
     }
 
     private boolean tooLarge(String text) {
-        return text.length() > maxMessageBytes
-                || text.length() * 3L > maxMessageBytes && text.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes;
-    }
-
-    private Uni<Boolean> ownDevice(UUID userId, UUID deviceId) {
-        return accounts.findById(deviceId).map(account -> account != null && userId.equals(account.userId)
-                && (account.kind == DeviceKind.WEBPHONE || account.kind == DeviceKind.APP));
+        int limit = config.maxMessageSize();
+        return text.length() > limit || text.length() * 3L > limit && text.getBytes(StandardCharsets.UTF_8).length > limit;
     }
 
     private static <T> Uni<T> close(WebSocketConnection connection, int code, String reason) {

@@ -65,4 +65,18 @@ public class PresenceStore {
             return since <= current && missed == current - since && (missed == 0 || first == since + 1);
         }
     }
+
+    /**
+     * Up to {@code limit} stored org events after {@code after}, in seq order, with the type and
+     * subject they were stored with: what {@link OrgStream} delivers.
+     */
+    Uni<List<StoredEvent>> orgEvents(UUID orgId, long after, int limit) {
+        String sql = "SELECT seq, type, user_id, frame FROM presence_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+        return pool.preparedQuery(sql).execute(Tuple.of(orgId, after, limit)).map(rows -> {
+            List<StoredEvent> events = new ArrayList<>(rows.size());
+            rows.forEach(row -> events.add(new StoredEvent(row.getLong("seq"), row.getString("type"), row.getUUID("user_id"),
+                    row.getString("frame"))));
+            return events;
+        });
+    }
 }

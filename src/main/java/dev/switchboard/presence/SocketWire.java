@@ -3,11 +3,13 @@ package dev.switchboard.presence;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.concurrent.Executor;
 
 import org.jboss.logging.Logger;
 
 import io.netty.channel.EventLoop;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -23,7 +25,7 @@ import io.vertx.core.impl.ContextInternal;
  * <p>
  * The fan-out writes the same org event to every socket of an org. Through {@code sendText(String)}
  * each of those writes builds a Mutiny {@code Uni}, a {@code CompletionStage} and re-encodes the
- * String to UTF-8; here the event is encoded once ({@link Peer.Frame#utf8()}) and each socket gets
+ * String to UTF-8; here the event is encoded once ({@link StoredEvent#utf8()}) and each socket gets
  * a text frame wrapping those same bytes, with one completion callback and no other allocation.
  * websockets-next exposes the Vert.x socket only package-privately, so it is looked up once by
  * method handle; if a future Quarkus moves it, every socket falls back to {@code sendText} (and
@@ -34,7 +36,7 @@ import io.vertx.core.impl.ContextInternal;
  * Vert.x socket, which keeps them in call order even across threads.
  */
 @RegisterForReflection(classNames = SocketWire.CONNECTION_BASE, methods = true, fields = false)
-final class SocketWire {
+final class SocketWire implements Wire {
 
     static final String CONNECTION_BASE = "io.quarkus.websockets.next.runtime.WebSocketConnectionBase";
     private static final Logger LOG = Logger.getLogger(SocketWire.class);
@@ -42,13 +44,17 @@ final class SocketWire {
 
     private final WebSocketConnection connection;
     private final WebSocketBase socket;
-    /** The event loop that owns the socket, or null when unknown (writes then hop inside Vert.x). */
-    final EventLoop loop;
+    /** The event loop that owns the socket, or null when unknown (then a lock stands in for it). */
+    private final EventLoop eventLoop;
+    private final Executor loop;
+    /** One completion callback for every write of this socket, not one per write. */
+    private Handler<AsyncResult<Void>> done = ignored -> { };
 
-    private SocketWire(WebSocketConnection connection, WebSocketBase socket, EventLoop loop) {
+    private SocketWire(WebSocketConnection connection, WebSocketBase socket, EventLoop eventLoop) {
         this.connection = connection;
         this.socket = socket;
-        this.loop = loop;
+        this.eventLoop = eventLoop;
+        this.loop = eventLoop != null ? eventLoop : this::locked;
     }
 
     /** Called on the socket's own context (e.g. in {@code @OnOpen}), so the event loop is known. */
@@ -65,7 +71,33 @@ final class SocketWire {
         return WEB_SOCKET != null;
     }
 
-    void text(String text, Handler<AsyncResult<Void>> done) {
+    @Override
+    public Executor loop() {
+        return loop;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (eventLoop == null) {
+            locked(task);
+        } else if (eventLoop.inEventLoop()) {
+            task.run();
+        } else {
+            eventLoop.execute(task);
+        }
+    }
+
+    private synchronized void locked(Runnable task) {
+        task.run();
+    }
+
+    @Override
+    public void onWritten(Runnable written) {
+        this.done = ignored -> execute(written);
+    }
+
+    @Override
+    public void text(String text) {
         if (socket != null) {
             socket.writeTextMessage(text, done);
         } else {
@@ -73,12 +105,19 @@ final class SocketWire {
         }
     }
 
-    /** A text frame of already UTF-8-encoded JSON; {@code text} is only used by the fallback. */
-    void encoded(byte[] utf8, String text, Handler<AsyncResult<Void>> done) {
+    @Override
+    public void encoded(StoredEvent event) {
         if (socket != null) {
-            socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, utf8, true), done);
+            socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, event.utf8(), true), done);
         } else {
-            text(text, done);
+            text(event.text());
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (connection.isOpen()) {
+            connection.close(new CloseReason(code, reason)).subscribe().with(ok -> { }, failure -> { });
         }
     }
 

@@ -25,7 +25,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
-import dev.switchboard.presence.PresenceHub;
+import dev.switchboard.presence.PeerRegistry;
 import dev.switchboard.presence.ReplicaRestart;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.TestApi;
@@ -56,15 +56,15 @@ class PresencePageBrowserTest {
 
     /**
      * The real shutdown path: Quarkus fires this when a graceful shutdown begins, and
-     * {@code PresenceSocket} answers it with {@code PresenceHub.drain()}: every socket is closed with
+     * {@code PresenceSocket} answers it with {@code PeerRegistry.closeAllForShutdown()}: every socket is closed with
      * 1001 and new ones are refused. A test cannot restart Quarkus, so it fires the same event and
-     * then lets the hub accept sockets again ({@link ReplicaRestart}), as the next process would.
+     * then lets the registry accept sockets again ({@link ReplicaRestart}), as the next process would.
      */
     @Inject
     Event<ShutdownDelayInitiatedEvent> shutdownBegins;
 
     @Inject
-    PresenceHub hub;
+    PeerRegistry registry;
 
     @BeforeAll
     static void needsABrowser() {
@@ -194,7 +194,7 @@ class PresencePageBrowserTest {
                 // The server restarts: the old process drains (every socket closed with 1001, new ones
                 // refused with 1001 while it goes down), then a fresh one accepts them again.
                 shutdownBegins.fire(new ShutdownDelayInitiatedEvent());
-                assertThat(ReplicaRestart.draining(hub)).isTrue();
+                assertThat(ReplicaRestart.goingAway(registry)).isTrue();
                 // Changed while the page is away: it must arrive through the resume.
                 UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31687654321");
                 setAvailability(bob, Map.of("status", "do_not_disturb", "destination", Map.of("type", "fixed_destination", "id", mobile)));
@@ -207,7 +207,7 @@ class PresencePageBrowserTest {
                         .getAttribute("title")).contains("Attempt 3"));
                 assertThat(page.connectionState()).isEqualTo("reconnecting");
             } finally {
-                ReplicaRestart.undoDrain(hub);
+                ReplicaRestart.acceptAgain(registry);
             }
             page.until(Duration.ofSeconds(30), d -> "open".equals(page.connectionState()));
             assertThat(page.connectionText()).isEqualTo("Live");

@@ -1,0 +1,85 @@
+package dev.switchboard.presence;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.common.SafeContext;
+import dev.switchboard.common.SwitchboardConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * Brings a socket in sync with its org: a fresh snapshot, or on {@code since=} the missed events
+ * ({@code resumed}, then the events, then {@code me}), and a fresh snapshot whenever its
+ * {@link PeerSync} lost events. Reads from the database here; what is written, and when, is
+ * decided by the socket's {@link PeerSync} on its event loop.
+ */
+@ApplicationScoped
+public class CatchUp {
+
+    private final PresenceStore store;
+    private final PresenceService presence;
+    private final FrameEncoder encoder;
+    private final Vertx vertx;
+    private final int replayMaxEvents;
+
+    public CatchUp(PresenceStore store, PresenceService presence, FrameEncoder encoder, Vertx vertx, SwitchboardConfig config) {
+        this.store = store;
+        this.presence = presence;
+        this.encoder = encoder;
+        this.vertx = vertx;
+        this.replayMaxEvents = config.presence().replayMaxEvents();
+    }
+
+    /** The socket's first frame: a snapshot, or with {@code since} a resume when every missed event is still held. */
+    Uni<Void> start(Peer peer, Long since) {
+        return since == null ? snapshot(peer, PeerSync.FIRST) : resume(peer, since);
+    }
+
+    /** Its PeerSync asked for a fresh snapshot (after an overflow or a gap): read one outside any request. */
+    void resync(Peer peer, int request) {
+        SafeContext.run(vertx, () -> snapshot(peer, request))
+                .subscribe().with(ok -> { }, failure -> peer.close(1011, "resync failed"));
+    }
+
+    /** A snapshot answering {@code request}; read again until no event was lost while it was prepared. */
+    private Uni<Void> snapshot(Peer peer, int request) {
+        return store.currentSeq(peer.orgId)
+                .flatMap(seq -> SafeContext.backOnCallerContext(peer.stream.colleagues(seq, () -> presence.snapshot(peer.orgId)
+                        .map(org -> encoder.colleagues(org.seq(), org.colleagues())))))
+                .flatMap(colleagues -> presence.self(peer.orgId, peer.userId).map(self -> encoder.snapshot(self, colleagues))
+                        .flatMap(text -> peer.onLoop(() -> peer.sync.snapshot(request, colleagues.seq(), text))))
+                .flatMap(written -> written ? sendMeIfOutdated(peer) : snapshot(peer, request));
+    }
+
+    private Uni<Void> resume(Peer peer, long since) {
+        return store.resumeWindow(peer.orgId, since).flatMap(window -> {
+            if (!window.complete() || window.missed() > replayMaxEvents) {
+                return snapshot(peer, PeerSync.FIRST);
+            }
+            String resumed = encoder.encode(new Frames.Resumed(since));
+            return store.orgEvents(peer.orgId, since, (int) window.missed())
+                    .flatMap(missed -> peer.onLoop(() -> {
+                        long upTo = missed.isEmpty() ? since : missed.get(missed.size() - 1).seq();
+                        boolean written = peer.sync.resumed(resumed, missed, upTo);
+                        peer.sync.takeOutdatedMe(); // the 'me' below is read now, so it is current
+                        return written;
+                    }))
+                    .flatMap(written -> written ? sendMe(List.of(peer)) : snapshot(peer, PeerSync.FIRST));
+        });
+    }
+
+    private Uni<Void> sendMeIfOutdated(Peer peer) {
+        return peer.onLoop(peer.sync::takeOutdatedMe).flatMap(outdated -> outdated ? sendMe(List.of(peer)) : Uni.createFrom().voidItem());
+    }
+
+    /** A fresh {@code me} for these sockets, all of one user. */
+    Uni<Void> sendMe(List<Peer> peers) {
+        Peer first = peers.get(0);
+        return presence.self(first.orgId, first.userId).invoke(self -> {
+            String text = encoder.encode(new Frames.Me(self));
+            peers.forEach(peer -> peer.withSync(sync -> sync.me(text)));
+        }).replaceWithVoid();
+    }
+}

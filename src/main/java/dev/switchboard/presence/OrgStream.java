@@ -1,0 +1,193 @@
+package dev.switchboard.presence;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One organization's event stream on this replica: what has been delivered, the next events
+ * fetched in order, and each batch handed to the org's sockets, one task per event loop.
+ * <p>
+ * Fetches are single flight: a notification while one runs only asks for another round after it,
+ * so the org's events are read once per replica however many notifications arrive, and always in
+ * seq order. A batch that does not start right after the delivered seq means events were pruned
+ * before this replica read them: every socket of the org is then resynchronised with a snapshot.
+ * <p>
+ * Delivery groups the sockets by the event loop that owns them; each loop gets one task for all of
+ * its sockets, queued in fetch order (so seq order holds across batches), and on its loop each
+ * socket's {@link PeerSync} writes the event's shared bytes straight to the socket.
+ */
+final class OrgStream {
+
+    private static final Logger LOG = Logger.getLogger(OrgStream.class);
+    static final int FETCH_BATCH = 500;
+
+    final UUID orgId;
+    private final PresenceStore store;
+    /** Closes the sockets of a member who left the org (after the frame that says so). */
+    private final Consumer<UUID> memberRemoved;
+    private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
+    /** The seq delivered before the first socket joined: read once, before any socket joins. */
+    private final Uni<Void> ready;
+    /** Sockets joined or joining; changed only inside the stream map's compute for this org. */
+    int members;
+
+    // guarded by this
+    private long deliveredSeq = -1;
+    private boolean fetching;
+    private boolean fetchAgain;
+    private SharedColleagues colleagues;
+
+    OrgStream(UUID orgId, PresenceStore store, Consumer<UUID> memberRemoved) {
+        this.orgId = orgId;
+        this.store = store;
+        this.memberRemoved = memberRemoved;
+        // The baseline is read before any socket joins, so every later event reaches each socket
+        // either in its first frame (snapshot or replay) or through its PeerSync backlog.
+        this.ready = store.currentSeq(orgId).invoke(this::started).replaceWithVoid().memoize().indefinitely();
+    }
+
+    /** Completes once the stream knows where it starts; a socket joins after that. */
+    Uni<Void> ready() {
+        return ready;
+    }
+
+    void add(Peer peer) {
+        peers.add(peer);
+    }
+
+    void remove(Peer peer) {
+        peers.remove(peer);
+    }
+
+    Set<Peer> peers() {
+        return peers;
+    }
+
+    /** Org event {@code seq} was committed: fetch it (and anything before it) unless already delivered. */
+    void eventCommitted(long seq) {
+        synchronized (this) {
+            if (deliveredSeq >= seq || peers.isEmpty()) {
+                return;
+            }
+        }
+        fetch();
+    }
+
+    /** Notifications may have been lost: fetch whatever follows the delivered seq. */
+    void catchUp() {
+        if (!peers.isEmpty()) {
+            fetch();
+        }
+    }
+
+    /**
+     * The org's colleagues at {@code currentSeq}, read and encoded once however many sockets
+     * connect meanwhile: the published states of an org change only together with its seq
+     * (PresenceRecorder stores both in one transaction), so equal seq means equal colleagues.
+     * Concurrent readers share one read in flight.
+     */
+    Uni<FrameEncoder.Colleagues> colleagues(long currentSeq, Supplier<Uni<FrameEncoder.Colleagues>> read) {
+        SharedColleagues shared;
+        synchronized (this) {
+            if (colleagues == null || colleagues.askedAt() != currentSeq) {
+                // deferred: @WithSession binds its session to the context that subscribes first
+                colleagues = new SharedColleagues(currentSeq, Uni.createFrom().<FrameEncoder.Colleagues> deferred(read::get).memoize().indefinitely());
+            }
+            shared = colleagues;
+        }
+        return shared.read().onFailure().invoke(() -> {
+            synchronized (this) {
+                if (colleagues == shared) {
+                    colleagues = null;
+                }
+            }
+        });
+    }
+
+    private record SharedColleagues(long askedAt, Uni<FrameEncoder.Colleagues> read) {
+    }
+
+    private void started(long seq) {
+        boolean again;
+        synchronized (this) {
+            deliveredSeq = seq;
+            again = fetchAgain;
+            fetchAgain = false;
+        }
+        if (again) {
+            fetch();
+        }
+    }
+
+    /** Single flight: reads every stored event after the delivered seq and delivers it. */
+    private void fetch() {
+        long from;
+        synchronized (this) {
+            if (fetching || deliveredSeq < 0) {
+                fetchAgain = true;
+                return;
+            }
+            fetching = true;
+            from = deliveredSeq;
+        }
+        store.orgEvents(orgId, from, FETCH_BATCH).subscribe().with(events -> {
+            deliver(events, !events.isEmpty() && events.get(0).seq() != from + 1);
+            boolean again;
+            synchronized (this) {
+                if (!events.isEmpty()) {
+                    deliveredSeq = Math.max(deliveredSeq, events.get(events.size() - 1).seq());
+                }
+                fetching = false;
+                again = fetchAgain || events.size() == FETCH_BATCH;
+                fetchAgain = false;
+            }
+            if (again) {
+                fetch();
+            }
+        }, failure -> {
+            synchronized (this) {
+                fetching = false;
+            }
+            LOG.warnf("Could not read presence events of org %s (retrying on the next notification or resync): %s",
+                    orgId, failure.toString());
+        });
+    }
+
+    /** Hands the events to every socket of the org, one queued task per event loop. */
+    private void deliver(List<StoredEvent> events, boolean gap) {
+        if (events.isEmpty()) {
+            return;
+        }
+        Map<Executor, List<Peer>> byLoop = new HashMap<>(4);
+        for (Peer peer : peers) {
+            byLoop.computeIfAbsent(peer.wire.loop(), loop -> new ArrayList<>()).add(peer);
+        }
+        byLoop.forEach((loop, theirs) -> loop.execute(() -> {
+            for (Peer peer : theirs) {
+                if (gap) {
+                    peer.sync.resynchronize();
+                }
+                for (StoredEvent event : events) {
+                    peer.sync.offer(event);
+                }
+            }
+        }));
+        for (StoredEvent event : events) {
+            if (event.removesMember()) {
+                memberRemoved.accept(event.subject());
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.switchboard.presence;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.switchboard.auth.CredentialVersions;
+import dev.switchboard.common.SafeContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * This replica's end of the presence pipeline: one {@link OrgStream} per organization with
+ * sockets here, and what each cross-replica message ({@link PresenceDelivery}) does to the
+ * sockets. A socket joins its org's stream once admitted ({@link PeerRegistry}) and leaves it when
+ * it closes; the last one to leave ends the stream.
+ */
+@ApplicationScoped
+public class SocketDelivery implements PresenceDelivery {
+
+    private static final Logger LOG = Logger.getLogger(SocketDelivery.class);
+
+    private final PresenceStore store;
+    private final PeerRegistry registry;
+    private final CatchUp catchUp;
+    private final FrameEncoder encoder;
+    private final Vertx vertx;
+    private final Map<UUID, OrgStream> streams = new ConcurrentHashMap<>();
+
+    public SocketDelivery(PresenceStore store, PeerRegistry registry, CatchUp catchUp, FrameEncoder encoder,
+            Vertx vertx) {
+        this.store = store;
+        this.registry = registry;
+        this.catchUp = catchUp;
+        this.encoder = encoder;
+        this.vertx = vertx;
+    }
+
+    /** Joins the peer to its org's stream; from then on it is offered every event after its first frame. */
+    Uni<Void> join(Peer peer) {
+        OrgStream stream = streams.compute(peer.orgId, (org, held) -> {
+            OrgStream joined = held != null ? held : new OrgStream(org, store, this::memberRemoved);
+            joined.members++;
+            return joined;
+        });
+        peer.stream = stream;
+        return SafeContext.backOnCallerContext(stream.ready())
+                .invoke(() -> stream.add(peer))
+                // a stream that could not even read where it starts is not kept: the next socket tries again
+                .onFailure().invoke(() -> streams.remove(peer.orgId, stream));
+    }
+
+    void leave(Peer peer) {
+        OrgStream stream = peer.stream;
+        if (stream == null) {
+            return;
+        }
+        stream.remove(peer);
+        streams.compute(peer.orgId, (org, held) -> --stream.members == 0 && held == stream ? null : held);
+    }
+
+    // --- PresenceDelivery: what the cross-replica messages ask ---------------------------------
+
+    @Override
+    public void orgEvent(UUID orgId, long seq) {
+        OrgStream stream = streams.get(orgId);
+        if (stream != null) {
+            stream.eventCommitted(seq);
+        }
+    }
+
+    @Override
+    public void selfChanged(UUID userId) {
+        List<Peer> theirs = registry.ofUser(userId);
+        if (!theirs.isEmpty()) {
+            SafeContext.run(vertx, () -> catchUp.sendMe(theirs))
+                    .subscribe().with(ok -> { }, failure -> LOG.debugf("me refresh failed: %s", failure));
+        }
+    }
+
+    @Override
+    public void sendToUser(UUID userId, Frames.ServerFrame frame) {
+        List<Peer> theirs = registry.ofUser(userId);
+        if (!theirs.isEmpty()) {
+            String text = encoder.encode(frame);
+            theirs.forEach(peer -> peer.withSync(sync -> sync.reply(text)));
+        }
+    }
+
+    @Override
+    public void credentialsChanged(UUID userId, long version) {
+        boolean deleted = version == CredentialVersions.DELETED;
+        for (Peer peer : registry.ofUser(userId)) {
+            if (peer.credentialsVersion < version) {
+                peer.close(deleted ? 4403 : 4401, deleted ? "user deleted" : "credentials changed");
+            }
+        }
+    }
+
+    @Override
+    public Set<UUID> connectedUsers() {
+        return registry.users();
+    }
+
+    @Override
+    public void orgDeleted(UUID orgId) {
+        OrgStream stream = streams.remove(orgId);
+        if (stream != null) {
+            stream.peers().forEach(peer -> peer.close(4403, "organization deleted"));
+        }
+    }
+
+    @Override
+    public void resyncAll() {
+        streams.values().forEach(OrgStream::catchUp);
+        registry.users().forEach(this::selfChanged);
+    }
+
+    /** A member left the org: their sockets close, after the frame that told them. */
+    private void memberRemoved(UUID userId) {
+        registry.ofUser(userId).forEach(peer -> peer.close(4403, "user deleted"));
+    }
+}
