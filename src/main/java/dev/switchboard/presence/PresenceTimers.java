@@ -35,6 +35,7 @@ public class PresenceTimers {
 
     private final Vertx vertx;
     private final PresenceChanges presence;
+    private final PresenceStore store;
     private final Duration interval;
     private final Duration maxCallDuration;
     private final Duration endedCallRetention;
@@ -46,7 +47,7 @@ public class PresenceTimers {
     private long lastPrune;
     private long timerId = -1;
 
-    public PresenceTimers(Vertx vertx, PresenceChanges presence,
+    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store,
             @ConfigProperty(name = "switchboard.timers.interval", defaultValue = "500ms") Duration interval,
             @ConfigProperty(name = "switchboard.calls.max-duration", defaultValue = "4H") Duration maxCallDuration,
             @ConfigProperty(name = "switchboard.calls.ended-retention", defaultValue = "1H") Duration endedCallRetention,
@@ -57,6 +58,7 @@ public class PresenceTimers {
         this.reapPauseAfterFailure = deviceLease;
         this.vertx = vertx;
         this.presence = presence;
+        this.store = store;
         this.interval = interval;
         this.maxCallDuration = maxCallDuration;
         this.endedCallRetention = endedCallRetention;
@@ -128,9 +130,7 @@ public class PresenceTimers {
             return Uni.createFrom().voidItem();
         }
         lastPrune = now;
-        String sql = "DELETE FROM presence_events WHERE created_at < clock_timestamp() - make_interval(secs => "
-                + replayWindow.toSeconds() + ")";
-        return NativeSql.update(sql).replaceWithVoid();
+        return store.pruneEvents(replayWindow);
     }
 
     /** A call the platform never ended must not keep anyone "busy" forever. */

@@ -7,11 +7,13 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.account.UserRepository;
+import dev.switchboard.availability.Availability;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.presence.PresencePublisher;
+import dev.switchboard.presence.PresenceStore;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -40,10 +42,12 @@ public class WatchService {
 
     private final UserRepository users;
     private final PresencePublisher publisher;
+    private final PresenceStore presence;
     private final PushConfig config;
 
-    public WatchService(UserRepository users, PresencePublisher publisher, PushConfig config) {
+    public WatchService(UserRepository users, PresencePublisher publisher, PresenceStore presence, PushConfig config) {
         this.users = users;
+        this.presence = presence;
         this.publisher = publisher;
         this.config = config;
     }
@@ -135,7 +139,7 @@ public class WatchService {
 
     /** What colleagues currently see of this user. */
     private Uni<Boolean> availableNow(UUID userId) {
-        return NativeSql.value(String.class, "SELECT availability FROM presence_states WHERE user_id = $1", userId)
-                .map(availability -> "available".equals(availability) || "available_for_colleagues".equals(availability));
+        return presence.availability(userId)
+                .map(availability -> availability == Availability.AVAILABLE || availability == Availability.AVAILABLE_FOR_COLLEAGUES);
     }
 }
