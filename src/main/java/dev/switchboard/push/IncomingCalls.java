@@ -27,8 +27,8 @@ import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.availability.DeviceKind;
 import dev.switchboard.availability.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.ClusterBus;
 import dev.switchboard.common.NativeSql;
-import dev.switchboard.presence.PresencePublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -84,12 +84,13 @@ public class IncomingCalls {
     private final PushProviders providers;
     private final PushConfig config;
     private final Pool pool;
+    private final ClusterBus bus;
     private final Vertx vertx;
     private final MeterRegistry metrics;
     private final Map<UUID, Waiter> waiting = new ConcurrentHashMap<>();
 
     public IncomingCalls(VoipAccountRepository accounts, LiveDeviceStates liveStates, PushDeviceService devices,
-            PushProviders providers, PushConfig config, Pool pool, Vertx vertx, MeterRegistry metrics) {
+            PushProviders providers, PushConfig config, Pool pool, ClusterBus bus, Vertx vertx, MeterRegistry metrics) {
         this.metrics = metrics;
         this.accounts = accounts;
         this.liveStates = liveStates;
@@ -97,6 +98,7 @@ public class IncomingCalls {
         this.providers = providers;
         this.config = config;
         this.pool = pool;
+        this.bus = bus;
         this.vertx = vertx;
     }
 
@@ -337,7 +339,7 @@ public class IncomingCalls {
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return connection.preparedQuery("SELECT outcome FROM push_calls WHERE key_hash = $1").execute(Tuple.of(hash))
-                                .map(found -> {
+                                .<Void>map(found -> {
                                     if (found.size() == 0) {
                                         throw ApiException.notFound("call key");
                                     }
@@ -347,8 +349,7 @@ public class IncomingCalls {
                                 });
                     }
                     UUID id = rows.iterator().next().getUUID(0);
-                    return connection.preparedQuery("SELECT pg_notify($1, $2)")
-                            .execute(Tuple.of(PresencePublisher.CHANNEL, CallChannel.PREFIX + ":" + id));
+                    return bus.publish(connection, new PushMessages.CallDecided(id));
                 })).replaceWithVoid();
     }
 }

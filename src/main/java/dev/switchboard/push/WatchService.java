@@ -9,10 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.availability.Availability;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.ClusterBus;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
-import dev.switchboard.presence.PresencePublisher;
 import dev.switchboard.presence.PresenceStore;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -41,14 +41,14 @@ public class WatchService {
     }
 
     private final UserRepository users;
-    private final PresencePublisher publisher;
+    private final ClusterBus bus;
     private final PresenceStore presence;
     private final PushConfig config;
 
-    public WatchService(UserRepository users, PresencePublisher publisher, PresenceStore presence, PushConfig config) {
+    public WatchService(UserRepository users, ClusterBus bus, PresenceStore presence, PushConfig config) {
         this.users = users;
         this.presence = presence;
-        this.publisher = publisher;
+        this.bus = bus;
         this.config = config;
     }
 
@@ -131,7 +131,7 @@ public class WatchService {
                         .put("name", name).encode();
                 chain = chain
                         .flatMap(ignored -> NativeSql.update(enqueue, watcher, payload))
-                        .flatMap(ignored -> publisher.publish(WatchChannel.PREFIX + ":" + orgId + ":" + watcher + ":" + userId));
+                        .flatMap(ignored -> bus.publish(new PushMessages.WatchFired(orgId, watcher, userId)));
             }
             return chain;
         });
