@@ -11,11 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
+import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -52,14 +52,12 @@ public class DeviceLeases {
     private final Map<UUID, Integer> held = new ConcurrentHashMap<>();
     private long renewTimer = -1;
 
-    public DeviceLeases(Pool pool, Vertx vertx, PresenceChanges presence,
-            @ConfigProperty(name = "switchboard.ws.device-lease", defaultValue = "30S") Duration leaseTtl,
-            @ConfigProperty(name = "switchboard.ws.device-grace", defaultValue = "10S") Duration grace) {
+    public DeviceLeases(Pool pool, Vertx vertx, PresenceChanges presence, SwitchboardConfig config) {
         this.pool = pool;
         this.vertx = vertx;
         this.presence = presence;
-        this.leaseTtl = leaseTtl;
-        this.grace = grace;
+        this.leaseTtl = config.ws().deviceLease();
+        this.grace = config.ws().deviceGrace();
     }
 
     void start(@Observes StartupEvent event) {

@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
+import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -47,21 +47,16 @@ public class PresenceTimers {
     private long lastPrune;
     private long timerId = -1;
 
-    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store,
-            @ConfigProperty(name = "switchboard.timers.interval", defaultValue = "500ms") Duration interval,
-            @ConfigProperty(name = "switchboard.calls.max-duration", defaultValue = "4H") Duration maxCallDuration,
-            @ConfigProperty(name = "switchboard.calls.ended-retention", defaultValue = "1H") Duration endedCallRetention,
-            @ConfigProperty(name = "switchboard.presence.replay-window", defaultValue = "10M") Duration replayWindow,
-            @ConfigProperty(name = "switchboard.ws.device-lease", defaultValue = "30S") Duration deviceLease) {
-        this.replayWindow = replayWindow;
+    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config) {
+        this.replayWindow = config.presence().replayWindow();
         // A whole lease: the replicas holding devices get about three attempts to renew.
-        this.reapPauseAfterFailure = deviceLease;
+        this.reapPauseAfterFailure = config.ws().deviceLease();
         this.vertx = vertx;
         this.presence = presence;
         this.store = store;
-        this.interval = interval;
-        this.maxCallDuration = maxCallDuration;
-        this.endedCallRetention = endedCallRetention;
+        this.interval = config.timers().interval();
+        this.maxCallDuration = config.calls().maxDuration();
+        this.endedCallRetention = config.calls().endedRetention();
     }
 
     void start(@Observes StartupEvent event) {

@@ -29,6 +29,7 @@ import dev.switchboard.availability.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ClusterBus;
 import dev.switchboard.common.NativeSql;
+import dev.switchboard.common.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -82,7 +83,7 @@ public class IncomingCalls {
     private final LiveDeviceStates liveStates;
     private final PushDeviceService devices;
     private final PushProviders providers;
-    private final PushConfig config;
+    private final SwitchboardConfig.Push config;
     private final Pool pool;
     private final ClusterBus bus;
     private final Vertx vertx;
@@ -90,13 +91,13 @@ public class IncomingCalls {
     private final Map<UUID, Waiter> waiting = new ConcurrentHashMap<>();
 
     public IncomingCalls(VoipAccountRepository accounts, LiveDeviceStates liveStates, PushDeviceService devices,
-            PushProviders providers, PushConfig config, Pool pool, ClusterBus bus, Vertx vertx, MeterRegistry metrics) {
+            PushProviders providers, SwitchboardConfig config, Pool pool, ClusterBus bus, Vertx vertx, MeterRegistry metrics) {
         this.metrics = metrics;
         this.accounts = accounts;
         this.liveStates = liveStates;
         this.devices = devices;
         this.providers = providers;
-        this.config = config;
+        this.config = config.push();
         this.pool = pool;
         this.bus = bus;
         this.vertx = vertx;

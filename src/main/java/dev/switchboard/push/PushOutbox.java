@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.common.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -44,7 +45,7 @@ public class PushOutbox {
     private final Vertx vertx;
     private final PushProviders providers;
     private final PushDeviceService devices;
-    private final PushConfig.Outbox config;
+    private final SwitchboardConfig.Push.Outbox config;
     private final MeterRegistry metrics;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -52,14 +53,14 @@ public class PushOutbox {
     private volatile boolean stopped;
     private long lastPrune;
 
-    public PushOutbox(Pool pool, Vertx vertx, PushProviders providers, PushDeviceService devices, PushConfig config,
+    public PushOutbox(Pool pool, Vertx vertx, PushProviders providers, PushDeviceService devices, SwitchboardConfig config,
             MeterRegistry metrics) {
         this.metrics = metrics;
         this.pool = pool;
         this.vertx = vertx;
         this.providers = providers;
         this.devices = devices;
-        this.config = config.outbox();
+        this.config = config.push().outbox();
     }
 
     void start(@Observes StartupEvent event) {

@@ -13,6 +13,7 @@ import dev.switchboard.common.ClusterBus;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
+import dev.switchboard.common.SwitchboardConfig;
 import dev.switchboard.presence.PresenceStore;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -43,13 +44,13 @@ public class WatchService {
     private final UserRepository users;
     private final ClusterBus bus;
     private final PresenceStore presence;
-    private final PushConfig config;
+    private final SwitchboardConfig.Push config;
 
-    public WatchService(UserRepository users, ClusterBus bus, PresenceStore presence, PushConfig config) {
+    public WatchService(UserRepository users, ClusterBus bus, PresenceStore presence, SwitchboardConfig config) {
         this.users = users;
         this.presence = presence;
         this.bus = bus;
-        this.config = config;
+        this.config = config.push();
     }
 
     /**
