@@ -73,7 +73,7 @@ class PushRestartPhase2Test {
         String leftBehind = new JsonObject().put("watchId", UUID.randomUUID().toString()).put("userId", bob.id().toString())
                 .put("name", "Bob").encode();
         queue(org, pendingDevice, leftBehind, 0, null);
-        Instant leaseEnd = queue(org, leasedDevice, leftBehind, 1, 5);
+        Instant leaseEnd = queue(org, leasedDevice, leftBehind, 1, 5.0);
         FakePushProviders fake = FakePushProviders.current();
 
         Awaitility.await().atMost(Duration.ofSeconds(15))
@@ -104,7 +104,7 @@ class PushRestartPhase2Test {
      * A watch_fired row as WatchService queues it, committed without waking any worker; with
      * {@code leaseSeconds}, claimed by a replica that is gone. Answers the end of that lease.
      */
-    private Instant queue(UUID org, String device, String payload, int attempts, Integer leaseSeconds) {
+    private Instant queue(UUID org, String device, String payload, int attempts, Double leaseSeconds) {
         String sql = "INSERT INTO push_outbox (id, org_id, push_device_id, kind, payload, attempts, locked_until) "
                 + "VALUES ($1, $2, $3, 'watch_fired', $4, $5, clock_timestamp() + make_interval(secs => $6)) RETURNING locked_until";
         Row row = pool.preparedQuery(sql).execute(Tuple.of(UUID.randomUUID(), org, UUID.fromString(device), payload, attempts, leaseSeconds))
