@@ -1,13 +1,6 @@
 package dev.switchboard.push;
 
-import static dev.switchboard.push.PushTestSupport.apnsAlertToken;
-import static dev.switchboard.push.PushTestSupport.apnsToken;
-import static dev.switchboard.push.PushTestSupport.fcmToken;
-import static dev.switchboard.push.PushTestSupport.registered;
-import static dev.switchboard.push.PushTestSupport.registeredIphone;
 import static dev.switchboard.support.TestApi.as;
-import static dev.switchboard.support.TestApi.createOrg;
-import static dev.switchboard.support.TestApi.createVoipAccount;
 import static dev.switchboard.support.TestApi.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +13,7 @@ import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.push.PushTestSupport.TwoPhones;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.SocketClient;
 import dev.switchboard.support.TestApi.TestUser;
@@ -65,13 +59,9 @@ class PushRestartPhase1Test {
 
     @Test
     void aFiredWatchIsCommittedToTheOutboxBeforeAnyDeliveryIsAttempted() {
-        UUID org = createOrg();
-        TestUser anna = user(org);
-        String app = createVoipAccount(org, "app", anna.id()).path("id");
-        String iphoneToken = apnsAlertToken();
-        String androidToken = fcmToken();
-        String iphoneDevice = registeredIphone(anna, app, apnsToken(), iphoneToken);
-        String androidDevice = registered(anna, app, "fcm", androidToken);
+        TwoPhones phones = TwoPhones.create();
+        UUID org = phones.org();
+        TestUser anna = phones.owner();
         TestUser bob = user(org);
         UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31612345678");
         setAvailability(bob, "offline", mobile);
@@ -87,14 +77,14 @@ class PushRestartPhase1Test {
         // is claimed or sent for as long as we watch.
         FakePushProviders fake = FakePushProviders.current();
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            Row iphone = row(iphoneDevice);
+            Row iphone = row(phones.iphoneDevice());
             assertThat(iphone.getString("state")).isEqualTo("pending");
             assertThat(iphone.getInteger("attempts")).isZero();
-            Row android = row(androidDevice);
+            Row android = row(phones.androidDevice());
             assertThat(android.getString("state")).isEqualTo("pending");
             assertThat(android.getInteger("attempts")).isZero();
-            assertThat(fake.to(iphoneToken)).as("nothing sent: this instance's worker is stopped").isEmpty();
-            assertThat(fake.to(androidToken)).isEmpty();
+            assertThat(fake.to(phones.iphoneToken())).as("nothing sent: this instance's worker is stopped").isEmpty();
+            assertThat(fake.to(phones.androidToken())).isEmpty();
         });
 
         // Nothing is left for the instances of other test classes to deliver.

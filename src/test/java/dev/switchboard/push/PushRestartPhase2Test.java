@@ -1,12 +1,5 @@
 package dev.switchboard.push;
 
-import static dev.switchboard.push.PushTestSupport.apnsAlertToken;
-import static dev.switchboard.push.PushTestSupport.apnsToken;
-import static dev.switchboard.push.PushTestSupport.fcmToken;
-import static dev.switchboard.push.PushTestSupport.registered;
-import static dev.switchboard.push.PushTestSupport.registeredIphone;
-import static dev.switchboard.support.TestApi.createOrg;
-import static dev.switchboard.support.TestApi.createVoipAccount;
 import static dev.switchboard.support.TestApi.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +13,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.push.FakePushProviders.Received;
+import dev.switchboard.push.PushTestSupport.TwoPhones;
 import dev.switchboard.support.TestApi.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -58,13 +52,12 @@ class PushRestartPhase2Test {
 
     @Test
     void theNextInstanceDeliversWhatTheStoppedOneLeftInTheOutbox() {
-        UUID org = createOrg();
-        TestUser anna = user(org);
-        String app = createVoipAccount(org, "app", anna.id()).path("id");
-        String pendingToken = apnsAlertToken();
-        String leasedToken = fcmToken();
-        String pendingDevice = registeredIphone(anna, app, apnsToken(), pendingToken);
-        String leasedDevice = registered(anna, app, "fcm", leasedToken);
+        TwoPhones phones = TwoPhones.create();
+        UUID org = phones.org();
+        String pendingToken = phones.iphoneToken();
+        String pendingDevice = phones.iphoneDevice();
+        String leasedToken = phones.androidToken();
+        String leasedDevice = phones.androidDevice();
         TestUser bob = user(org);
 
         // What the stopped instance committed when Bob's watch fired (PushRestartPhase1Test shows
