@@ -42,11 +42,10 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
  * <p>Receiving: one dedicated LISTEN connection per replica. NOTIFY is not durable, so after every
  * (re)subscribe, once LISTEN is in place, every handler's {@link Handler#resync} runs and reads what
  * it may have missed. The first connect is retried here because the client's reconnect policy only
- * covers connections that were established. Readiness is DOWN while not listening.
+ * covers connections that were established. Readiness is DOWN while not listening ({@link Listening}).
  */
 @ApplicationScoped
-@Readiness
-public class ClusterBus implements HealthCheck {
+public class ClusterBus {
 
     /** The PostgreSQL channel (tests send to it by hand). */
     public static final String CHANNEL = "switchboard_presence";
@@ -255,9 +254,20 @@ public class ClusterBus implements HealthCheck {
         return listening && current != null && current.actualConnection() != null;
     }
 
-    /** Named as before the bus existed, for the probes and dashboards that look for it. */
-    @Override
-    public HealthCheckResponse call() {
-        return HealthCheckResponse.named("Presence event channel").status(listening()).build();
+    /** Readiness: DOWN while not listening. Named as before the bus existed, for the probes and dashboards that look for it. */
+    @Readiness
+    @ApplicationScoped
+    static class Listening implements HealthCheck {
+
+        private final ClusterBus bus;
+
+        Listening(ClusterBus bus) {
+            this.bus = bus;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            return HealthCheckResponse.named("Presence event channel").status(bus.listening()).build();
+        }
     }
 }
