@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -14,8 +16,8 @@ import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
 import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -34,13 +36,16 @@ public class PresenceTimers {
     private final Vertx vertx;
     private final PresenceChanges presence;
     private final PresenceStore store;
+    private final Duration interval;
     private final Duration maxCallDuration;
     private final Duration endedCallRetention;
     private final Duration replayWindow;
     private final Duration reapPauseAfterFailure;
+    private final AtomicBoolean running = new AtomicBoolean();
     /** {@link System#nanoTime()} before which lapsed device leases are left alone. */
     private volatile long reapLeasesFrom = System.nanoTime();
     private long lastPrune;
+    private long timerId = -1;
 
     public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config) {
         this.replayWindow = config.presence().replayWindow();
@@ -49,33 +54,45 @@ public class PresenceTimers {
         this.vertx = vertx;
         this.presence = presence;
         this.store = store;
+        this.interval = config.timers().interval();
         this.maxCallDuration = config.calls().maxDuration();
         this.endedCallRetention = config.calls().endedRetention();
     }
 
     /**
-     * One tick. SKIP: a tick still working when the next is due makes that one skip. The work runs
-     * on a fresh duplicated context marked safe ({@link SafeContext}), not on the one the scheduler
-     * calls us on: Hibernate Reactive keeps its session in the context, and in dev mode that
-     * context has been seen to be left behind (quarkusio/quarkus#31132, HR000069).
+     * A Vert.x timer, not Quarkus' {@code @Scheduled}: the scheduler checks its triggers once a
+     * second ({@code SimpleScheduler}: "An every() value less than 1000 ms is not supported") and
+     * these ticks are every 500 ms.
      */
-    @Scheduled(identity = "presence-timers", every = "${switchboard.timers.interval}", concurrentExecution = ConcurrentExecution.SKIP)
-    Uni<Void> tick() {
+    void start(@Observes StartupEvent event) {
+        timerId = vertx.setPeriodic(interval.toMillis(), id -> tick());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    private void tick() {
+        if (!running.compareAndSet(false, true)) {
+            return; // the previous tick is still working
+        }
         // One transaction per step: each claims its rows, locks the affected users, publishes.
-        return SafeContext.run(vertx, () -> Panache.withTransaction(this::expireStatuses)
+        SafeContext.run(vertx, () -> Panache.withTransaction(this::expireStatuses)
                 .flatMap(ignored -> Panache.withTransaction(this::lapseRegistrations))
                 .flatMap(ignored -> System.nanoTime() - reapLeasesFrom >= 0 ? Panache.withTransaction(this::expireDeviceLeases)
                         : Uni.createFrom().voidItem())
                 .flatMap(ignored -> Panache.withTransaction(this::endStaleCalls))
                 .flatMap(ignored -> Panache.withTransaction(this::pruneEvents)))
-                .onFailure().recoverWithItem(failure -> {
+                .subscribe().with(ignored -> running.set(false), failure -> {
                     // Typically the database is unreachable. Then no replica could renew its
                     // leases either: once it is back, give them a whole lease to renew before
                     // calling their devices gone, or every open device socket would flap
                     // offline and back (and fire watches).
                     reapLeasesFrom = System.nanoTime() + reapPauseAfterFailure.toNanos();
+                    running.set(false);
                     LOG.warnf("Presence timer tick failed (will retry): %s", failure.toString());
-                    return null;
                 });
     }
 
