@@ -5,7 +5,6 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -22,7 +21,11 @@ import io.vertx.ext.web.RoutingContext;
  * decoder before Vert.x sees it, and Vert.x (4.5, which turns off Netty's own close on protocol
  * violations) then drops the TCP connection without a close frame. On presence socket upgrades
  * this puts a handler in front of Vert.x's that answers such a frame the way every other oversize
- * message is answered: close 1009. Messages up to the frame size reach PresenceSocket#tooLarge.
+ * message is answered: close 1009, then hands the failure on to Vert.x, which closes the
+ * connection and runs the socket's close handler (PresenceSocket#frameTooLarge keeps it out of the
+ * error log). Closing the channel here instead left Vert.x's socket open in its own eyes, so
+ * @OnClose never ran and the socket kept counting towards its user's limit. Messages up to the
+ * frame size reach PresenceSocket#tooLarge.
  *
  * <p>Uses Vert.x internals ({@link ConnectionBase#channel()}, the pipeline's "handler" name): if
  * they are not there, nothing is installed and such a frame just drops the connection.
@@ -61,8 +64,10 @@ public class OversizeFrames {
                     && corrupted.closeStatus() != null
                     && corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
                 LOG.debugf("Presence socket frame too large: %s", cause.getMessage());
+                // Vert.x still has to see the failure: it closes the connection itself and tells
+                // the socket (and so @OnClose), which a channel closed behind its back never did.
                 ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "frame too large"))
-                        .addListener(ChannelFutureListener.CLOSE);
+                        .addListener(written -> ctx.fireExceptionCaught(cause));
                 return;
             }
             ctx.fireExceptionCaught(cause);

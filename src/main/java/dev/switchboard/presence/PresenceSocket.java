@@ -18,6 +18,7 @@ import dev.switchboard.account.UserRepository;
 import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.auth.CredentialVersions;
 import dev.switchboard.availability.DeviceKind;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -172,6 +173,18 @@ public class PresenceSocket {
         }
         LOG.errorf(failure, "Presence socket failed");
         return close(connection, 1011, "unexpected error");
+    }
+
+    /**
+     * A single frame above max-frame-size: OversizeFrames has already answered it with 1009 and
+     * passed the failure on so that Vert.x closes the connection (and @OnClose runs). The
+     * client's mistake: nothing more to do, no error log.
+     */
+    @OnError
+    public Uni<Void> frameTooLarge(WebSocketConnection connection, CorruptedWebSocketFrameException failure) {
+        MDC.put(MDC_CONNECTION, connection.id());
+        LOG.debugf("Presence socket closed for a frame too large: %s", failure.getMessage());
+        return Uni.createFrom().voidItem();
     }
 
     @OnClose

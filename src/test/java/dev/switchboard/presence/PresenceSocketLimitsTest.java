@@ -95,6 +95,23 @@ class PresenceSocketLimitsTest {
         assertThat(errors).isEmpty();
     }
 
+    /**
+     * A socket closed for a frame above the frame limit is gone on the server too: it no longer
+     * counts towards its user's sockets (switchboard.ws.max-connections-per-user, 10).
+     */
+    @Test
+    void socketsClosedForAnOversizedFrameNoLongerCountTowardsTheUsersLimit() {
+        TestUser anna = user(createOrg());
+        for (int i = 0; i < 12; i++) {
+            try (SocketClient socket = SocketClient.connect(base, anna.token(), null)) {
+                assertThat(socket.next().getString("type")).as("connection %d", i + 1).isEqualTo("snapshot");
+                socket.send(ping(3 * 1024 * 1024));
+                assertThat(socket.awaitClose()).isEqualTo(1009);
+            }
+        }
+        assertThat(errors).isEmpty();
+    }
+
     @Test
     void aBinaryMessageAboveTheLimitClosesWith1009Too() {
         try (SocketClient socket = connect()) {
