@@ -48,7 +48,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * (platform registration or device socket), every device turns out unreachable, or the deadline.
  *
  * <p>The database is the referee: whoever first sets {@code push_calls.outcome} (… WHERE outcome IS
- * NULL) decides, and a NOTIFY {@code c:<id>} wakes the replica holding the request. That replica
+ * NULL) decides, and a {@link PushMessages.CallDecided} on the cluster bus wakes the replica holding the request. That replica
  * also re-reads the row on every re-push, so a lost notification costs at most a second.
  */
 @ApplicationScoped

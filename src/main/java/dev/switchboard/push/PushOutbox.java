@@ -83,6 +83,10 @@ public class PushOutbox {
         }
     }
 
+    /**
+     * The poll for due retries (fresh rows come with a poke). The Quarkus scheduler fires at most
+     * once a second: an interval below 1 s acts as 1 s (it logs a warning saying so).
+     */
     @Scheduled(identity = "push-outbox", every = "${switchboard.push.outbox.interval}",
             concurrentExecution = ConcurrentExecution.SKIP, skipExecutionIf = WorkerDisabled.class)
     Uni<Void> scheduledRound() {

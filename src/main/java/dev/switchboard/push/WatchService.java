@@ -24,7 +24,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * "Tell me when this colleague is available." A watch is one-shot: the transaction in which the
  * colleague's presence turns available / available for colleagues deletes it, queues one push per
- * device of the watcher in the outbox and NOTIFYs every replica to send {@code watch_fired} to the
+ * device of the watcher in the outbox and tells every replica ({@link PushMessages.WatchFired}) to send {@code watch_fired} to the
  * watcher's sockets — all or nothing.
  */
 @ApplicationScoped
