@@ -11,14 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
+import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -50,21 +52,24 @@ public class DeviceLeases {
     private final Duration grace;
     /** Open device sockets on this replica, per device. */
     private final Map<UUID, Integer> held = new ConcurrentHashMap<>();
-    private long renewTimer = -1;
 
-    public DeviceLeases(Pool pool, Vertx vertx, PresenceChanges presence,
-            @ConfigProperty(name = "switchboard.ws.device-lease", defaultValue = "30S") Duration leaseTtl,
-            @ConfigProperty(name = "switchboard.ws.device-grace", defaultValue = "10S") Duration grace) {
+    public DeviceLeases(Pool pool, Vertx vertx, PresenceChanges presence, SwitchboardConfig config) {
         this.pool = pool;
         this.vertx = vertx;
         this.presence = presence;
-        this.leaseTtl = leaseTtl;
-        this.grace = grace;
+        this.leaseTtl = config.ws().deviceLease();
+        this.grace = config.ws().deviceGrace();
     }
 
-    void start(@Observes StartupEvent event) {
-        long every = Math.max(1_000L, leaseTtl.toMillis() / 3);
-        renewTimer = vertx.setPeriodic(every, id -> renew());
+    /**
+     * Renews about three times per lease. A job of the Quarkus scheduler like the other periodic
+     * work, defined here because its interval follows from the lease; SKIP: a renewal still
+     * running when the next is due makes that one skip.
+     */
+    void start(@Observes StartupEvent event, Scheduler scheduler) {
+        Duration every = Duration.ofMillis(Math.max(1_000L, leaseTtl.toMillis() / 3));
+        scheduler.newJob("device-lease-renewal").setInterval(every.toString())
+                .setConcurrentExecution(ConcurrentExecution.SKIP).setAsyncTask(execution -> renew()).schedule();
     }
 
     /** A device socket opened: the device is registered from now on (publishes if that is news). */
@@ -88,9 +93,9 @@ public class DeviceLeases {
         return pool.preparedQuery(sql).execute(Tuple.of(deviceId, INSTANCE, (double) grace.toSeconds())).replaceWithVoid();
     }
 
-    private void renew() {
+    private Uni<Void> renew() {
         if (held.isEmpty()) {
-            return;
+            return Uni.createFrom().voidItem();
         }
         List<UUID> devices = new ArrayList<>();
         List<Integer> sockets = new ArrayList<>();
@@ -110,7 +115,7 @@ public class DeviceLeases {
                 + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN restored r ON r.voip_account_id = a.id "
                 + "WHERE a.user_id IS NOT NULL ORDER BY a.user_id";
         double ttl = leaseTtl.toSeconds();
-        pool.preparedQuery(extend).execute(Tuple.of(INSTANCE, ttl, ids))
+        return pool.preparedQuery(extend).execute(Tuple.of(INSTANCE, ttl, ids))
                 .flatMap(ignored -> pool.preparedQuery(restore).execute(Tuple.of(INSTANCE, ttl, ids, sockets.toArray(new Integer[0]))))
                 .flatMap(rows -> {
                     List<UUID[]> owners = new ArrayList<>();
@@ -124,14 +129,14 @@ public class DeviceLeases {
                     owners.forEach(owner -> orgByUser.put(owner[1], owner[0]));
                     return SafeContext.run(vertx, () -> Panache.withTransaction(() -> presence.usersChanged(orgByUser)));
                 })
-                .subscribe().with(ok -> { }, failure -> LOG.warnf("Could not renew device leases: %s", failure.toString()));
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Could not renew device leases: %s", failure.toString());
+                    return null;
+                });
     }
 
     /** Shutting down: clients move to another replica within the grace period, so nothing flaps. */
     void stop(@Observes ShutdownEvent event) {
-        if (renewTimer >= 0) {
-            vertx.cancelTimer(renewTimer);
-        }
         held.clear();
         String sql = "UPDATE device_connections SET connections = 0, "
                 + "lease_until = least(lease_until, clock_timestamp() + make_interval(secs => $2)) WHERE instance_id = $1";

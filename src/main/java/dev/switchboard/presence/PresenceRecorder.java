@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +17,8 @@ import jakarta.persistence.LockModeType;
 
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserRepository;
-import dev.switchboard.availability.Availability;
-import dev.switchboard.availability.CallContext;
 import dev.switchboard.availability.PresenceDerivation;
-import dev.switchboard.availability.Reach;
 import dev.switchboard.availability.UserSituations;
-import dev.switchboard.availability.UserStatus;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.organization.Organization;
@@ -45,16 +39,18 @@ public class PresenceRecorder implements PresenceChanges {
     private final OrganizationRepository organizations;
     private final UserSituations situations;
     private final FrameEncoder frames;
+    private final PresenceStore store;
     private final PresencePublisher publisher;
     private final List<PresenceObserver> observers;
 
     public PresenceRecorder(UserRepository users, OrganizationRepository organizations, UserSituations situations,
-            FrameEncoder frames, PresencePublisher publisher, Instance<PresenceObserver> observers) {
+            FrameEncoder frames, PresenceStore store, PresencePublisher publisher, Instance<PresenceObserver> observers) {
         this.observers = observers.stream().toList();
         this.users = users;
         this.organizations = organizations;
         this.situations = situations;
         this.frames = frames;
+        this.store = store;
         this.publisher = publisher;
     }
 
@@ -70,7 +66,7 @@ public class PresenceRecorder implements PresenceChanges {
 
     @Override
     public Uni<Void> userRemoved(UUID orgId, UUID userId) {
-        return nextSeq(orgId).flatMap(seq -> storeEvent(orgId, seq, "colleague_removed", userId,
+        return store.nextSeq(orgId).flatMap(seq -> storeEvent(orgId, seq, "colleague_removed", userId,
                 frames.encode(new Frames.ColleagueRemoved(seq, userId))));
     }
 
@@ -124,7 +120,7 @@ public class PresenceRecorder implements PresenceChanges {
             }
             return organizations.findById(orgId)
                     .flatMap(org -> situations.load(user, org))
-                    .flatMap(loaded -> lastPublished(userId).flatMap(previous -> {
+                    .flatMap(loaded -> store.published(userId).flatMap(previous -> {
                         var derived = PresenceDerivation.derive(loaded.situation(), now);
                         Organization org = loaded.org();
                         PresenceView candidate = new PresenceView(user.id, user.name, user.internalNumber,
@@ -140,11 +136,11 @@ public class PresenceRecorder implements PresenceChanges {
                         String digest = digest(frames.encodePart(self));
                         boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
                         Uni<Void> colleagues = !changed ? Uni.createFrom().voidItem()
-                                : nextSeq(orgId).flatMap(seq -> saveState(orgId, published, digest)
+                                : store.nextSeq(orgId).flatMap(seq -> store.saveState(orgId, published, digest)
                                         .flatMap(ignored -> storeEvent(orgId, seq, added ? "colleague_added" : "presence", userId,
                                                 frames.encode(added ? new Frames.ColleagueAdded(seq, published) : new Frames.Presence(seq, published)))));
                         Uni<Void> me = !selfChanged ? Uni.createFrom().voidItem()
-                                : (changed ? Uni.createFrom().voidItem() : saveDigest(userId, digest))
+                                : (changed ? Uni.createFrom().voidItem() : store.saveSelfDigest(userId, digest))
                                         .flatMap(ignored -> publisher.selfChanged(orgId, userId));
                         PresenceObserver.Recorded recorded = new PresenceObserver.Recorded(orgId, userId, user.name,
                                 previous == null ? null : previous.view().availability(), published.availability(),
@@ -168,47 +164,9 @@ public class PresenceRecorder implements PresenceChanges {
                 view.userStatus(), view.context(), view.reach(), since);
     }
 
-    private record Published(PresenceView view, String selfDigest) {
-    }
-
-    private Uni<Published> lastPublished(UUID userId) {
-        String sql = "SELECT name, internal_number, availability, user_status, context, reach, since, self_digest "
-                + "FROM presence_states WHERE user_id = $1";
-        return NativeSql.row(sql, userId).map(row -> row == null ? null : new Published(fromRow(userId, row, 0), (String) row[7]));
-    }
-
-    /** Maps {@code name, internal_number, availability, user_status, context, reach, since} starting at {@code offset}. */
-    static PresenceView fromRow(UUID userId, Object[] row, int offset) {
-        return new PresenceView(userId, (String) row[offset], (String) row[offset + 1],
-                Availability.fromWire((String) row[offset + 2]), UserStatus.fromWire((String) row[offset + 3]),
-                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), NativeSql.instant(row[offset + 6]));
-    }
-
-    private Uni<Long> nextSeq(UUID orgId) {
-        String sql = "INSERT INTO presence_sequences (org_id, seq) VALUES ($1, 1) "
-                + "ON CONFLICT (org_id) DO UPDATE SET seq = presence_sequences.seq + 1 RETURNING seq";
-        return NativeSql.value(Long.class, sql, orgId);
-    }
-
-    private Uni<Void> saveState(UUID orgId, PresenceView view, String selfDigest) {
-        String sql = "INSERT INTO presence_states (user_id, org_id, name, internal_number, availability, user_status, "
-                + "context, reach, since, self_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                + "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, internal_number = excluded.internal_number, "
-                + "availability = excluded.availability, user_status = excluded.user_status, context = excluded.context, "
-                + "reach = excluded.reach, since = excluded.since, self_digest = excluded.self_digest";
-        return NativeSql.update(sql, view.userId(), orgId, view.name(), view.internalNumber(), view.availability().wire(),
-                view.userStatus().wire(), contextColumn(view.context()), view.reach().wire(), view.since(), selfDigest)
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> saveDigest(UUID userId, String digest) {
-        return NativeSql.update("UPDATE presence_states SET self_digest = $2 WHERE user_id = $1", userId, digest).replaceWithVoid();
-    }
-
+    /** Stores the event and announces it to every replica, both in this transaction. */
     private Uni<Void> storeEvent(UUID orgId, long seq, String type, UUID userId, String frame) {
-        return NativeSql.update("INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($1, $2, $3, $4, $5)",
-                orgId, seq, type, userId, frame)
-                .flatMap(ignored -> publisher.orgEvent(orgId, seq));
+        return store.appendEvent(orgId, seq, type, userId, frame).flatMap(ignored -> publisher.orgEvent(orgId, seq));
     }
 
     private static String digest(String text) {
@@ -218,18 +176,4 @@ public class PresenceRecorder implements PresenceChanges {
             throw new IllegalStateException(e);
         }
     }
-
-    static String contextColumn(List<CallContext> context) {
-        return String.join(",", context.stream().map(CallContext::wire).toList());
-    }
-
-    static List<CallContext> contextFrom(String column) {
-        if (column == null || column.isEmpty()) {
-            return List.of();
-        }
-        List<CallContext> context = new ArrayList<>();
-        Arrays.stream(column.split(",")).map(CallContext::fromWire).forEach(context::add);
-        return context;
-    }
-
 }

@@ -1,11 +1,18 @@
 package dev.switchboard.presence;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.switchboard.availability.Availability;
+import dev.switchboard.availability.CallContext;
+import dev.switchboard.availability.Reach;
+import dev.switchboard.availability.UserStatus;
+import dev.switchboard.common.NativeSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -13,10 +20,22 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Every read and write of the presence tables ({@code presence_sequences}, {@code presence_states},
- * {@code presence_events}): what other classes know of them is these methods.
+ * {@code presence_events}): what other classes know of them is these methods. SQL only; deciding
+ * what to store, and announcing it, is {@link PresenceRecorder}'s.
+ *
+ * <p>Two kinds of method. Those that take part in the caller's Hibernate Reactive transaction
+ * (writes, and reads that must see it) run on the session's connection ({@link NativeSql}); the
+ * delivery side's reads ({@link #currentSeq}, {@link #events}, {@link #resumeWindow}) run on the
+ * pool, outside any transaction.
  */
 @ApplicationScoped
 public class PresenceStore {
+
+    /** The org's current seq, for org {@code $1}: 0 before its first event. The only place it is written. */
+    private static final String CURRENT_SEQ = "coalesce((SELECT seq FROM presence_sequences WHERE org_id = $1), 0)";
+
+    /** A stored {@link PresenceView}'s columns, in the order {@link #view} reads them. */
+    private static final String VIEW_COLUMNS = "name, internal_number, availability, user_status, context, reach, since";
 
     private final Pool pool;
 
@@ -24,9 +43,120 @@ public class PresenceStore {
         this.pool = pool;
     }
 
+    /** What colleagues were last shown of a user, and the digest of the user's own view then. */
+    record Published(PresenceView view, String selfDigest) {
+    }
+
+    /** A page of stored org events: the org's current seq and the frames, already encoded, comma-separated. */
+    record EventPage(long seq, String frames) {
+    }
+
+    // --- in the caller's transaction ---------------------------------------------------------------
+
+    /**
+     * Takes the org's next seq. The row stays locked until the transaction ends, so events are
+     * numbered in commit order, without gaps.
+     */
+    Uni<Long> nextSeq(UUID orgId) {
+        String sql = "INSERT INTO presence_sequences (org_id, seq) VALUES ($1, 1) "
+                + "ON CONFLICT (org_id) DO UPDATE SET seq = presence_sequences.seq + 1 RETURNING seq";
+        return NativeSql.value(Long.class, sql, orgId);
+    }
+
+    /** What is published of the user (null: nothing yet). */
+    Uni<Published> published(UUID userId) {
+        return NativeSql.row("SELECT " + VIEW_COLUMNS + ", self_digest FROM presence_states WHERE user_id = $1", userId)
+                .map(row -> row == null ? null : new Published(view(userId, row, 0), (String) row[7]));
+    }
+
+    /** The availability colleagues currently see of the user (null: nothing published yet). */
+    public Uni<Availability> availability(UUID userId) {
+        return published(userId).map(published -> published == null ? null : published.view().availability());
+    }
+
+    /** Stores what colleagues see of the user now, and the digest of the user's own view. */
+    Uni<Void> saveState(UUID orgId, PresenceView view, String selfDigest) {
+        String sql = "INSERT INTO presence_states (user_id, org_id, " + VIEW_COLUMNS + ", self_digest) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                + "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, internal_number = excluded.internal_number, "
+                + "availability = excluded.availability, user_status = excluded.user_status, context = excluded.context, "
+                + "reach = excluded.reach, since = excluded.since, self_digest = excluded.self_digest";
+        return NativeSql.update(sql, view.userId(), orgId, view.name(), view.internalNumber(), view.availability().wire(),
+                view.userStatus().wire(), contextColumn(view.context()), view.reach().wire(), view.since(), selfDigest)
+                .replaceWithVoid();
+    }
+
+    /** Only the user's own view changed: its digest, nothing colleagues see. */
+    Uni<Void> saveSelfDigest(UUID userId, String digest) {
+        return NativeSql.update("UPDATE presence_states SET self_digest = $2 WHERE user_id = $1", userId, digest).replaceWithVoid();
+    }
+
+    /** Stores org event {@code seq} with its frame, encoded once, as every socket and the REST feed get it. */
+    Uni<Void> appendEvent(UUID orgId, long seq, String type, UUID userId, String frame) {
+        return NativeSql.update("INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($1, $2, $3, $4, $5)",
+                orgId, seq, type, userId, frame).replaceWithVoid();
+    }
+
+    /** Drops org events older than the replay window: a client resuming from before gets a snapshot. */
+    Uni<Void> pruneEvents(Duration replayWindow) {
+        return NativeSql.update("DELETE FROM presence_events WHERE created_at < clock_timestamp() - make_interval(secs => $1)",
+                (double) replayWindow.toSeconds()).replaceWithVoid();
+    }
+
+    /**
+     * Every member's published presence with the org seq it is current at. One statement, so the
+     * two come from one database snapshot and can never disagree.
+     */
+    Uni<PresenceService.OrgPresence> snapshot(UUID orgId) {
+        String sql = "SELECT s.seq, p.user_id, " + prefixed("p.") + " FROM (SELECT " + CURRENT_SEQ + " AS seq) s "
+                + "LEFT JOIN presence_states p ON p.org_id = $1 ORDER BY p.name, p.user_id";
+        return NativeSql.rows(sql, orgId).map(rows -> {
+            long seq = ((Number) rows.get(0)[0]).longValue();
+            List<PresenceView> colleagues = new ArrayList<>(rows.size());
+            for (Object[] row : rows) {
+                if (row[1] != null) {
+                    colleagues.add(view((UUID) row[1], row, 2));
+                }
+            }
+            return new PresenceService.OrgPresence(seq, colleagues);
+        });
+    }
+
+    /** Up to {@code limit} stored org events after {@code since}, oldest first, with the org's current seq. */
+    Uni<EventPage> eventPage(UUID orgId, long since, int limit) {
+        String sql = "SELECT " + CURRENT_SEQ + ", "
+                + "coalesce((SELECT string_agg(frame, ',' ORDER BY seq) FROM (SELECT seq, frame FROM presence_events "
+                + "WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page), '')";
+        return NativeSql.row(sql, orgId, since, limit).map(row -> new EventPage(((Number) row[0]).longValue(), (String) row[1]));
+    }
+
+    private static String prefixed(String alias) {
+        return alias + VIEW_COLUMNS.replace(", ", ", " + alias);
+    }
+
+    /** Maps the {@link #VIEW_COLUMNS} starting at {@code offset}. */
+    private static PresenceView view(UUID userId, Object[] row, int offset) {
+        return new PresenceView(userId, (String) row[offset], (String) row[offset + 1],
+                Availability.fromWire((String) row[offset + 2]), UserStatus.fromWire((String) row[offset + 3]),
+                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), NativeSql.instant(row[offset + 6]));
+    }
+
+    private static String contextColumn(List<CallContext> context) {
+        return String.join(",", context.stream().map(CallContext::wire).toList());
+    }
+
+    private static List<CallContext> contextFrom(String column) {
+        if (column == null || column.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.stream(column.split(",")).map(CallContext::fromWire).toList();
+    }
+
+    // --- outside any transaction (the pool): the delivery side -------------------------------------
+
     /** The org's last assigned seq (0 before its first event). */
     public Uni<Long> currentSeq(UUID orgId) {
-        return pool.preparedQuery("SELECT coalesce((SELECT seq FROM presence_sequences WHERE org_id = $1), 0)")
+        return pool.preparedQuery("SELECT " + CURRENT_SEQ)
                 .execute(Tuple.of(orgId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -48,7 +178,7 @@ public class PresenceStore {
      * events follow {@code since} (and the first of them).
      */
     Uni<ResumeWindow> resumeWindow(UUID orgId, long since) {
-        String sql = "SELECT coalesce((SELECT seq FROM presence_sequences WHERE org_id = $1), 0) AS current, "
+        String sql = "SELECT " + CURRENT_SEQ + " AS current, "
                 + "(SELECT min(seq) FROM presence_events WHERE org_id = $1 AND seq > $2) AS first, "
                 + "(SELECT count(*) FROM presence_events WHERE org_id = $1 AND seq > $2) AS missed";
         return pool.preparedQuery(sql).execute(Tuple.of(orgId, since)).map(rows -> {

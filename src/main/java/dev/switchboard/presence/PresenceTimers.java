@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
+import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,6 +35,7 @@ public class PresenceTimers {
 
     private final Vertx vertx;
     private final PresenceChanges presence;
+    private final PresenceStore store;
     private final Duration interval;
     private final Duration maxCallDuration;
     private final Duration endedCallRetention;
@@ -46,22 +47,23 @@ public class PresenceTimers {
     private long lastPrune;
     private long timerId = -1;
 
-    public PresenceTimers(Vertx vertx, PresenceChanges presence,
-            @ConfigProperty(name = "switchboard.timers.interval", defaultValue = "500ms") Duration interval,
-            @ConfigProperty(name = "switchboard.calls.max-duration", defaultValue = "4H") Duration maxCallDuration,
-            @ConfigProperty(name = "switchboard.calls.ended-retention", defaultValue = "1H") Duration endedCallRetention,
-            @ConfigProperty(name = "switchboard.presence.replay-window", defaultValue = "10M") Duration replayWindow,
-            @ConfigProperty(name = "switchboard.ws.device-lease", defaultValue = "30S") Duration deviceLease) {
-        this.replayWindow = replayWindow;
+    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config) {
+        this.replayWindow = config.presence().replayWindow();
         // A whole lease: the replicas holding devices get about three attempts to renew.
-        this.reapPauseAfterFailure = deviceLease;
+        this.reapPauseAfterFailure = config.ws().deviceLease();
         this.vertx = vertx;
         this.presence = presence;
-        this.interval = interval;
-        this.maxCallDuration = maxCallDuration;
-        this.endedCallRetention = endedCallRetention;
+        this.store = store;
+        this.interval = config.timers().interval();
+        this.maxCallDuration = config.calls().maxDuration();
+        this.endedCallRetention = config.calls().endedRetention();
     }
 
+    /**
+     * A Vert.x timer, not Quarkus' {@code @Scheduled}: the scheduler checks its triggers once a
+     * second ({@code SimpleScheduler}: "An every() value less than 1000 ms is not supported") and
+     * these ticks are every 500 ms.
+     */
     void start(@Observes StartupEvent event) {
         timerId = vertx.setPeriodic(interval.toMillis(), id -> tick());
     }
@@ -128,9 +130,7 @@ public class PresenceTimers {
             return Uni.createFrom().voidItem();
         }
         lastPrune = now;
-        String sql = "DELETE FROM presence_events WHERE created_at < clock_timestamp() - make_interval(secs => "
-                + replayWindow.toSeconds() + ")";
-        return NativeSql.update(sql).replaceWithVoid();
+        return store.pruneEvents(replayWindow);
     }
 
     /** A call the platform never ended must not keep anyone "busy" forever. */

@@ -6,7 +6,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.common.NativeSql;
-import dev.switchboard.presence.PresencePublisher;
+import dev.switchboard.common.ClusterBus;
 import io.smallrye.mutiny.Uni;
 
 /** Settles waiting wake-ups from inside another writer's transaction (Hibernate Reactive session). */
@@ -15,10 +15,10 @@ public class CallDecisions {
 
     static final String REGISTERED = "the app registered";
 
-    private final PresencePublisher publisher;
+    private final ClusterBus bus;
 
-    public CallDecisions(PresencePublisher publisher) {
-        this.publisher = publisher;
+    public CallDecisions(ClusterBus bus) {
+        this.bus = bus;
     }
 
     /** These app accounts are registered now: every wake-up still waiting for one of them is an ACK. */
@@ -29,7 +29,7 @@ public class CallDecisions {
                 .flatMap(decided -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (UUID id : decided) {
-                        chain = chain.flatMap(ignored -> publisher.publish(CallChannel.PREFIX + ":" + id));
+                        chain = chain.flatMap(ignored -> bus.publish(new PushMessages.CallDecided(id)));
                     }
                     return chain;
                 });

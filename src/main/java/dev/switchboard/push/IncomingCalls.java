@@ -27,8 +27,9 @@ import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.availability.DeviceKind;
 import dev.switchboard.availability.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.ClusterBus;
 import dev.switchboard.common.NativeSql;
-import dev.switchboard.presence.PresencePublisher;
+import dev.switchboard.common.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -47,7 +48,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * (platform registration or device socket), every device turns out unreachable, or the deadline.
  *
  * <p>The database is the referee: whoever first sets {@code push_calls.outcome} (… WHERE outcome IS
- * NULL) decides, and a NOTIFY {@code c:<id>} wakes the replica holding the request. That replica
+ * NULL) decides, and a {@link PushMessages.CallDecided} on the cluster bus wakes the replica holding the request. That replica
  * also re-reads the row on every re-push, so a lost notification costs at most a second.
  */
 @ApplicationScoped
@@ -82,21 +83,23 @@ public class IncomingCalls {
     private final LiveDeviceStates liveStates;
     private final PushDeviceService devices;
     private final PushProviders providers;
-    private final PushConfig config;
+    private final SwitchboardConfig.Push config;
     private final Pool pool;
+    private final ClusterBus bus;
     private final Vertx vertx;
     private final MeterRegistry metrics;
     private final Map<UUID, Waiter> waiting = new ConcurrentHashMap<>();
 
     public IncomingCalls(VoipAccountRepository accounts, LiveDeviceStates liveStates, PushDeviceService devices,
-            PushProviders providers, PushConfig config, Pool pool, Vertx vertx, MeterRegistry metrics) {
+            PushProviders providers, SwitchboardConfig config, Pool pool, ClusterBus bus, Vertx vertx, MeterRegistry metrics) {
         this.metrics = metrics;
         this.accounts = accounts;
         this.liveStates = liveStates;
         this.devices = devices;
         this.providers = providers;
-        this.config = config;
+        this.config = config.push();
         this.pool = pool;
+        this.bus = bus;
         this.vertx = vertx;
     }
 
@@ -337,7 +340,7 @@ public class IncomingCalls {
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return connection.preparedQuery("SELECT outcome FROM push_calls WHERE key_hash = $1").execute(Tuple.of(hash))
-                                .map(found -> {
+                                .<Void>map(found -> {
                                     if (found.size() == 0) {
                                         throw ApiException.notFound("call key");
                                     }
@@ -347,8 +350,7 @@ public class IncomingCalls {
                                 });
                     }
                     UUID id = rows.iterator().next().getUUID(0);
-                    return connection.preparedQuery("SELECT pg_notify($1, $2)")
-                            .execute(Tuple.of(PresencePublisher.CHANNEL, CallChannel.PREFIX + ":" + id));
+                    return bus.publish(connection, new PushMessages.CallDecided(id));
                 })).replaceWithVoid();
     }
 }

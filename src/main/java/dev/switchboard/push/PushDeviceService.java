@@ -18,6 +18,7 @@ import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
+import dev.switchboard.common.SwitchboardConfig;
 import dev.switchboard.push.PushDeviceDtos.Platform;
 import dev.switchboard.push.PushDeviceDtos.PushDeviceView;
 import dev.switchboard.push.PushDeviceDtos.RegisterPushDevice;
@@ -48,15 +49,15 @@ public class PushDeviceService {
 
     private final VoipAccountRepository accounts;
     private final PresenceChanges presence;
-    private final PushConfig config;
+    private final SwitchboardConfig.Push config;
     private final Vertx vertx;
     private final Pool pool;
 
-    public PushDeviceService(VoipAccountRepository accounts, PresenceChanges presence, PushConfig config, Vertx vertx, Pool pool) {
+    public PushDeviceService(VoipAccountRepository accounts, PresenceChanges presence, SwitchboardConfig config, Vertx vertx, Pool pool) {
         this.pool = pool;
         this.accounts = accounts;
         this.presence = presence;
-        this.config = config;
+        this.config = config.push();
         this.vertx = vertx;
     }
 

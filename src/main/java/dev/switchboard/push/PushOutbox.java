@@ -12,14 +12,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.common.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.ScheduledExecution;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -41,67 +44,81 @@ public class PushOutbox {
     private static final long PRUNE_EVERY_MILLIS = 60_000;
 
     private final Pool pool;
-    private final Vertx vertx;
     private final PushProviders providers;
     private final PushDeviceService devices;
-    private final PushConfig.Outbox config;
+    private final SwitchboardConfig.Push.Outbox config;
     private final MeterRegistry metrics;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
-    private volatile long timerId = -1;
-    private volatile boolean stopped;
     private long lastPrune;
 
-    public PushOutbox(Pool pool, Vertx vertx, PushProviders providers, PushDeviceService devices, PushConfig config,
+    public PushOutbox(Pool pool, PushProviders providers, PushDeviceService devices, SwitchboardConfig config,
             MeterRegistry metrics) {
         this.metrics = metrics;
         this.pool = pool;
-        this.vertx = vertx;
         this.providers = providers;
         this.devices = devices;
-        this.config = config.outbox();
+        this.config = config.push().outbox();
     }
 
     void start(@Observes StartupEvent event) {
         if (!config.workerEnabled()) {
             LOG.info("Push outbox worker disabled on this replica (switchboard.push.outbox.worker-enabled=false)");
-            return;
-        }
-        timerId = vertx.setPeriodic(config.interval().toMillis(), id -> tick());
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        stopped = true;
-        if (timerId >= 0) {
-            vertx.cancelTimer(timerId);
         }
     }
 
-    /** Something was queued (or the channel came back): look now instead of at the next interval. */
+    /** Skips every scheduled round on a replica whose worker is switched off. */
+    @Singleton
+    static class WorkerDisabled implements Scheduled.SkipPredicate {
+
+        private final SwitchboardConfig.Push.Outbox config;
+
+        WorkerDisabled(SwitchboardConfig config) {
+            this.config = config.push().outbox();
+        }
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !config.workerEnabled();
+        }
+    }
+
+    /**
+     * The poll for due retries (fresh rows come with a poke). The Quarkus scheduler fires at most
+     * once a second: an interval below 1 s acts as 1 s (it logs a warning saying so).
+     */
+    @Scheduled(identity = "push-outbox", every = "${switchboard.push.outbox.interval}",
+            concurrentExecution = ConcurrentExecution.SKIP, skipExecutionIf = WorkerDisabled.class)
+    Uni<Void> scheduledRound() {
+        return round();
+    }
+
+    /** Something was queued (or the bus came back): look now instead of at the next interval. */
     void poke() {
-        if (timerId >= 0 && !stopped) {
-            vertx.runOnContext(ignored -> tick());
+        if (config.workerEnabled()) {
+            round().subscribe().with(ignored -> { });
         }
     }
 
-    private void tick() {
-        if (stopped) {
-            return;
-        }
+    /**
+     * Delivers what is due, and goes again at once while batches come back full or a poke arrived
+     * meanwhile. One round at a time: a poke or a scheduled round during one only asks it to go again.
+     */
+    private Uni<Void> round() {
         if (!running.compareAndSet(false, true)) {
             again.set(true);
-            return;
+            return Uni.createFrom().voidItem();
         }
         again.set(false);
-        prune().flatMap(ignored -> claim()).flatMap(this::deliverAll).subscribe().with(claimed -> {
-            running.set(false);
-            if (claimed >= config.batchSize() || again.getAndSet(false)) {
-                vertx.runOnContext(ignored -> tick());
-            }
-        }, failure -> {
-            running.set(false);
-            LOG.warnf("Push outbox tick failed (will retry): %s", failure.toString());
-        });
+        return prune().flatMap(ignored -> claim()).flatMap(this::deliverAll)
+                .onItemOrFailure().transformToUni((claimed, failure) -> {
+                    running.set(false);
+                    if (failure != null) {
+                        LOG.warnf("Push outbox tick failed (will retry): %s", failure.toString());
+                        return Uni.createFrom().voidItem();
+                    }
+                    return claimed >= config.batchSize() || again.getAndSet(false) ? round() : Uni.createFrom().voidItem();
+                });
     }
 
     private record Claimed(UUID id, int attempts, String kind, JsonObject payload, Instant createdAt, PushTarget target) {

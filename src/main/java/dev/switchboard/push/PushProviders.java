@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.common.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -33,15 +34,15 @@ public class PushProviders {
 
     private static final Logger LOG = Logger.getLogger(PushProviders.class);
 
-    private final PushConfig config;
+    private final SwitchboardConfig.Push config;
     private final Vertx vertx;
     private final MeterRegistry metrics;
     private volatile WebClient client;
     private volatile FcmSender fcm;
     private volatile ApnsSender apns;
 
-    public PushProviders(PushConfig config, Vertx vertx, MeterRegistry metrics) {
-        this.config = config;
+    public PushProviders(SwitchboardConfig config, Vertx vertx, MeterRegistry metrics) {
+        this.config = config.push();
         this.vertx = vertx;
         this.metrics = metrics;
     }
@@ -117,7 +118,7 @@ public class PushProviders {
     }
 
     private FcmSender fcm() {
-        PushConfig.Fcm settings = config.fcm();
+        SwitchboardConfig.Push.Fcm settings = config.fcm();
         Optional<String> json = settings.serviceAccountFile()
                 .map(file -> read(file, "switchboard.push.fcm.service-account-file"))
                 .or(settings::serviceAccountJson)
@@ -141,7 +142,7 @@ public class PushProviders {
     }
 
     private ApnsSender apns() {
-        PushConfig.Apns settings = config.apns();
+        SwitchboardConfig.Push.Apns settings = config.apns();
         Optional<String> teamId = settings.teamId().filter(v -> !v.isBlank());
         Optional<String> keyId = settings.keyId().filter(v -> !v.isBlank());
         Optional<String> pem = settings.privateKeyFile().map(file -> read(file, "switchboard.push.apns.private-key-file"))

@@ -7,11 +7,14 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.account.UserRepository;
+import dev.switchboard.availability.Availability;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.ClusterBus;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
-import dev.switchboard.presence.PresencePublisher;
+import dev.switchboard.common.SwitchboardConfig;
+import dev.switchboard.presence.PresenceStore;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -21,7 +24,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * "Tell me when this colleague is available." A watch is one-shot: the transaction in which the
  * colleague's presence turns available / available for colleagues deletes it, queues one push per
- * device of the watcher in the outbox and NOTIFYs every replica to send {@code watch_fired} to the
+ * device of the watcher in the outbox and tells every replica ({@link PushMessages.WatchFired}) to send {@code watch_fired} to the
  * watcher's sockets — all or nothing.
  */
 @ApplicationScoped
@@ -39,13 +42,15 @@ public class WatchService {
     }
 
     private final UserRepository users;
-    private final PresencePublisher publisher;
-    private final PushConfig config;
+    private final ClusterBus bus;
+    private final PresenceStore presence;
+    private final SwitchboardConfig.Push config;
 
-    public WatchService(UserRepository users, PresencePublisher publisher, PushConfig config) {
+    public WatchService(UserRepository users, ClusterBus bus, PresenceStore presence, SwitchboardConfig config) {
         this.users = users;
-        this.publisher = publisher;
-        this.config = config;
+        this.presence = presence;
+        this.bus = bus;
+        this.config = config.push();
     }
 
     /**
@@ -127,7 +132,7 @@ public class WatchService {
                         .put("name", name).encode();
                 chain = chain
                         .flatMap(ignored -> NativeSql.update(enqueue, watcher, payload))
-                        .flatMap(ignored -> publisher.publish(WatchChannel.PREFIX + ":" + orgId + ":" + watcher + ":" + userId));
+                        .flatMap(ignored -> bus.publish(new PushMessages.WatchFired(orgId, watcher, userId)));
             }
             return chain;
         });
@@ -135,7 +140,7 @@ public class WatchService {
 
     /** What colleagues currently see of this user. */
     private Uni<Boolean> availableNow(UUID userId) {
-        return NativeSql.value(String.class, "SELECT availability FROM presence_states WHERE user_id = $1", userId)
-                .map(availability -> "available".equals(availability) || "available_for_colleagues".equals(availability));
+        return presence.availability(userId)
+                .map(availability -> availability == Availability.AVAILABLE || availability == Availability.AVAILABLE_FOR_COLLEAGUES);
     }
 }

@@ -1,19 +1,11 @@
 package dev.switchboard.push;
 
-import static dev.switchboard.push.PushTestSupport.apnsAlertToken;
-import static dev.switchboard.push.PushTestSupport.apnsToken;
-import static dev.switchboard.push.PushTestSupport.fcmToken;
-import static dev.switchboard.push.PushTestSupport.registered;
-import static dev.switchboard.push.PushTestSupport.registeredIphone;
 import static dev.switchboard.support.TestApi.as;
-import static dev.switchboard.support.TestApi.createOrg;
-import static dev.switchboard.support.TestApi.createVoipAccount;
 import static dev.switchboard.support.TestApi.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +13,7 @@ import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.push.PushTestSupport.TwoPhones;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.SocketClient;
 import dev.switchboard.support.TestApi.TestUser;
@@ -35,11 +28,10 @@ import jakarta.inject.Inject;
 
 /**
  * A watch notification survives the service going away before delivering it. A {@code @QuarkusTest}
- * cannot restart its application, so this is two test classes with two profiles against the one
- * embedded database of the test JVM: this first instance runs with its outbox worker switched off
- * (as if it crashed right after the commit) and shows the durable rows; {@link PushRestartPhase2Test}
- * starts a fresh instance, worker on, which delivers them. The Quarkus test orderer runs the two
- * profiles in class-name order, one after the other.
+ * cannot restart its application, so this is two test classes with two profiles, each on its own:
+ * this instance runs with its outbox worker switched off (as if it crashed right after the commit)
+ * and shows the durable rows, and nothing sent; {@link PushRestartPhase2Test}, worker on, delivers
+ * such rows that it never saw being queued. Neither needs the other to have run.
  */
 @QuarkusTest
 @TestProfile(PushRestartPhase1Test.WorkerStopped.class)
@@ -59,14 +51,6 @@ class PushRestartPhase1Test {
         }
     }
 
-    /** Handed to phase 2 (same JVM). */
-    static final String PENDING_TOKEN = "switchboard.test.restart.pending-token";
-    static final String PENDING_DEVICE = "switchboard.test.restart.pending-device";
-    static final String LEASED_TOKEN = "switchboard.test.restart.leased-token";
-    static final String LEASED_DEVICE = "switchboard.test.restart.leased-device";
-    static final String LEASE_END = "switchboard.test.restart.lease-end";
-    static final String COLLEAGUE = "switchboard.test.restart.colleague";
-
     @TestHTTPResource("/")
     URI base;
 
@@ -75,13 +59,9 @@ class PushRestartPhase1Test {
 
     @Test
     void aFiredWatchIsCommittedToTheOutboxBeforeAnyDeliveryIsAttempted() {
-        UUID org = createOrg();
-        TestUser anna = user(org);
-        String app = createVoipAccount(org, "app", anna.id()).path("id");
-        String pendingToken = apnsAlertToken();
-        String leasedToken = fcmToken();
-        String pendingDevice = registeredIphone(anna, app, apnsToken(), pendingToken);
-        String leasedDevice = registered(anna, app, "fcm", leasedToken);
+        TwoPhones phones = TwoPhones.create();
+        UUID org = phones.org();
+        TestUser anna = phones.owner();
         TestUser bob = user(org);
         UUID mobile = Fixtures.fixedDestination(org, bob.id(), "+31612345678");
         setAvailability(bob, "offline", mobile);
@@ -93,31 +73,22 @@ class PushRestartPhase1Test {
             assertThat(socket.next("watch_fired").getString("userId")).isEqualTo(bob.id().toString());
         }
 
-        // A replica that claimed this one and died in the middle of sending it: attempt counted,
-        // lease still running when the next instance starts.
-        Instant leaseEnd = pool.preparedQuery("UPDATE push_outbox SET attempts = 1, "
-                + "locked_until = clock_timestamp() + interval '20 seconds' WHERE push_device_id = $1 RETURNING locked_until")
-                .execute(Tuple.of(UUID.fromString(leasedDevice))).await().atMost(Duration.ofSeconds(5))
-                .iterator().next().getOffsetDateTime("locked_until").toInstant();
-
         // A running worker polls every 200 ms (and is poked at once): with this one stopped, nothing
         // is claimed or sent for as long as we watch.
         FakePushProviders fake = FakePushProviders.current();
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            Row pending = row(pendingDevice);
-            assertThat(pending.getString("state")).isEqualTo("pending");
-            assertThat(pending.getInteger("attempts")).isZero();
-            assertThat(row(leasedDevice).getString("state")).isEqualTo("pending");
-            assertThat(fake.to(pendingToken)).as("nothing sent: this instance's worker is stopped").isEmpty();
-            assertThat(fake.to(leasedToken)).isEmpty();
+            Row iphone = row(phones.iphoneDevice());
+            assertThat(iphone.getString("state")).isEqualTo("pending");
+            assertThat(iphone.getInteger("attempts")).isZero();
+            Row android = row(phones.androidDevice());
+            assertThat(android.getString("state")).isEqualTo("pending");
+            assertThat(android.getInteger("attempts")).isZero();
+            assertThat(fake.to(phones.iphoneToken())).as("nothing sent: this instance's worker is stopped").isEmpty();
+            assertThat(fake.to(phones.androidToken())).isEmpty();
         });
 
-        System.setProperty(PENDING_TOKEN, pendingToken);
-        System.setProperty(PENDING_DEVICE, pendingDevice);
-        System.setProperty(LEASED_TOKEN, leasedToken);
-        System.setProperty(LEASED_DEVICE, leasedDevice);
-        System.setProperty(LEASE_END, leaseEnd.toString());
-        System.setProperty(COLLEAGUE, bob.id().toString());
+        // Nothing is left for the instances of other test classes to deliver.
+        pool.preparedQuery("DELETE FROM push_outbox WHERE org_id = $1").execute(Tuple.of(org)).await().atMost(Duration.ofSeconds(5));
     }
 
     private Row row(String device) {

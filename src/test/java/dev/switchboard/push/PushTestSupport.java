@@ -1,6 +1,9 @@
 package dev.switchboard.push;
 
 import static dev.switchboard.support.TestApi.as;
+import static dev.switchboard.support.TestApi.createOrg;
+import static dev.switchboard.support.TestApi.createVoipAccount;
+import static dev.switchboard.support.TestApi.user;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -55,6 +58,20 @@ final class PushTestSupport {
         Response response = register(owner, voipAccountId, platform, token);
         response.then().statusCode(201);
         return response.path("id");
+    }
+
+    /** A new org's member whose app account has an iPhone (alerts to its alert token) and an Android phone. */
+    record TwoPhones(UUID org, TestUser owner, String iphoneDevice, String iphoneToken, String androidDevice, String androidToken) {
+
+        static TwoPhones create() {
+            UUID org = createOrg();
+            TestUser owner = user(org);
+            String app = createVoipAccount(org, "app", owner.id()).path("id");
+            String iphoneToken = apnsAlertToken();
+            String androidToken = fcmToken();
+            return new TwoPhones(org, owner, registeredIphone(owner, app, apnsToken(), iphoneToken), iphoneToken,
+                    registered(owner, app, "fcm", androidToken), androidToken);
+        }
     }
 
     /** The user's availability set to this destination with the given status. */
