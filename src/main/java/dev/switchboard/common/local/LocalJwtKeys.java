@@ -17,7 +17,8 @@ import java.util.Map;
  */
 final class LocalJwtKeys {
 
-    static final String DIR_PROPERTY = "switchboard.local-jwt-keys.dir";
+    /** A system property, named outside {@code switchboard.*} like {@link EmbeddedDatabase#PORT_PROPERTY}. */
+    static final String DIR_PROPERTY = "dev.switchboard.local.jwt-keys-dir";
 
     private LocalJwtKeys() {
     }

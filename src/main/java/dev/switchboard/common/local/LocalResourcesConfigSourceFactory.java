@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import dev.switchboard.common.SwitchboardConfig;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -33,7 +34,9 @@ public class LocalResourcesConfigSourceFactory implements ConfigSourceFactory {
         }
         Map<String, String> properties = new HashMap<>();
         if (isUnset(context, "quarkus.datasource.reactive.url")) {
-            String dataDir = dev ? valueOr(context, "switchboard.embedded-postgres.data-dir", ".switchboard/dev-postgres") : null;
+            String dataDir = dev
+                    ? valueOr(context, "switchboard.embedded-postgres.data-dir", SwitchboardConfig.EmbeddedPostgres.DEFAULT_DATA_DIR)
+                    : null;
             properties.putAll(EmbeddedDatabase.startOnce(dataDir).datasourceProperties());
         }
         if (isUnset(context, "mp.jwt.verify.publickey.location") && isUnset(context, "smallrye.jwt.sign.key.location")) {
