@@ -10,12 +10,9 @@ import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,8 +30,8 @@ public class RequestBodyLimit implements ReaderInterceptor {
 
     private final long limit;
 
-    public RequestBodyLimit(@ConfigProperty(name = "switchboard.http.max-body-size", defaultValue = "64K") MemorySize limit) {
-        this.limit = limit.asLongValue();
+    public RequestBodyLimit(SwitchboardConfig config) {
+        this.limit = config.http().maxBodySize().asLongValue();
     }
 
     @Override
@@ -63,9 +60,8 @@ public class RequestBodyLimit implements ReaderInterceptor {
         private final long limit;
         private final String problem;
 
-        public DeclaredLength(@ConfigProperty(name = "switchboard.http.max-body-size", defaultValue = "64K") MemorySize limit,
-                ObjectMapper json) throws JsonProcessingException {
-            this.limit = limit.asLongValue();
+        public DeclaredLength(SwitchboardConfig config, ObjectMapper json) throws JsonProcessingException {
+            this.limit = config.http().maxBodySize().asLongValue();
             this.problem = json.writeValueAsString(ApiException.payloadTooLarge(this.limit).toProblem(null));
         }
 
