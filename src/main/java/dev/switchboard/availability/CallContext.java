@@ -3,7 +3,10 @@ package dev.switchboard.availability;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Call activity on any of the user's own devices. */
+@RegisterForReflection
 public enum CallContext {
     RINGING("ringing"),
     IN_CALL("in_call");
