@@ -5,6 +5,7 @@ import java.io.InputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
@@ -28,15 +29,29 @@ import io.vertx.ext.web.RoutingContext;
 @Provider
 public class RequestBodyLimit implements ReaderInterceptor {
 
-    private final long limit;
+    private final Instance<SwitchboardConfig> config;
+    private volatile long limit = -1;
 
-    public RequestBodyLimit(SwitchboardConfig config) {
-        this.limit = config.http().maxBodySize().asLongValue();
+    /**
+     * Quarkus REST creates its interceptors at static init, before the runtime configuration (and
+     * so {@link SwitchboardConfig}) exists: the limit is read on first use.
+     */
+    public RequestBodyLimit(Instance<SwitchboardConfig> config) {
+        this.config = config;
+    }
+
+    private long limit() {
+        long known = limit;
+        if (known < 0) {
+            known = config.get().http().maxBodySize().asLongValue();
+            limit = known;
+        }
+        return known;
     }
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        Capped body = new Capped(context.getInputStream(), limit);
+        Capped body = new Capped(context.getInputStream(), limit());
         context.setInputStream(body);
         Object entity;
         try {
