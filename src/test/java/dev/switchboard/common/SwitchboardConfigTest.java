@@ -1,6 +1,7 @@
 package dev.switchboard.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMappingInterface.Property;
 import io.smallrye.config.ConfigMappings;
 import io.smallrye.config.ConfigMappings.ConfigClass;
+import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -55,6 +57,16 @@ class SwitchboardConfigTest {
         assertThat(config.ws().deviceLease()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.http().maxBodySize().asLongValue()).isEqualTo(64 * 1024);
         assertThat(config.operator().email()).isEmpty();
+    }
+
+    @Test
+    void anUnknownSwitchboardKeyIsRefused() {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .withMapping(SwitchboardConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
+                .withSources(new PropertiesConfigSource(Map.of("switchboard.ws.device-leas", "30S"), "typo", 100));
+        assertThatThrownBy(builder::build).hasMessageContaining("SRCFG00050").hasMessageContaining("switchboard.ws.device-leas");
     }
 
     @Test
