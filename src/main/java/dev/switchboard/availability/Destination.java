@@ -3,6 +3,7 @@ package dev.switchboard.availability;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.switchboard.account.DestinationType;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The user's selected destination: one of their own VoIP accounts or fixed destinations. */

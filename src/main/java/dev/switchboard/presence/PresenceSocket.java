@@ -17,7 +17,7 @@ import org.jboss.logging.MDC;
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.auth.CredentialVersions;
-import dev.switchboard.availability.DeviceKind;
+import dev.switchboard.account.DeviceKind;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;

@@ -1,21 +1,19 @@
-package dev.switchboard.availability;
+package dev.switchboard.account;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** The status a user chooses for themselves (one of the two availability axes). */
+/** Call activity on any of the user's own devices. */
 @RegisterForReflection
-public enum UserStatus {
-    AVAILABLE("available"),
-    AVAILABLE_FOR_COLLEAGUES("available_for_colleagues"),
-    DO_NOT_DISTURB("do_not_disturb"),
-    OFFLINE("offline");
+public enum CallContext {
+    RINGING("ringing"),
+    IN_CALL("in_call");
 
     private final String wire;
 
-    UserStatus(String wire) {
+    CallContext(String wire) {
         this.wire = wire;
     }
 
@@ -27,12 +25,12 @@ public enum UserStatus {
 
     /** Parses a JSON wire value; unknown or null values are rejected rather than silently mapped. */
     @JsonCreator
-    public static UserStatus fromWire(String value) {
-        for (UserStatus candidate : values()) {
+    public static CallContext fromWire(String value) {
+        for (CallContext candidate : values()) {
             if (candidate.wire.equals(value)) {
                 return candidate;
             }
         }
-        throw new IllegalArgumentException("Unknown UserStatus: " + value);
+        throw new IllegalArgumentException("Unknown CallContext: " + value);
     }
 }

@@ -1,19 +1,21 @@
-package dev.switchboard.availability;
+package dev.switchboard.account;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** Call activity on any of the user's own devices. */
+/** The status a user chooses for themselves (one of the two availability axes). */
 @RegisterForReflection
-public enum CallContext {
-    RINGING("ringing"),
-    IN_CALL("in_call");
+public enum UserStatus {
+    AVAILABLE("available"),
+    AVAILABLE_FOR_COLLEAGUES("available_for_colleagues"),
+    DO_NOT_DISTURB("do_not_disturb"),
+    OFFLINE("offline");
 
     private final String wire;
 
-    CallContext(String wire) {
+    UserStatus(String wire) {
         this.wire = wire;
     }
 
@@ -25,12 +27,12 @@ public enum CallContext {
 
     /** Parses a JSON wire value; unknown or null values are rejected rather than silently mapped. */
     @JsonCreator
-    public static CallContext fromWire(String value) {
-        for (CallContext candidate : values()) {
+    public static UserStatus fromWire(String value) {
+        for (UserStatus candidate : values()) {
             if (candidate.wire.equals(value)) {
                 return candidate;
             }
         }
-        throw new IllegalArgumentException("Unknown CallContext: " + value);
+        throw new IllegalArgumentException("Unknown UserStatus: " + value);
     }
 }
