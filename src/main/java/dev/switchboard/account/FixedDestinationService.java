@@ -8,7 +8,6 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-import dev.switchboard.availability.DestinationType;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;

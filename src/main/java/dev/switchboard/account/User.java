@@ -12,8 +12,6 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import dev.switchboard.auth.Role;
-import dev.switchboard.availability.DestinationType;
-import dev.switchboard.availability.UserStatus;
 import dev.switchboard.common.WireEnumConverter;
 
 /** A person: logs in by email, owns devices and fixed destinations, chooses an availability. */

@@ -11,7 +11,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-import dev.switchboard.availability.DeviceKind;
 import dev.switchboard.common.WireEnumConverter;
 
 /** One device endpoint ("SIP card"). Live registration/call state lives in {@code device_states}. */

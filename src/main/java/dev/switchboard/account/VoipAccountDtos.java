@@ -14,9 +14,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import dev.switchboard.availability.CallContext;
-import dev.switchboard.availability.DeviceKind;
-
 /** Request and response bodies of {@code /api/orgs/{orgId}/voip-accounts}. */
 public final class VoipAccountDtos {
 

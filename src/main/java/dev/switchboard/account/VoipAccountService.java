@@ -6,18 +6,14 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import dev.switchboard.account.VoipAccountDtos.CreateVoipAccount;
 import dev.switchboard.account.VoipAccountDtos.UpdateVoipAccount;
 import dev.switchboard.account.VoipAccountDtos.VoipAccountView;
-import dev.switchboard.availability.DestinationType;
-import dev.switchboard.availability.DeviceKind;
-import dev.switchboard.availability.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.common.SwitchboardConfig;
 import dev.switchboard.common.Versions;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationRepository;
@@ -41,14 +37,14 @@ public class VoipAccountService {
 
     public VoipAccountService(VoipAccountRepository accounts, UserRepository users, OrganizationRepository organizations,
             InternalNumbers numbers, LiveDeviceStates liveStates, PresenceChanges presence,
-            @ConfigProperty(name = "switchboard.sip.realm") String realm) {
+            SwitchboardConfig config) {
         this.accounts = accounts;
         this.users = users;
         this.organizations = organizations;
         this.numbers = numbers;
         this.liveStates = liveStates;
         this.presence = presence;
-        this.realm = realm;
+        this.realm = config.sip().realm();
     }
 
     /** Creates the account; the answer is the only time its SIP password is shown. */

@@ -12,8 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
+import dev.switchboard.common.SwitchboardConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -45,10 +44,9 @@ public class CredentialVersions {
     /** Raised whenever entries are dropped; a load stores its result only if it did not change meanwhile. */
     private final AtomicLong generation = new AtomicLong();
 
-    public CredentialVersions(Pool pool,
-            @ConfigProperty(name = "switchboard.auth.credentials-cache-size", defaultValue = "100000") int maxEntries) {
+    public CredentialVersions(Pool pool, SwitchboardConfig config) {
         this.pool = pool;
-        this.maxEntries = Math.max(1, maxEntries);
+        this.maxEntries = Math.max(1, config.auth().credentialsCacheSize());
     }
 
     /**

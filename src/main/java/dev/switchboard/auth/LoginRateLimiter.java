@@ -14,11 +14,11 @@ import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.account.Emails;
 import dev.switchboard.common.RateLimitedException;
+import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -50,13 +50,11 @@ public class LoginRateLimiter {
     private final AtomicLong lastSweep = new AtomicLong();
     private final AtomicLong lastFullWarning = new AtomicLong();
 
-    public LoginRateLimiter(
-            @ConfigProperty(name = "switchboard.auth.login.per-email-per-minute", defaultValue = "10") int perEmail,
-            @ConfigProperty(name = "switchboard.auth.login.per-address-per-minute", defaultValue = "300") int perAddress,
-            @ConfigProperty(name = "switchboard.auth.login.max-tracked-keys", defaultValue = "100000") int maxKeys) {
-        this.perEmail = perEmail;
-        this.perAddress = perAddress;
-        this.maxKeys = Math.max(1, maxKeys);
+    public LoginRateLimiter(SwitchboardConfig config) {
+        SwitchboardConfig.Auth.Login login = config.auth().login();
+        this.perEmail = login.perEmailPerMinute();
+        this.perAddress = login.perAddressPerMinute();
+        this.maxKeys = Math.max(1, login.maxTrackedKeys());
         new SecureRandom().nextBytes(hashKey);
         this.macs = ThreadLocal.withInitial(this::newMac);
     }

@@ -7,13 +7,13 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.account.Emails;
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.common.NativeSql;
+import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -37,13 +37,12 @@ public class OperatorBootstrap {
     private final Optional<String> password;
 
     public OperatorBootstrap(UserRepository users, PasswordHasher hasher, CredentialsBroadcast credentials,
-            @ConfigProperty(name = "switchboard.operator.email") Optional<String> email,
-            @ConfigProperty(name = "switchboard.operator.password") Optional<String> password) {
+            SwitchboardConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.credentials = credentials;
-        this.email = email;
-        this.password = password;
+        this.email = config.operator().email();
+        this.password = config.operator().password();
     }
 
     void onStart(@Observes StartupEvent event) throws Throwable {

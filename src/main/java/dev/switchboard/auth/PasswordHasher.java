@@ -2,8 +2,7 @@ package dev.switchboard.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
+import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -21,9 +20,9 @@ public class PasswordHasher {
     // check, so response times do not reveal which emails exist.
     private volatile String dummyHash;
 
-    public PasswordHasher(Vertx vertx, @ConfigProperty(name = "switchboard.auth.bcrypt-cost", defaultValue = "10") int cost) {
+    public PasswordHasher(Vertx vertx, SwitchboardConfig config) {
         this.vertx = vertx;
-        this.cost = cost;
+        this.cost = config.auth().bcryptCost();
     }
 
     public Uni<String> hash(String password) {

@@ -8,12 +8,11 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import dev.switchboard.account.Emails;
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
@@ -35,15 +34,13 @@ public class TokenService {
     private final Optional<String> platformClientSecret;
 
     public TokenService(UserRepository users, PasswordHasher hasher, LoginRateLimiter limiter,
-            @ConfigProperty(name = "switchboard.auth.token-lifetime") Duration lifetime,
-            @ConfigProperty(name = "switchboard.platform.client-id") Optional<String> platformClientId,
-            @ConfigProperty(name = "switchboard.platform.client-secret") Optional<String> platformClientSecret) {
+            SwitchboardConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.limiter = limiter;
-        this.lifetime = lifetime;
-        this.platformClientId = platformClientId;
-        this.platformClientSecret = platformClientSecret;
+        this.lifetime = config.auth().tokenLifetime();
+        this.platformClientId = config.platform().clientId();
+        this.platformClientSecret = config.platform().clientSecret();
     }
 
     /** Counts an attempt from this address; see {@link LoginRateLimiter}. */

@@ -15,8 +15,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
+import dev.switchboard.common.SwitchboardConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -43,8 +42,9 @@ public class WsTicketService {
     private final Pool pool;
     private final Duration lifetime;
 
-    public WsTicketService(Pool pool, @ConfigProperty(name = "switchboard.ws.ticket-lifetime", defaultValue = "30S") Duration lifetime) {
+    public WsTicketService(Pool pool, SwitchboardConfig config) {
         this.pool = pool;
+        Duration lifetime = config.ws().ticketLifetime();
         this.lifetime = lifetime.compareTo(MAX_LIFETIME) > 0 ? MAX_LIFETIME : lifetime;
     }
 

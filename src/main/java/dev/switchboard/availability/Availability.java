@@ -3,7 +3,10 @@ package dev.switchboard.availability;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The colleague-visible availability derived from status, destination, device and call state. */
+@RegisterForReflection
 public enum Availability {
     AVAILABLE("available"),
     AVAILABLE_FOR_COLLEAGUES("available_for_colleagues"),

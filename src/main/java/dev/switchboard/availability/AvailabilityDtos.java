@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.switchboard.account.User;
+import dev.switchboard.account.UserStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Bodies of the availability resources and of the socket's {@code set_availability} command. */

@@ -8,9 +8,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.switchboard.account.DestinationType;
 import dev.switchboard.account.FixedDestinationRepository;
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserRepository;
+import dev.switchboard.account.UserStatus;
 import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.availability.AvailabilityDtos.AvailabilityView;
 import dev.switchboard.availability.AvailabilityDtos.SetAvailability;

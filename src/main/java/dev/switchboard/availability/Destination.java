@@ -3,7 +3,11 @@ package dev.switchboard.availability;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.switchboard.account.DestinationType;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The user's selected destination: one of their own VoIP accounts or fixed destinations. */
+@RegisterForReflection
 public record Destination(DestinationType type, UUID id) {
 
     public Destination {

@@ -5,6 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import dev.switchboard.account.CallContext;
+import dev.switchboard.account.DestinationType;
+import dev.switchboard.account.DeviceKind;
+import dev.switchboard.account.UserStatus;
+
 /**
  * The single, pure derivation of presence, reachability and call routing.
  *

@@ -3,6 +3,9 @@ package dev.switchboard.availability;
 import java.util.List;
 import java.util.Objects;
 
+import dev.switchboard.account.CallContext;
+import dev.switchboard.account.UserStatus;
+
 /**
  * The derived presence of a user. It never names a device or a number.
  *

@@ -3,7 +3,10 @@ package dev.switchboard.availability;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** What a call from a colleague would do right now; always the action of the routing decision. */
+@RegisterForReflection
 public enum Reach {
     RINGS("rings"),
     FORWARDED("forwarded"),

@@ -3,6 +3,8 @@ package dev.switchboard.availability;
 import java.util.List;
 import java.util.Objects;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The owner's answer to "why is / isn't my phone ringing".
  *
@@ -11,6 +13,7 @@ import java.util.Objects;
  * @param reasons  {@code [OK]} when there is nothing to report, otherwise every applicable
  *                 reason, most important first (never empty)
  */
+@RegisterForReflection
 public record Reachability(boolean internal, boolean external, List<Reason> reasons) {
 
     public Reachability {

@@ -3,7 +3,10 @@ package dev.switchboard.availability;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Machine-readable reachability / rejection codes; the wire value is the upper-case name. */
+@RegisterForReflection
 public enum ReasonCode {
     OK("OK"),
     NO_DESTINATION("NO_DESTINATION"),

@@ -3,6 +3,8 @@ package dev.switchboard.availability;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.switchboard.account.DeviceKind;
+
 /**
  * One device the platform should ring.
  *

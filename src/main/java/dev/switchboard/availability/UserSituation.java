@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.switchboard.account.UserStatus;
+
 /**
  * Everything the derivation needs about one user, captured at one moment.
  *

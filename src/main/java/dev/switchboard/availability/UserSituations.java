@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.account.FixedDestination;
 import dev.switchboard.account.FixedDestinationRepository;
+import dev.switchboard.account.LiveDeviceStates;
 import dev.switchboard.account.User;
 import dev.switchboard.account.VoipAccount;
 import dev.switchboard.account.VoipAccountRepository;

@@ -4,8 +4,6 @@ import java.util.OptionalInt;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpServerOptions;
 
@@ -19,8 +17,8 @@ public class HttpServerTuning implements HttpServerOptionsCustomizer {
 
     private final OptionalInt sendBufferBytes;
 
-    public HttpServerTuning(@ConfigProperty(name = "switchboard.http.send-buffer-bytes") OptionalInt sendBufferBytes) {
-        this.sendBufferBytes = sendBufferBytes;
+    public HttpServerTuning(SwitchboardConfig config) {
+        this.sendBufferBytes = config.http().sendBufferBytes();
     }
 
     @Override

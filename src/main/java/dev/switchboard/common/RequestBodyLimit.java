@@ -5,17 +5,15 @@ import java.io.InputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -31,15 +29,29 @@ import io.vertx.ext.web.RoutingContext;
 @Provider
 public class RequestBodyLimit implements ReaderInterceptor {
 
-    private final long limit;
+    private final Instance<SwitchboardConfig> config;
+    private volatile long limit = -1;
 
-    public RequestBodyLimit(@ConfigProperty(name = "switchboard.http.max-body-size", defaultValue = "64K") MemorySize limit) {
-        this.limit = limit.asLongValue();
+    /**
+     * Quarkus REST creates its interceptors at static init, before the runtime configuration (and
+     * so {@link SwitchboardConfig}) exists: the limit is read on first use.
+     */
+    public RequestBodyLimit(Instance<SwitchboardConfig> config) {
+        this.config = config;
+    }
+
+    private long limit() {
+        long known = limit;
+        if (known < 0) {
+            known = config.get().http().maxBodySize().asLongValue();
+            limit = known;
+        }
+        return known;
     }
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        Capped body = new Capped(context.getInputStream(), limit);
+        Capped body = new Capped(context.getInputStream(), limit());
         context.setInputStream(body);
         Object entity;
         try {
@@ -63,9 +75,8 @@ public class RequestBodyLimit implements ReaderInterceptor {
         private final long limit;
         private final String problem;
 
-        public DeclaredLength(@ConfigProperty(name = "switchboard.http.max-body-size", defaultValue = "64K") MemorySize limit,
-                ObjectMapper json) throws JsonProcessingException {
-            this.limit = limit.asLongValue();
+        public DeclaredLength(SwitchboardConfig config, ObjectMapper json) throws JsonProcessingException {
+            this.limit = config.http().maxBodySize().asLongValue();
             this.problem = json.writeValueAsString(ApiException.payloadTooLarge(this.limit).toProblem(null));
         }
 

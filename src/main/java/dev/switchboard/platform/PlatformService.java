@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.account.VoipAccount;
 import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
 import dev.switchboard.account.VoipAccountRepository;
-import dev.switchboard.availability.LiveDeviceStates;
+import dev.switchboard.account.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;

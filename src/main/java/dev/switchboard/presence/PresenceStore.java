@@ -9,9 +9,9 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.availability.Availability;
-import dev.switchboard.availability.CallContext;
+import dev.switchboard.account.CallContext;
 import dev.switchboard.availability.Reach;
-import dev.switchboard.availability.UserStatus;
+import dev.switchboard.account.UserStatus;
 import dev.switchboard.common.NativeSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.switchboard.availability.Availability;
-import dev.switchboard.availability.CallContext;
+import dev.switchboard.account.CallContext;
 import dev.switchboard.availability.Reach;
-import dev.switchboard.availability.UserStatus;
+import dev.switchboard.account.UserStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What colleagues see of a user. Never names a device or a number other than the user's own extension. */

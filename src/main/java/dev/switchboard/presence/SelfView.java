@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.switchboard.availability.Availability;
-import dev.switchboard.availability.CallContext;
+import dev.switchboard.account.CallContext;
 import dev.switchboard.availability.Destination;
 import dev.switchboard.availability.Reach;
 import dev.switchboard.availability.Reachability;
-import dev.switchboard.availability.UserStatus;
+import dev.switchboard.account.UserStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

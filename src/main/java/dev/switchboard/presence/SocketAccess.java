@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.account.VoipAccountRepository;
-import dev.switchboard.availability.DeviceKind;
+import dev.switchboard.account.DeviceKind;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 

@@ -24,8 +24,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.switchboard.account.VoipAccountRepository;
-import dev.switchboard.availability.DeviceKind;
-import dev.switchboard.availability.LiveDeviceStates;
+import dev.switchboard.account.DeviceKind;
+import dev.switchboard.account.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ClusterBus;
 import dev.switchboard.common.NativeSql;

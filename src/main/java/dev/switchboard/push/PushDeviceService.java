@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.account.VoipAccountRepository;
-import dev.switchboard.availability.DeviceKind;
+import dev.switchboard.account.DeviceKind;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PageRequest;

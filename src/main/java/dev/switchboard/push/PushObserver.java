@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.switchboard.availability.DeviceKind;
+import dev.switchboard.account.DeviceKind;
 import dev.switchboard.availability.DeviceState;
 import dev.switchboard.presence.PresenceObserver;
 import io.smallrye.mutiny.Uni;

@@ -10,7 +10,7 @@ import jakarta.validation.constraints.Size;
 import dev.switchboard.account.InternalNumbers;
 import dev.switchboard.account.UserRepository;
 import dev.switchboard.account.VoipAccountRepository;
-import dev.switchboard.availability.LiveDeviceStates;
+import dev.switchboard.account.LiveDeviceStates;
 import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.PushReachability;
 import dev.switchboard.availability.RouteDecision;

@@ -13,10 +13,10 @@ import static dev.switchboard.availability.ReasonCode.NO_DESTINATION;
 import static dev.switchboard.availability.ReasonCode.OK;
 import static dev.switchboard.availability.ReasonCode.STATUS_DND;
 import static dev.switchboard.availability.ReasonCode.STATUS_OFFLINE;
-import static dev.switchboard.availability.UserStatus.AVAILABLE;
-import static dev.switchboard.availability.UserStatus.AVAILABLE_FOR_COLLEAGUES;
-import static dev.switchboard.availability.UserStatus.DO_NOT_DISTURB;
-import static dev.switchboard.availability.UserStatus.OFFLINE;
+import static dev.switchboard.account.UserStatus.AVAILABLE;
+import static dev.switchboard.account.UserStatus.AVAILABLE_FOR_COLLEAGUES;
+import static dev.switchboard.account.UserStatus.DO_NOT_DISTURB;
+import static dev.switchboard.account.UserStatus.OFFLINE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,6 +34,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.switchboard.account.CallContext;
+import dev.switchboard.account.DestinationType;
+import dev.switchboard.account.DeviceKind;
+import dev.switchboard.account.UserStatus;
 
 /**
  * Table-driven tests of {@link PresenceDerivation}. Every row states its expected result literally;

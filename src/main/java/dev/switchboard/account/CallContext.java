@@ -1,9 +1,12 @@
-package dev.switchboard.availability;
+package dev.switchboard.account;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Call activity on any of the user's own devices. */
+@RegisterForReflection
 public enum CallContext {
     RINGING("ringing"),
     IN_CALL("in_call");

@@ -1,9 +1,12 @@
-package dev.switchboard.availability;
+package dev.switchboard.account;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The status a user chooses for themselves (one of the two availability axes). */
+@RegisterForReflection
 public enum UserStatus {
     AVAILABLE("available"),
     AVAILABLE_FOR_COLLEAGUES("available_for_colleagues"),

@@ -1,4 +1,4 @@
-package dev.switchboard.availability;
+package dev.switchboard.account;
 
 import java.time.Instant;
 import java.util.ArrayList;

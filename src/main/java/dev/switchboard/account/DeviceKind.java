@@ -1,4 +1,4 @@
-package dev.switchboard.availability;
+package dev.switchboard.account;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

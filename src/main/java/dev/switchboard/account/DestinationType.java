@@ -1,9 +1,12 @@
-package dev.switchboard.availability;
+package dev.switchboard.account;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** What a user's selected destination points at. */
+@RegisterForReflection
 public enum DestinationType {
     VOIP_ACCOUNT("voip_account"),
     FIXED_DESTINATION("fixed_destination");

@@ -1,4 +1,4 @@
-package dev.switchboard.common.local;
+package dev.switchboard.demo;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.annotation.Priority;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.account.FixedDestinationService;
@@ -27,8 +26,9 @@ import dev.switchboard.account.VoipAccountService;
 import dev.switchboard.availability.AvailabilityDtos.SetAvailability;
 import dev.switchboard.availability.AvailabilityService;
 import dev.switchboard.availability.Destination;
-import dev.switchboard.availability.DeviceKind;
-import dev.switchboard.availability.UserStatus;
+import dev.switchboard.account.DeviceKind;
+import dev.switchboard.account.UserStatus;
+import dev.switchboard.common.SwitchboardConfig;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationDtos.CreateOrganization;
 import dev.switchboard.organization.OrganizationRepository;
@@ -41,8 +41,10 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Dev mode only: a demo organization whose members are in every interesting state, created
- * through the same services as the API, and their logins printed at start-up.
+ * Dev mode only ({@code switchboard.dev-seed.enabled}): a demo organization whose members are in
+ * every interesting state, created through the same services as the API, and their logins printed
+ * at start-up. A feature package of its own, as it uses every other one: {@code common} stays
+ * below the features.
  */
 @ApplicationScoped
 public class DevDataSeeder {
@@ -84,11 +86,11 @@ public class DevDataSeeder {
     private final AvailabilityService availability;
     private final PlatformService platform;
 
-    public DevDataSeeder(@ConfigProperty(name = "switchboard.dev-seed.enabled", defaultValue = "false") boolean enabled,
+    public DevDataSeeder(SwitchboardConfig config,
             OrganizationService organizationService, OrganizationRepository organizations, UserService users,
             VoipAccountService voipAccounts, VoipAccountRepository voipAccountRepository,
             FixedDestinationService fixedDestinations, AvailabilityService availability, PlatformService platform) {
-        this.enabled = enabled;
+        this.enabled = config.devSeed().enabled();
         this.organizationService = organizationService;
         this.organizations = organizations;
         this.users = users;
