@@ -46,14 +46,6 @@ final class Peer {
         this.sync = new PeerSync(wire, maxQueued, request -> resync.accept(this, request));
     }
 
-    /**
-     * Only {@code PresenceStore.events} still names this (nothing calls it since {@link OrgStream}
-     * reads {@code PresenceStore.orgEvents}); it goes when that method goes.
-     */
-    @Deprecated
-    record Frame(long seq, String text) {
-    }
-
     /** The peer of a socket, once {@link #attach}ed; null for a socket that was turned away. */
     static Peer of(WebSocketConnection connection) {
         return connection.userData().get(KEY);

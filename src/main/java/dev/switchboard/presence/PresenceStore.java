@@ -160,19 +160,6 @@ public class PresenceStore {
                 .execute(Tuple.of(orgId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
-    /** Up to {@code limit} stored org events after {@code after}, in seq order. */
-    Uni<List<Peer.Frame>> events(UUID orgId, long after, int limit) {
-        return pool.preparedQuery("SELECT seq, frame FROM presence_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3")
-                .execute(Tuple.of(orgId, after, limit))
-                .map(rows -> {
-                    List<Peer.Frame> frames = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        frames.add(new Peer.Frame(row.getLong(0), row.getString(1)));
-                    }
-                    return frames;
-                });
-    }
-
     /**
      * What a socket resuming after {@code since} can get: the current seq, and how many stored
      * events follow {@code since} (and the first of them).

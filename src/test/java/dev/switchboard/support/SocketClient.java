@@ -31,7 +31,9 @@ import io.vertx.core.json.JsonObject;
 public final class SocketClient implements AutoCloseable {
 
     private static final Vertx VERTX = Vertx.vertx();
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    // Generous: a test machine running other builds can take seconds for a first frame; a frame that
+    // never comes still fails, only later.
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     public final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
