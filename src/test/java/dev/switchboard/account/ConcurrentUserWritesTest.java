@@ -17,17 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import dev.switchboard.support.AllAtOnce;
 import dev.switchboard.support.ErrorLogCapture;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.Fixtures.Member;
@@ -253,23 +252,7 @@ class ConcurrentUserWritesTest {
     private List<Response> all(List<Request> requests) throws Exception {
         assertThat(requests.size()).isLessThanOrEqualTo(PARALLEL);
         assertThat(operator()).isNotBlank();
-        CountDownLatch ready = new CountDownLatch(requests.size());
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Response>> futures = new ArrayList<>();
-        for (Request request : requests) {
-            futures.add(pool.submit(() -> {
-                ready.countDown();
-                go.await();
-                return request.send().get();
-            }));
-        }
-        assertThat(ready.await(30, TimeUnit.SECONDS)).as("all request threads started").isTrue();
-        go.countDown();
-        List<Response> answers = new ArrayList<>();
-        for (Future<Response> future : futures) {
-            answers.add(future.get(120, TimeUnit.SECONDS));
-        }
-        return answers;
+        return AllAtOnce.run(pool, requests.stream().map(request -> (Callable<Response>) () -> request.send().get()).toList());
     }
 
     private static String token() {

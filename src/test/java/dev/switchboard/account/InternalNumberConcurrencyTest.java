@@ -14,11 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import dev.switchboard.support.AllAtOnce;
 import dev.switchboard.support.Fixtures;
 import dev.switchboard.support.Fixtures.Member;
 import io.quarkus.test.junit.QuarkusTest;
@@ -142,23 +141,7 @@ class InternalNumberConcurrencyTest {
     private List<Response> all(List<Supplier<Response>> requests) throws Exception {
         String token = operator(); // log in before the gate opens
         assertThat(token).isNotBlank();
-        CountDownLatch ready = new CountDownLatch(requests.size());
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Response>> futures = new ArrayList<>();
-        for (Supplier<Response> request : requests) {
-            futures.add(pool.submit(() -> {
-                ready.countDown();
-                go.await();
-                return request.get();
-            }));
-        }
-        assertThat(ready.await(30, TimeUnit.SECONDS)).as("all request threads started").isTrue();
-        go.countDown();
-        List<Response> answers = new ArrayList<>();
-        for (Future<Response> future : futures) {
-            answers.add(future.get(120, TimeUnit.SECONDS));
-        }
-        return answers;
+        return AllAtOnce.run(pool, requests.stream().map(request -> (Callable<Response>) request::get).toList());
     }
 
     /** Every answer is a 201; their internal numbers. */
