@@ -125,11 +125,29 @@ export QUARKUS_SHUTDOWN_DELAY=0S QUARKUS_SHUTDOWN_TIMEOUT=1S
 
 OUT="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
+
+# The JVM image runs on JDK 25 with an AOT cache (docs/deploy.md): record one the same way for the
+# start-up scenario's third row, when a JDK 25 or newer is on this machine (BENCH_AOT_JAVA overrides).
+aot_args=()
+if [[ ",$scenario_list," == *",startup,"* ]]; then
+  AOT_JAVA="${BENCH_AOT_JAVA:-$(ls -d /usr/lib/jvm/*-2[5-9]*/bin/java 2>/dev/null | tail -n 1)}"
+  if [ -n "$AOT_JAVA" ] && [ -x "$AOT_JAVA" ]; then
+    echo "== recording the JVM image's AOT cache with $AOT_JAVA (not measured)"
+    if JAVA="$AOT_JAVA" HTTP_PORT="$SERVICE_PORT" MANAGEMENT_PORT="$SERVICE_MANAGEMENT_PORT" \
+        "$REPO/src/main/docker/train-aot-cache.sh" "$(dirname "$SERVICE_JAR")" > "$OUT/aot-training.txt" 2>&1; then
+      aot_args=(--aot-java "$AOT_JAVA")
+    else
+      echo "NOTE: recording the AOT cache failed (see $OUT/aot-training.txt); start-up without it only"
+    fi
+  else
+    echo "NOTE: no JDK 25 or newer found (set BENCH_AOT_JAVA): start-up without the JVM image's AOT cache only"
+  fi
+fi
 cd "$REPO"
 taskset -c "$CLIENT_CPUS" java -Xms1g -Xmx4g -jar "$BENCH_JAR" driver \
   --out "$OUT" --service-jar "$SERVICE_JAR" --bench-jar "$BENCH_JAR" --db-pid "$PG_PID" \
   --server-cpus "$SERVER_CPUS" --client-cpus "$CLIENT_CPUS" --service-port "$SERVICE_PORT" \
   --service-management-port "$SERVICE_MANAGEMENT_PORT" --floor-port "$FLOOR_PORT" \
   --scenarios "$scenario_list" --machine-state "$machine_state" --command "bench/run.sh ${orig_args}" \
-  "${smoke_args[@]}" "${driver_args[@]}" 2>&1 | tee "$OUT/stdout.txt"
+  "${aot_args[@]}" "${smoke_args[@]}" "${driver_args[@]}" 2>&1 | tee "$OUT/stdout.txt"
 exit "${PIPESTATUS[0]}"

@@ -63,6 +63,9 @@ public final class Driver {
         Roster.Org sustainedOrg;
         final List<Roster.Org> fleet = new ArrayList<>();
         Roster.Org restOrg;
+        /** The JVM and extra flags this target starts with (the start-up scenario's JDK 25 + AOT cache row). */
+        String java = "java";
+        List<String> jvmFlags = List.of();
 
         Target(String name, boolean floor) {
             this.name = name;
@@ -165,6 +168,14 @@ public final class Driver {
                 JsonObject s = new JsonObject();
                 for (Target t : targets) {
                     s.put(t.name, startup(t, opts.integer("startup-runs", 3)));
+                }
+                // The JVM image's way (docs/deploy.md): JDK 25 with the AOT cache run.sh recorded.
+                Path aotCache = serviceJar.getParent().resolve("app.aot");
+                if (t(targets, service) && !opts.str("aot-java", "").isEmpty() && Files.isRegularFile(aotCache)) {
+                    Target aot = new Target("service-aot", false);
+                    aot.java = opts.str("aot-java", "");
+                    aot.jvmFlags = List.of("-XX:AOTCache=" + aotCache.toAbsolutePath());
+                    s.put(aot.name, startup(aot, opts.integer("startup-runs", 3)));
                 }
                 scen.put("startup", s);
             }
@@ -381,7 +392,8 @@ public final class Driver {
     private void start(Target t, boolean jfr, boolean startupRun) throws Exception {
         startCount++;
         List<String> cmd = new ArrayList<>();
-        cmd.add("java");
+        cmd.add(t.java);
+        cmd.addAll(t.jvmFlags);
         // A fixed heap (no resizing between the idle readings, so RSS deltas are memory the sockets need).
         String javaOpts = opts.str(t.floor ? "floor-java-opts" : "service-java-opts", startupRun ? "" : DEFAULT_JAVA_OPTS);
         for (String o : javaOpts.split("\\s+")) {
