@@ -364,10 +364,11 @@ public final class Driver {
                 for (Target t : targets) {
                     Platform p = platformLoad(t);
                     // without the platform mix before it, the routing path would be measured cold
-                    JsonObject warmup = scenarios.contains("platform") ? null : p.warmUp(opts.integer("platform-warmup-rate", 300),
+                    JsonObject stormWarmup = scenarios.contains("platform") ? null : p.warmUp(opts.integer("platform-warmup-rate", 300),
                             opts.dbl("platform-warmup-seconds", 10), opts.dbl("platform-warmup-max-seconds", 45), t.name);
                     storm.put(t.name, p.storm(opts.dbl("storm-seconds", 10), opts.dbl("storm-route-rate", 50),
-                            opts.dbl("storm-unregistered-share", 0.1), opts.integer("seed-concurrency", 64), t.name).put("warmup", warmup));
+                            opts.dbl("storm-unregistered-share", 0.1), opts.integer("seed-concurrency", 64), t.name).put("warmup", stormWarmup)
+                            .put("setUpSeconds", t.platformFleet.setUpSeconds()));
                 }
                 scen.put("storm", storm);
             }

@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -549,9 +551,9 @@ public final class FloorServer {
 
     // --- SIP platform and call routing (docs/api.md "SIP platform", "Call routing") -----------------
 
-    private static final java.util.regex.Pattern INTERNAL = java.util.regex.Pattern.compile("^[1-9][0-9]{1,7}$");
-    private static final java.util.regex.Pattern E164 = java.util.regex.Pattern.compile("^\\+[1-9][0-9]{6,14}$");
-    private static final java.util.Set<String> KINDS = java.util.Set.of("desk_phone", "webphone", "app", "softphone");
+    private static final Pattern INTERNAL = Pattern.compile("^[1-9][0-9]{1,7}$");
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+    private static final Set<String> KINDS = Set.of("desk_phone", "webphone", "app", "softphone");
     private static final String[] CALL_STATES = {"ringing", "answered", "ended"};
 
     /** The platform's client credentials; users log in on the floor by {@code POST /bench/orgs} only. */
@@ -632,7 +634,7 @@ public final class FloorServer {
         if (rest.equals("call-events") && method.equals("POST")) {
             String callId = in.getString("callId");
             String sip = in.getString("sipUsername");
-            int state = java.util.Arrays.asList(CALL_STATES).indexOf(String.valueOf(in.getValue("state")));
+            int state = Arrays.asList(CALL_STATES).indexOf(String.valueOf(in.getValue("state")));
             if (callId == null || callId.isBlank() || callId.length() > 256 || sip == null || state < 0) {
                 json(req, 400, "{\"status\":400}");
                 return;

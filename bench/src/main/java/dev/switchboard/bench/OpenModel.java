@@ -2,6 +2,8 @@ package dev.switchboard.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleConsumer;
+import java.util.function.Function;
 
 import org.HdrHistogram.Histogram;
 
@@ -45,7 +47,7 @@ final class OpenModel {
          * Sends one request and records it when it completes: {@code check} returns null when the
          * answer is the one expected, otherwise a short description of what came back.
          */
-        <T> void track(int op, long intended, Future<T> request, java.util.function.Function<T, String> check) {
+        <T> void track(int op, long intended, Future<T> request, Function<T, String> check) {
             sent++;
             request.onComplete(ar -> {
                 long now = System.nanoTime();
@@ -145,7 +147,7 @@ final class OpenModel {
      * all). On one shared core a busy C2 takes its CPU from the requests, so a ladder started
      * earlier measures compilation, not the service.
      */
-    static JsonObject warmUp(java.util.function.DoubleConsumer runFor, Cpu cpu, int rate, double minSeconds, double maxSeconds) {
+    static JsonObject warmUp(DoubleConsumer runFor, Cpu cpu, int rate, double minSeconds, double maxSeconds) {
         long start = System.nanoTime();
         long pid = cpu == null ? -1 : cpu.serverPid();
         runFor.accept(minSeconds);
