@@ -3,7 +3,7 @@
 #
 #   bench/run.sh                       # every scenario at full scale (needs an idle machine, < 20 min)
 #   bench/run.sh --smoke               # every scenario at small scale (a few minutes)
-#   bench/run.sh fanout rest           # some scenarios: fanout idle connect rest startup
+#   bench/run.sh fanout rest           # some scenarios: fanout idle connect rest platform storm startup
 #   bench/run.sh fanout --org-sizes 10,100 --changes 300   # any driver option (README) after the scenarios
 #
 # Builds the service and the bench jar, starts a dedicated PostgreSQL cluster pinned to the server
@@ -28,21 +28,23 @@ driver_args=()
 smoke=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    fanout|idle|connect|rest|startup) scenarios+=("$1") ;;
-    all) scenarios+=(fanout idle connect rest startup) ;;
+    fanout|idle|connect|rest|platform|storm|startup) scenarios+=("$1") ;;
+    all) scenarios+=(fanout idle connect rest platform storm startup) ;;
     --smoke) smoke=1 ;;
     --*) driver_args+=("$1"); if [ $# -gt 1 ] && [[ "$2" != --* ]]; then driver_args+=("$2"); shift; fi ;;
-    *) echo "unknown argument: $1 (scenarios: fanout idle connect rest startup)" >&2; exit 2 ;;
+    *) echo "unknown argument: $1 (scenarios: fanout idle connect rest platform storm startup)" >&2; exit 2 ;;
   esac
   shift
 done
-[ ${#scenarios[@]} -eq 0 ] && scenarios=(fanout idle connect rest startup)
+[ ${#scenarios[@]} -eq 0 ] && scenarios=(fanout idle connect rest platform storm startup)
 scenario_list="$(IFS=,; echo "${scenarios[*]}")"
 smoke_args=()
 if [ "$smoke" = 1 ]; then
   smoke_args=(--org-sizes 10,100 --sustained-org-size 100 --changes 200 --warmup-changes 20 --idle-connections 400 --fleet-org-size 20
               --workers 2 --idle-cpu-seconds 5 --baseline-cpu-seconds 2 --startup-runs 2 --step-seconds 3
-              --delivery-rates 2000,5000,10000,20000,40000 --rest-rates 100,200,400,800 --rest-step-seconds 3)
+              --delivery-rates 2000,5000,10000,20000,40000 --rest-rates 100,200,400,800 --rest-step-seconds 3
+              --platform-orgs 4 --platform-users-per-org 25 --platform-devices-per-user 2 --platform-rates 100,200,400,800
+              --platform-step-seconds 3 --platform-warmup-seconds 5 --platform-warmup-max-seconds 15 --storm-route-rate 20)
 fi
 
 # --- how busy is the machine before we start (our own build would spoil the reading) -----------
@@ -115,6 +117,8 @@ export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:${PG_PORT}/switc
 export QUARKUS_DATASOURCE_USERNAME=switchboard_bench QUARKUS_DATASOURCE_PASSWORD=bench
 export SMALLRYE_JWT_SIGN_KEY_LOCATION="$KEYS/private.pem" MP_JWT_VERIFY_PUBLICKEY_LOCATION="$KEYS/public.pem"
 export SWITCHBOARD_OPERATOR_EMAIL=operator@bench.test SWITCHBOARD_OPERATOR_PASSWORD=bench-operator-password
+# The SIP platform's client credentials: the platform mix and the storm log in with them (the floor reads the same).
+export SWITCHBOARD_PLATFORM_CLIENT_ID=bench-platform SWITCHBOARD_PLATFORM_CLIENT_SECRET=bench-platform-secret
 # Set-up logs in thousands of users from one address, once each: lift the login limits. bcrypt cost 4
 # keeps that set-up short; no scenario measures password hashing. Each fleet user holds 5 sockets.
 export SWITCHBOARD_AUTH_LOGIN_PER_ADDRESS_PER_MINUTE=10000000 SWITCHBOARD_AUTH_LOGIN_PER_EMAIL_PER_MINUTE=1000

@@ -66,6 +66,8 @@ public final class Driver {
         /** The JVM and extra flags this target starts with (the start-up scenario's JDK 25 + AOT cache row). */
         String java = "java";
         List<String> jvmFlags = List.of();
+        /** The VoIP accounts of the platform mix and the registration storm. */
+        Platform.Fleet platformFleet;
 
         Target(String name, boolean floor) {
             this.name = name;
@@ -120,7 +122,7 @@ public final class Driver {
 
     private void run() throws Exception {
         Files.createDirectories(out);
-        Set<String> scenarios = Set.copyOf(opts.list("scenarios", "fanout,idle,connect,rest,startup"));
+        Set<String> scenarios = Set.copyOf(opts.list("scenarios", "fanout,idle,connect,rest,platform,storm,startup"));
         List<Integer> sizes = opts.ints("org-sizes", "10,100,1000,10000");
         int changes = opts.integer("changes", 1000);
         int warmup = opts.integer("warmup-changes", 100);
@@ -136,6 +138,10 @@ public final class Driver {
         // more than the 50 ms p99 limit to reach everyone even on the floor (~16-20 µs per socket write),
         // so every step failed there and the figure was always 0.
         int sustainedSize = opts.flag("skip-sustained") ? 0 : opts.integer("sustained-org-size", 1000);
+        boolean platformFleet = scenarios.contains("platform") || scenarios.contains("storm");
+        int platformOrgs = opts.integer("platform-orgs", 20);
+        int platformUsersPerOrg = opts.integer("platform-users-per-org", 200);
+        int platformDevicesPerUser = opts.integer("platform-devices-per-user", 5);
         Instant started = Instant.now();
         JsonObject results = new JsonObject();
         results.put("run", new JsonObject().put("startedAt", started.toString()).put("command", opts.str("command", ""))
@@ -144,7 +150,9 @@ public final class Driver {
         JsonObject config = new JsonObject().put("scenarios", new JsonArray(new ArrayList<>(scenarios)))
                 .put("orgSizes", new JsonArray(sizes)).put("changesPerOrg", changes).put("warmupChanges", warmup)
                 .put("maxDeliveriesPerOrg", maxDeliveries)
-                .put("sustainedOrgSize", sustainedSize).put("idleConnections", idleConnections).put("fleetOrgSize", fleetOrgSize).put("socketsPerUser", socketsPerUser)
+                .put("sustainedOrgSize", sustainedSize)
+                .put("platformFleet", platformFleet ? new JsonObject().put("orgs", platformOrgs).put("usersPerOrg", platformUsersPerOrg)
+                        .put("devicesPerUser", platformDevicesPerUser) : null).put("idleConnections", idleConnections).put("fleetOrgSize", fleetOrgSize).put("socketsPerUser", socketsPerUser)
                 .put("serverCpus", serverCpus).put("clientCpus", clientCpus).put("seedCpus", seedCpus)
                 .put("serviceJavaOpts", opts.str("service-java-opts", DEFAULT_JAVA_OPTS)).put("jfr", opts.flag("jfr"));
         results.put("config", config);
@@ -208,6 +216,11 @@ public final class Driver {
                 if (scenarios.contains("rest")) {
                     specs.add(new Roster.Spec("rest", 100, false, true));
                 }
+                if (platformFleet) {
+                    for (int k = 0; k < platformOrgs; k++) {
+                        specs.add(new Roster.Spec("platform-" + k, platformUsersPerOrg, false, true));
+                    }
+                }
                 // Seeding is set-up: the service and PostgreSQL may use every CPU meanwhile, then go back to
                 // the server CPU before anything is measured. The JVM sized its pools for one CPU at start.
                 boolean widen = !t.floor && !serverCpus.isBlank() && !Proc.cpuSet(seedCpus).equals(Proc.cpuSet(serverCpus));
@@ -217,6 +230,16 @@ public final class Driver {
                 List<Roster.Org> orgs;
                 try {
                     orgs = t.roster.createAll(specs, seedConcurrency);
+                    List<Roster.Org> fleetOrgs = new ArrayList<>();
+                    for (int i = 0; i < specs.size(); i++) {
+                        if (specs.get(i).label().startsWith("platform-")) {
+                            fleetOrgs.add(orgs.get(i));
+                        }
+                    }
+                    if (platformFleet) {
+                        t.platformFleet = Platform.setUp(t.http, fleetOrgs, platformDevicesPerUser, seedConcurrency,
+                                System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"), System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"));
+                    }
                 } finally {
                     if (widen) {
                         pinServer(t, serverCpus);
@@ -233,7 +256,7 @@ public final class Driver {
                         t.sustainedOrg = org;
                     } else if (label.startsWith("fleet-")) {
                         t.fleet.add(org);
-                    } else {
+                    } else if (label.equals("rest")) {
                         t.restOrg = org;
                     }
                 }
@@ -241,6 +264,10 @@ public final class Driver {
                 System.out.printf("  %s: %,d users created (and logged in where needed) in %.1f s (%.0f/s, %d requests in flight%s)%n",
                         t.name, users, secs, users / secs, seedConcurrency,
                         widen ? "; service and PostgreSQL on CPUs " + seedCpus + " meanwhile, back on " + serverCpus + " now" : "");
+                if (t.platformFleet != null) {
+                    System.out.printf("  %s: of which %,d VoIP accounts created, their owners' destinations set and all registered in %.1f s%n",
+                            t.name, t.platformFleet.devices().size(), t.platformFleet.setUpSeconds());
+                }
             }
 
             // 1. fan-out
@@ -325,6 +352,37 @@ public final class Driver {
                 }
                 scen.put("rest", rest);
             }
+
+            // 6. platform mix
+            if (scenarios.contains("platform")) {
+                section("platform mix");
+                JsonObject platform = new JsonObject();
+                for (Target t : targets) {
+                    Platform p = platformLoad(t);
+                    platform.put(t.name, p.ladder(opts.ints("platform-rates", "500,1000,1500,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000"),
+                            opts.dbl("platform-step-seconds", 5), 50, 5, t.name, opts.integer("platform-warmup-rate", 300),
+                            opts.dbl("platform-warmup-seconds", 10), opts.dbl("platform-warmup-max-seconds", 45),
+                            opts.integer("platform-refresh-percent", 70), opts.integer("platform-route-percent", 15)));
+                    platform.getJsonObject(t.name).put("setUpSeconds", t.platformFleet.setUpSeconds());
+                }
+                scen.put("platform", platform);
+            }
+
+            // 7. registration storm
+            if (scenarios.contains("storm")) {
+                section("registration storm");
+                JsonObject storm = new JsonObject();
+                for (Target t : targets) {
+                    Platform p = platformLoad(t);
+                    // without the platform mix before it, the routing path would be measured cold
+                    JsonObject stormWarmup = scenarios.contains("platform") ? null : p.warmUp(opts.integer("platform-warmup-rate", 300),
+                            opts.dbl("platform-warmup-seconds", 10), opts.dbl("platform-warmup-max-seconds", 45), t.name);
+                    storm.put(t.name, p.storm(opts.dbl("storm-seconds", 10), opts.dbl("storm-route-rate", 50),
+                            opts.dbl("storm-unregistered-share", 0.1), opts.integer("seed-concurrency", 64), t.name).put("warmup", stormWarmup)
+                            .put("setUpSeconds", t.platformFleet.setUpSeconds()));
+                }
+                scen.put("storm", storm);
+            }
         } finally {
             for (Target t : targets) {
                 if (t.proc != null) {
@@ -359,6 +417,12 @@ public final class Driver {
         Fanout fan = new Fanout(vertx, t.http, t.proc.port);
         fan.cpu = new Cpu(t.proc.pid, t.floor ? -1 : dbPid);
         return fan;
+    }
+
+    private Platform platformLoad(Target t) {
+        Platform p = new Platform(vertx, t.proc.port, t.platformFleet, opts.integer("platform-connections", 128));
+        p.cpu = new Cpu(t.proc.pid, t.floor ? -1 : dbPid);
+        return p;
     }
 
     /** Sets the CPUs of the service and of PostgreSQL (postmaster and backends). */

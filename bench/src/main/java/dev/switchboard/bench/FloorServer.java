@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -29,7 +31,9 @@ import io.vertx.core.json.JsonObject;
  * {@code snapshot}/{@code resumed} first frame, {@code set_availability} and
  * {@code PUT /api/me/availability} producing one {@code presence} frame per change, encoded once
  * and written as the same bytes to every socket of the org, plus an in-memory version of the
- * REST resources of the REST mix. What the service reaches is reported as a ratio to this.
+ * REST resources of the REST mix and of the SIP platform's path (platform login, VoIP accounts,
+ * destinations, registrations, call events, routing decisions: the same JSON shapes as
+ * docs/api.md). What the service reaches is reported as a ratio to this.
  *
  * <p>One event loop per available core (under {@code taskset -c 0}: one), state in memory
  * guarded per organization.
@@ -48,6 +52,9 @@ public final class FloorServer {
         Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         long version;
         String presenceJson;
+        /** The selected destination: one of this member's own devices, or none. */
+        Device destination;
+        int devices;
         final Set<ServerWebSocket> sockets = new LinkedHashSet<>();
 
         Member(Org org, int index, String role) {
@@ -59,18 +66,25 @@ public final class FloorServer {
             encode();
         }
 
+        /** A colleague's call rings: a usable destination and a status that lets colleagues through. */
+        boolean rings() {
+            return !status.equals("do_not_disturb") && !status.equals("offline") && destination != null && destination.usable();
+        }
+
         String availability() {
             return switch (status) {
                 case "do_not_disturb" -> "do_not_disturb";
                 case "offline" -> "offline";
-                default -> "offline"; // no destination selected: not reachable, as in the service
+                // no usable destination: not reachable, as in the service
+                default -> !rings() ? "offline" : destination.inCall.isEmpty() ? status : "busy";
             };
         }
 
         void encode() {
             presenceJson = "{\"userId\":\"" + id + "\",\"name\":\"" + name + "\",\"internalNumber\":\"" + number
                     + "\",\"availability\":\"" + availability() + "\",\"userStatus\":\"" + status
-                    + "\",\"context\":[],\"reach\":\"unreachable\",\"since\":\"" + since + "\"}";
+                    + "\",\"context\":" + (destination == null ? "[]" : destination.context()) + ",\"reach\":\""
+                    + (rings() ? "rings" : "unreachable") + "\",\"since\":\"" + since + "\"}";
         }
 
         String selfJson() {
@@ -85,7 +99,66 @@ public final class FloorServer {
         }
 
         JsonObject availabilityJson() {
-            return new JsonObject().put("status", status).putNull("destination").putNull("until").put("version", version);
+            return new JsonObject().put("status", status)
+                    .put("destination", destination == null ? null : new JsonObject().put("type", "voip_account").put("id", destination.id))
+                    .putNull("until").put("version", version);
+        }
+    }
+
+    /** A VoIP account: SIP username, live registration (lapsing at its expiry), DND and the calls on it. */
+    static final class Device {
+        final String id = UUID.randomUUID().toString();
+        final String sipUsername = "sb" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        final Org org;
+        final Member owner;
+        final String kind;
+        final String description;
+        final String number;
+        final Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        boolean registered;
+        long expiresAtNanos;
+        String userAgent;
+        String contact;
+        Instant lastSeen;
+        boolean dnd;
+        final Set<String> ringing = new LinkedHashSet<>();
+        final Set<String> inCall = new LinkedHashSet<>();
+        long version;
+
+        Device(Org org, Member owner, String kind, String description, String number) {
+            this.org = org;
+            this.owner = owner;
+            this.kind = kind;
+            this.description = description;
+            this.number = number;
+        }
+
+        boolean live() {
+            return registered && System.nanoTime() - expiresAtNanos < 0;
+        }
+
+        boolean usable() {
+            return live() && !dnd;
+        }
+
+        String context() {
+            return ringing.isEmpty() ? inCall.isEmpty() ? "[]" : "[\"in_call\"]" : inCall.isEmpty() ? "[\"ringing\"]" : "[\"ringing\",\"in_call\"]";
+        }
+
+        /** DeviceState {registered, userAgent, lastSeen, dnd, context}. */
+        JsonObject state() {
+            return new JsonObject().put("registered", live()).put("userAgent", userAgent)
+                    .put("lastSeen", lastSeen == null ? null : lastSeen.toString()).put("dnd", dnd)
+                    .put("context", new JsonArray(context()));
+        }
+
+        JsonObject json(String sipPassword) {
+            JsonObject o = new JsonObject().put("id", id).put("orgId", org.id).put("userId", owner == null ? null : owner.id)
+                    .put("kind", kind).put("description", description).put("internalNumber", number).put("sipUsername", sipUsername);
+            if (sipPassword != null) {
+                o.put("sipPassword", sipPassword);
+            }
+            return o.put("state", state()).put("version", version).put("createdAt", createdAt.toString());
         }
     }
 
@@ -93,6 +166,10 @@ public final class FloorServer {
         final String id = UUID.randomUUID().toString();
         final List<Member> members = new ArrayList<>();
         final Map<String, Member> byId = new ConcurrentHashMap<>();
+        /** Internal numbers of members and devices: what a route's {@code to} and {@code from} name. */
+        final Map<String, Object> numbers = new ConcurrentHashMap<>();
+        final List<Device> devices = new ArrayList<>();
+        final Map<String, Device> devicesById = new ConcurrentHashMap<>();
         final Set<ServerWebSocket> peers = new LinkedHashSet<>();
         final ArrayDeque<Object[]> recent = new ArrayDeque<>(); // {seq, byte[] frame}
         long seq;
@@ -102,6 +179,13 @@ public final class FloorServer {
     private static final int REPLAY_MAX = 2000;
     private final Map<String, Org> orgs = new ConcurrentHashMap<>();
     private final Map<String, Member> byToken = new ConcurrentHashMap<>();
+    private final Map<String, Device> bySip = new ConcurrentHashMap<>();
+    /** Furthest state per call and device ("sip callId" → 0 ringing, 1 answered, 2 ended): calls only move forward. */
+    private final Map<String, Integer> calls = new ConcurrentHashMap<>();
+    /** The SIP platform's login (the service's SWITCHBOARD_PLATFORM_CLIENT_ID / _SECRET) and the token it gets. */
+    private final String platformClientId = System.getenv().getOrDefault("SWITCHBOARD_PLATFORM_CLIENT_ID", "bench-platform");
+    private final String platformClientSecret = System.getenv().getOrDefault("SWITCHBOARD_PLATFORM_CLIENT_SECRET", "bench-platform-secret");
+    private final String platformToken = "floor-platform-" + UUID.randomUUID();
 
     public static void main(String[] args) {
         Opts opts = new Opts(args);
@@ -227,7 +311,7 @@ public final class FloorServer {
         }
     }
 
-    /** One change: new seq, frame encoded once, the same bytes to every socket of the org, then {@code me}. */
+    /** A status change through the socket or {@code PUT /api/me/availability}. */
     private void change(Member m, String status) {
         Org org = m.org;
         synchronized (org) {
@@ -237,25 +321,39 @@ public final class FloorServer {
             }
             String before = m.availability();
             m.status = status;
-            if (!before.equals(m.availability())) {
-                m.since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            }
-            m.encode();
-            long seq = ++org.seq;
-            byte[] frame = ("{\"type\":\"presence\",\"seq\":" + seq + ",\"colleague\":" + m.presenceJson + "}")
-                    .getBytes(StandardCharsets.UTF_8);
-            org.recent.addLast(new Object[] {seq, frame});
-            if (org.recent.size() > REPLAY_MAX) {
-                org.recent.removeFirst();
-            }
-            for (ServerWebSocket peer : org.peers) {
-                peer.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
-            }
-            if (!m.sockets.isEmpty()) {
-                byte[] self = ("{\"type\":\"me\",\"me\":" + m.selfJson() + "}").getBytes(StandardCharsets.UTF_8);
-                for (ServerWebSocket own : m.sockets) {
-                    own.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, self, true));
-                }
+            republish(m, before);
+        }
+    }
+
+    /**
+     * After an input of m's presence changed (status, destination, registration, calls; the org's
+     * lock held): when what colleagues see changed, one change: new seq, frame encoded once, the
+     * same bytes to every socket of the org, then {@code me}.
+     */
+    private void republish(Member m, String availabilityBefore) {
+        Org org = m.org;
+        if (!availabilityBefore.equals(m.availability())) {
+            m.since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        }
+        String old = m.presenceJson;
+        m.encode();
+        if (old.equals(m.presenceJson)) {
+            return;
+        }
+        long seq = ++org.seq;
+        byte[] frame = ("{\"type\":\"presence\",\"seq\":" + seq + ",\"colleague\":" + m.presenceJson + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        org.recent.addLast(new Object[] {seq, frame});
+        if (org.recent.size() > REPLAY_MAX) {
+            org.recent.removeFirst();
+        }
+        for (ServerWebSocket peer : org.peers) {
+            peer.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
+        }
+        if (!m.sockets.isEmpty()) {
+            byte[] self = ("{\"type\":\"me\",\"me\":" + m.selfJson() + "}").getBytes(StandardCharsets.UTF_8);
+            for (ServerWebSocket own : m.sockets) {
+                own.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, self, true));
             }
         }
     }
@@ -298,9 +396,51 @@ public final class FloorServer {
             createOrg(req, body.toJsonObject());
             return;
         }
-        Member caller = member(req.getHeader("Authorization"));
-        if (caller == null) {
+        if (path.equals("/api/auth/token") && method.equals("POST")) {
+            login(req, body.toJsonObject());
+            return;
+        }
+        String authorization = req.getHeader("Authorization");
+        boolean platform = authorization != null && authorization.equals("Bearer " + platformToken);
+        Member caller = platform ? null : member(authorization);
+        if (!platform && caller == null) {
             json(req, 401, "{\"status\":401,\"title\":\"Unauthorized\"}");
+            return;
+        }
+        if (path.startsWith("/api/platform/")) {
+            if (!platform) {
+                json(req, 403, "{\"status\":403}");
+            } else {
+                platform(req, method, path.substring("/api/platform/".length()), body.toJsonObject());
+            }
+            return;
+        }
+        String[] parts = path.split("/"); // "", api, orgs, {org}, users, {id}, availability
+        if (parts.length == 6 && parts[1].equals("api") && parts[2].equals("orgs") && parts[4].equals("calls")
+                && parts[5].equals("route") && method.equals("POST")) {
+            Org org = orgs.get(parts[3]);
+            if (org == null || caller != null && caller.org != org) {
+                json(req, 404, "{\"status\":404}");
+            } else if (caller != null && !caller.role.equals("admin")) {
+                json(req, 403, "{\"status\":403}");
+            } else {
+                routeCall(req, org, body.toJsonObject());
+            }
+            return;
+        }
+        if (caller == null) {
+            json(req, 403, "{\"status\":403}");
+            return;
+        }
+        if (parts.length >= 5 && parts.length <= 6 && parts[1].equals("api") && parts[2].equals("orgs") && parts[4].equals("voip-accounts")) {
+            Org org = orgs.get(parts[3]);
+            if (org == null || caller.org != org) {
+                json(req, 404, "{\"status\":404}");
+            } else if (!caller.role.equals("admin")) {
+                json(req, 403, "{\"status\":403}");
+            } else {
+                devices(req, method, org, parts.length == 6 ? parts[5] : null, body);
+            }
             return;
         }
         if (path.equals("/api/me/availability") && method.equals("PUT")) {
@@ -315,7 +455,6 @@ public final class FloorServer {
             json(req, 200, caller.availabilityJson().encode());
             return;
         }
-        String[] parts = path.split("/"); // "", api, orgs, {org}, users, {id}, availability
         if (parts.length < 5 || !parts[1].equals("api") || !parts[2].equals("orgs") || !parts[4].equals("users")) {
             json(req, 404, "{\"status\":404}");
             return;
@@ -348,6 +487,7 @@ public final class FloorServer {
                     m.encode();
                     org.members.add(m);
                     org.byId.put(m.id, m);
+                    org.numbers.put(m.number, m);
                 }
                 req.response().putHeader("Location", path + "/" + m.id);
                 json(req, 201, m.userJson().encode());
@@ -381,7 +521,22 @@ public final class FloorServer {
             if (method.equals("GET")) {
                 json(req, 200, target.availabilityJson().encode());
             } else if (method.equals("PUT")) {
-                String status = body.toJsonObject().getString("status");
+                JsonObject in = body.toJsonObject();
+                String status = in.getString("status");
+                if (in.containsKey("destination")) {
+                    JsonObject dest = in.getJsonObject("destination");
+                    Device device = dest == null ? null : org.devicesById.get(String.valueOf(dest.getValue("id")));
+                    if (dest != null && (device == null || device.owner != target || !"voip_account".equals(dest.getValue("type")))) {
+                        json(req, 422, "{\"status\":422}");
+                        return;
+                    }
+                    synchronized (org) {
+                        String before = target.availability();
+                        target.destination = device;
+                        target.version++;
+                        republish(target, before);
+                    }
+                }
                 if (status != null) {
                     change(target, status);
                 }
@@ -394,6 +549,210 @@ public final class FloorServer {
         }
     }
 
+    // --- SIP platform and call routing (docs/api.md "SIP platform", "Call routing") -----------------
+
+    private static final Pattern INTERNAL = Pattern.compile("^[1-9][0-9]{1,7}$");
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+    private static final Set<String> KINDS = Set.of("desk_phone", "webphone", "app", "softphone");
+    private static final String[] CALL_STATES = {"ringing", "answered", "ended"};
+
+    /** The platform's client credentials; users log in on the floor by {@code POST /bench/orgs} only. */
+    private void login(HttpServerRequest req, JsonObject in) {
+        if (platformClientId.equals(in.getString("clientId")) && platformClientSecret.equals(in.getString("clientSecret"))) {
+            json(req, 200, new JsonObject().put("accessToken", platformToken).put("tokenType", "Bearer").put("expiresIn", 3600).encode());
+        } else {
+            json(req, 401, "{\"status\":401,\"title\":\"Unauthorized\"}");
+        }
+    }
+
+    /** Create a VoIP account (201 with its SIP password) or list the org's accounts (paged, in creation order). */
+    private void devices(HttpServerRequest req, String method, Org org, String id, Buffer body) {
+        if (id != null) {
+            Device d = org.devicesById.get(id);
+            if (d == null) {
+                json(req, 404, "{\"status\":404}");
+            } else {
+                json(req, 200, d.json(null).encode());
+            }
+            return;
+        }
+        if (method.equals("GET")) {
+            int page = intParam(req, "page", 0);
+            int size = Math.min(200, intParam(req, "size", 50));
+            JsonArray items = new JsonArray();
+            int total;
+            synchronized (org) {
+                total = org.devices.size();
+                for (int i = page * size; i < Math.min(total, (page + 1) * size); i++) {
+                    items.add(org.devices.get(i).json(null));
+                }
+            }
+            json(req, 200, new JsonObject().put("items", items).put("page", page).put("size", size).put("total", total).encode());
+            return;
+        }
+        JsonObject in = body.toJsonObject();
+        String kind = in.getString("kind");
+        if (kind == null || !KINDS.contains(kind)) {
+            json(req, 400, "{\"status\":400,\"errors\":[{\"field\":\"kind\"}]}");
+            return;
+        }
+        Device d;
+        synchronized (org) {
+            Member owner = in.getString("userId") == null ? null : org.byId.get(in.getString("userId"));
+            if (in.getString("userId") != null && (owner == null || owner.devices >= 10)) {
+                json(req, 422, "{\"status\":422,\"errors\":[{\"field\":\"userId\"}]}");
+                return;
+            }
+            String number = in.getString("internalNumber");
+            if (number == null) {
+                int n = 200;
+                while (org.numbers.containsKey(Integer.toString(n))) {
+                    n++;
+                }
+                number = Integer.toString(n);
+            } else if (org.numbers.containsKey(number)) {
+                json(req, 409, "{\"status\":409,\"errors\":[{\"field\":\"internalNumber\"}]}");
+                return;
+            }
+            d = new Device(org, owner, kind, in.getString("description", ""), number);
+            if (owner != null) {
+                owner.devices++;
+            }
+            org.devices.add(d);
+            org.devicesById.put(d.id, d);
+            org.numbers.put(number, d);
+            bySip.put(d.sipUsername, d);
+        }
+        req.response().putHeader("Location", "/api/orgs/" + org.id + "/voip-accounts/" + d.id);
+        json(req, 201, d.json(UUID.randomUUID().toString().replace("-", "").substring(0, 24)).encode());
+    }
+
+    /** Registrations, device DND and call events: each answers the device's resulting DeviceState. */
+    private void platform(HttpServerRequest req, String method, String rest, JsonObject in) {
+        Device d;
+        String what;
+        if (rest.equals("call-events") && method.equals("POST")) {
+            String callId = in.getString("callId");
+            String sip = in.getString("sipUsername");
+            int state = Arrays.asList(CALL_STATES).indexOf(String.valueOf(in.getValue("state")));
+            if (callId == null || callId.isBlank() || callId.length() > 256 || sip == null || state < 0) {
+                json(req, 400, "{\"status\":400}");
+                return;
+            }
+            d = bySip.get(sip);
+            if (d == null) {
+                json(req, 404, "{\"status\":404}");
+                return;
+            }
+            synchronized (d.org) {
+                Integer before = calls.get(sip + " " + callId);
+                if (before == null || before < state) {
+                    calls.put(sip + " " + callId, state);
+                    String availability = d.owner == null ? null : d.owner.availability();
+                    d.ringing.remove(callId);
+                    d.inCall.remove(callId);
+                    if (state == 0) {
+                        d.ringing.add(callId);
+                    } else if (state == 1) {
+                        d.inCall.add(callId);
+                    }
+                    changedDevice(d, availability);
+                }
+            }
+            json(req, 200, d.state().encode());
+            return;
+        }
+        int slash = rest.indexOf('/');
+        what = slash < 0 ? rest : rest.substring(0, slash);
+        d = slash < 0 ? null : bySip.get(rest.substring(slash + 1));
+        if (!method.equals("PUT") || !what.equals("registrations") && !what.equals("dnd")) {
+            json(req, 404, "{\"status\":404}");
+            return;
+        }
+        if (d == null) {
+            json(req, 404, "{\"status\":404}");
+            return;
+        }
+        Boolean flag = in.getBoolean(what.equals("dnd") ? "dnd" : "registered");
+        Long expiresIn = in.getLong("expiresIn");
+        if (flag == null || what.equals("registrations") && flag && (expiresIn == null || expiresIn < 1 || expiresIn > 86_400)) {
+            json(req, 400, "{\"status\":400}");
+            return;
+        }
+        synchronized (d.org) {
+            String availability = d.owner == null ? null : d.owner.availability();
+            if (what.equals("dnd")) {
+                d.dnd = flag;
+            } else {
+                d.registered = flag;
+                if (flag) {
+                    d.expiresAtNanos = System.nanoTime() + expiresIn * 1_000_000_000L;
+                    d.lastSeen = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                    d.userAgent = in.getString("userAgent", d.userAgent);
+                    d.contact = in.getString("contact", d.contact);
+                }
+            }
+            changedDevice(d, availability);
+        }
+        json(req, 200, d.state().encode());
+    }
+
+    /** A device's state changed (org lock held): when it is its owner's destination, the owner's presence may have. */
+    private void changedDevice(Device d, String ownerAvailabilityBefore) {
+        if (d.owner != null && d.owner.destination == d) {
+            republish(d.owner, ownerAvailabilityBefore);
+        }
+    }
+
+    /** The routing decision: ring the callee's usable destination (or the dialled device), or reject with a reason. */
+    private void routeCall(HttpServerRequest req, Org org, JsonObject in) {
+        String from = in.getString("from");
+        String to = in.getString("to");
+        if (from == null || to == null || from.length() > 32 || to.length() > 32
+                || !E164.matcher(from).matches() && !INTERNAL.matcher(from).matches() || !INTERNAL.matcher(to).matches()) {
+            json(req, 400, "{\"status\":400}");
+            return;
+        }
+        boolean internal = !from.startsWith("+");
+        if (internal && !org.numbers.containsKey(from)) {
+            json(req, 422, "{\"status\":422,\"errors\":[{\"field\":\"from\"}]}");
+            return;
+        }
+        Object callee = org.numbers.get(to);
+        if (callee == null) {
+            json(req, 404, "{\"status\":404}");
+            return;
+        }
+        String answer;
+        synchronized (org) {
+            Device device;
+            String block = null;
+            if (callee instanceof Member m) {
+                device = m.destination;
+                block = switch (m.status) {
+                    case "do_not_disturb" -> "STATUS_DND";
+                    case "offline" -> "STATUS_OFFLINE";
+                    case "available_for_colleagues" -> internal ? null : "COLLEAGUES_ONLY";
+                    default -> null;
+                };
+                if (block == null && device == null) {
+                    block = "NO_DESTINATION";
+                }
+            } else {
+                device = (Device) callee;
+            }
+            if (block == null) {
+                block = !device.live() ? "DEVICE_UNREGISTERED" : device.dnd ? "DEVICE_DND" : null;
+            }
+            answer = block != null
+                    ? "{\"action\":\"reject\",\"reason\":{\"code\":\"" + block + "\",\"message\":\"Calls cannot ring (" + block + ").\"}}"
+                    : "{\"action\":\"ring\",\"targets\":[{\"voipAccountId\":\"" + device.id + "\",\"sipUsername\":\"" + device.sipUsername
+                            + "\",\"kind\":\"" + device.kind + "\",\"wakeUp\":false}],\"reason\":\"Ringing the selected "
+                            + device.kind.replace('_', ' ') + " " + device.number + ".\"}";
+        }
+        json(req, 200, answer);
+    }
+
     private void createOrg(HttpServerRequest req, JsonObject in) {
         Org org = new Org();
         int size = in.getInteger("size", 10);
@@ -404,6 +763,7 @@ public final class FloorServer {
                 Member admin = new Member(org, org.counter++, "admin");
                 org.members.add(admin);
                 org.byId.put(admin.id, admin);
+                org.numbers.put(admin.number, admin);
                 byToken.put(admin.token, admin);
                 adminToken = admin.token;
             }
@@ -411,8 +771,9 @@ public final class FloorServer {
                 Member m = new Member(org, org.counter++, "user");
                 org.members.add(m);
                 org.byId.put(m.id, m);
+                org.numbers.put(m.number, m);
                 byToken.put(m.token, m);
-                members.add(new JsonObject().put("id", m.id).put("token", m.token));
+                members.add(new JsonObject().put("id", m.id).put("token", m.token).put("internalNumber", m.number));
             }
         }
         orgs.put(org.id, org);

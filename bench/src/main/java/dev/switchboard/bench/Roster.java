@@ -17,7 +17,8 @@ import io.vertx.core.json.JsonObject;
  */
 final class Roster {
 
-    record Member(String id, String token) {
+    /** A member; {@code number} is their internal number (what a call to them dials). */
+    record Member(String id, String token, String number) {
     }
 
     record Org(String id, String label, List<Member> members, String adminToken) {
@@ -98,8 +99,8 @@ final class Roster {
                     new JsonObject().put("email", email).put("name", "Member " + i + " " + spec.label())
                             .put("internalNumber", Integer.toString(100000 + i)).put("role", "user").put("password", PASSWORD).encode())
                     .compose(user -> spec.login()
-                            ? loginAsync(email).map(token -> new Member(user.getString("id"), token))
-                            : Future.succeededFuture(new Member(user.getString("id"), null)));
+                            ? loginAsync(email).map(token -> new Member(user.getString("id"), token, user.getString("internalNumber")))
+                            : Future.succeededFuture(new Member(user.getString("id"), null, user.getString("internalNumber"))));
         }), 3600);
         List<Member[]> members = new ArrayList<>();
         specs.forEach(spec -> members.add(new Member[spec.size()]));
@@ -120,7 +121,7 @@ final class Roster {
         JsonArray array = created.getJsonArray("members");
         for (int i = 0; i < array.size(); i++) {
             JsonObject m = array.getJsonObject(i);
-            members.add(new Member(m.getString("id"), m.getString("token")));
+            members.add(new Member(m.getString("id"), m.getString("token"), m.getString("internalNumber")));
         }
         return new Org(created.getString("id"), spec.label(), members, created.getString("adminToken"));
     }
