@@ -1,10 +1,13 @@
 package dev.switchboard.common;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -16,8 +19,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.hibernate.reactive.engine.ReactiveAfterTransactionCompletionProcess;
+import org.hibernate.reactive.mutiny.impl.MutinySessionImpl;
+import org.hibernate.reactive.session.ReactiveSession;
 import org.jboss.logging.Logger;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -36,8 +43,11 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
  * <p>Sending: {@link #publish(Message)} inside the current Hibernate Reactive transaction,
  * {@link #publish(SqlClient, Message)} on a Vert.x connection (inside its transaction) or a pool (at
  * once). A notification sent in a transaction is delivered if and only if it commits, in commit
- * order. Payloads are {@code <prefix>:<fields>} with ids and numbers only: receivers read the state
- * itself from the database, and a payload stays far below NOTIFY's 8000-byte limit.
+ * order; {@link #publishWith} sends them in the same statement as the writes they announce (one
+ * round trip), and {@link #deliverHereOnCommit} hands a message to this replica right after the
+ * commit. Payloads are {@code <prefix>:<fields>}: ids and numbers, and a message may carry data
+ * (an org event its encoded frame) as long as the payload stays within NOTIFY's 7,999 bytes;
+ * beyond that its {@link Message#fallback} (the key alone) is sent and receivers read the data.
  *
  * <p>Receiving: one dedicated LISTEN connection per replica. NOTIFY is not durable, so after every
  * (re)subscribe, once LISTEN is in place, every handler's {@link Handler#resync} runs and reads what
@@ -55,13 +65,21 @@ public class ClusterBus {
 
     private static final Logger LOG = Logger.getLogger(ClusterBus.class);
 
-    /** A message between replicas: a record whose fields are ids and numbers. */
+    /** A message between replicas: a record whose fields are ids and numbers, and at most one text last. */
     public interface Message {
 
         Kind<?> kind();
 
         /** The fields, joined with {@code :}; {@link Kind#decoder} reads them back. */
         String body();
+
+        /**
+         * What is sent instead when this message exceeds NOTIFY's limit (e.g. the same key without
+         * the data it carries, for the receivers to read). By default there is nothing smaller.
+         */
+        default Message fallback() {
+            return this;
+        }
     }
 
     /**
@@ -123,14 +141,32 @@ public class ClusterBus {
         return fields;
     }
 
-    /** {@code <prefix>:<body>}, refused when NOTIFY would refuse it. */
+    /** Splits a body into at most {@code count} fields, the last one keeping any {@code :} (a text field). */
+    public static String[] leadingFields(String body, int count) {
+        return body.split(":", count);
+    }
+
+    /**
+     * {@code <prefix>:<body>}, or its {@link Message#fallback} when NOTIFY would refuse it (it
+     * counts UTF-8 bytes, and an oversize NOTIFY aborts the sender's transaction); refused when
+     * that is still too long.
+     */
     static String payload(Message message) {
         String payload = message.kind().prefix() + ":" + message.body();
-        if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
-            throw new IllegalArgumentException("A cluster message is limited to " + MAX_PAYLOAD_BYTES + " bytes: "
-                    + payload.substring(0, 80) + "…");
+        if (fits(payload)) {
+            return payload;
         }
-        return payload;
+        Message smaller = message.fallback();
+        if (smaller != message) {
+            return payload(smaller);
+        }
+        throw new IllegalArgumentException("A cluster message is limited to " + MAX_PAYLOAD_BYTES + " bytes: "
+                + payload.substring(0, 80) + "…");
+    }
+
+    /** A UTF-8 character is at most 3 bytes per UTF-16 unit: most payloads need no encoding to tell. */
+    private static boolean fits(String payload) {
+        return payload.length() * 3 <= MAX_PAYLOAD_BYTES || payload.getBytes(StandardCharsets.UTF_8).length <= MAX_PAYLOAD_BYTES;
     }
 
     private static final String NOTIFY = "SELECT pg_notify($1, $2)";
@@ -160,7 +196,67 @@ public class ClusterBus {
 
     /** To every replica (this one included) if and only if the current Hibernate Reactive transaction commits. */
     public Uni<Void> publish(Message message) {
-        return NativeSql.rows(NOTIFY, CHANNEL, payload(message)).replaceWithVoid();
+        return publishWith(List.of(), List.of(), List.of(message));
+    }
+
+    /**
+     * Runs {@code statements} and sends {@code messages} in one SQL statement (one round trip),
+     * in the current Hibernate Reactive transaction: the messages are delivered if and only if it
+     * commits, with what the statements wrote. Each statement is an INSERT, UPDATE or DELETE
+     * without RETURNING whose placeholders ($1, $2, …) are {@code params}; they run as
+     * data-modifying {@code WITH} queries, all on one snapshot, so none sees another's rows.
+     */
+    public Uni<Void> publishWith(List<String> statements, List<Object> params, List<? extends Message> messages) {
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("Nothing to publish");
+        }
+        StringBuilder sql = new StringBuilder(256);
+        for (int i = 0; i < statements.size(); i++) {
+            sql.append(i == 0 ? "WITH " : ", ").append('w').append(i).append(" AS (").append(statements.get(i)).append(')');
+        }
+        List<Object> values = new ArrayList<>(params);
+        values.add(CHANNEL);
+        int channel = values.size();
+        sql.append(statements.isEmpty() ? "SELECT " : " SELECT ");
+        for (int i = 0; i < messages.size(); i++) {
+            values.add(payload(messages.get(i)));
+            sql.append(i == 0 ? "" : ", ").append("pg_notify($").append(channel).append(", $").append(values.size()).append(')');
+        }
+        return NativeSql.rows(sql.toString(), values.toArray()).replaceWithVoid();
+    }
+
+    /**
+     * Hands {@code message} to this replica's own handler as soon as the current Hibernate Reactive
+     * transaction has committed (nothing when it rolls back), without waiting for its NOTIFY to come
+     * back. That NOTIFY, sent as usual, then arrives as a duplicate: only for messages whose handler
+     * ignores what it already has. Runs on the writer's context, after the commit.
+     */
+    public Uni<Void> deliverHereOnCommit(Message message) {
+        return Panache.getSession().invoke(session -> ((MutinySessionImpl) session).unwrap(ReactiveSession.class).getReactiveActionQueue()
+                .registerProcess((ReactiveAfterTransactionCompletionProcess) (committed, ignored) -> {
+                    if (committed) {
+                        deliverHere(message);
+                    }
+                    return CompletableFuture.completedFuture(null);
+                })).replaceWithVoid();
+    }
+
+    private void deliverHere(Message message) {
+        Handler<?> handler = handlers.get(message.kind().prefix());
+        if (handler == null) {
+            return;
+        }
+        try {
+            handleTyped(handler, message);
+        } catch (RuntimeException e) {
+            // the commit has happened: its NOTIFY still brings the message here
+            LOG.warnf("Local delivery of %s failed (%s)", message, e.toString());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <M extends Message> void handleTyped(Handler<M> handler, Message message) {
+        handler.handle((M) message);
     }
 
     /** On {@code client}: a connection in a transaction (delivered if it commits) or a pool (at once). */

@@ -16,17 +16,25 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Uni;
 
 /**
- * One organization's event stream on this replica: what has been delivered, the next events
- * fetched in order, and each batch handed to the org's sockets, one task per event loop.
+ * One organization's event stream on this replica: what has been delivered, each next event
+ * handed to the org's sockets in seq order, one task per event loop.
  * <p>
- * Fetches are single flight: a notification while one runs only asks for another round after it,
- * so the org's events are read once per replica however many notifications arrive, and always in
- * seq order. A batch that does not start right after the delivered seq means events were pruned
- * before this replica read them: every socket of the org is then resynchronised with a snapshot.
+ * An event arrives with its frame (handed over by this replica's writer at its commit, or carried
+ * in the NOTIFY) or as a key only. When it carries its frame and is the next one (delivered + 1)
+ * it is delivered at once, without a database read; one already delivered is ignored (the
+ * writer's own NOTIFY after its hand-over, a notification after a repair read). Anything else (a
+ * key only, a seq beyond the next, an event while a read runs) makes the stream read every stored
+ * event after the delivered seq, in order: the gap repair. Reads are single flight: a notification
+ * while one runs only asks for another round after it. A seq is assigned under the org's sequence
+ * row lock, held until commit, so when seq N has committed every earlier one has too and the read
+ * finds them. A read whose first event is not right after the delivered seq means events were
+ * pruned before this replica read them: every socket of the org is then resynchronised with a
+ * snapshot.
  * <p>
  * Delivery groups the sockets by the event loop that owns them; each loop gets one task for all of
- * its sockets, queued in fetch order (so seq order holds across batches), and on its loop each
- * socket's {@link PeerSync} writes the event's shared bytes straight to the socket.
+ * its sockets, queued under this stream's lock in seq order (so seq order holds across events and
+ * batches), and on its loop each socket's {@link PeerSync} writes the event's shared bytes
+ * straight to the socket.
  */
 final class OrgStream {
 
@@ -75,10 +83,19 @@ final class OrgStream {
         return peers;
     }
 
-    /** Org event {@code seq} was committed: fetch it (and anything before it) unless already delivered. */
-    void eventCommitted(long seq) {
+    /**
+     * An org event was committed: delivered at once when it carries its frame and is the next
+     * one; otherwise read (with anything before it) unless already delivered.
+     */
+    void eventCommitted(PresenceMessages.OrgEvent event) {
+        long seq = event.seq();
         synchronized (this) {
             if (deliveredSeq >= seq || peers.isEmpty()) {
+                return;
+            }
+            if (event.carriesFrame() && !fetching && deliveredSeq >= 0 && seq == deliveredSeq + 1) {
+                deliveredSeq = seq;
+                deliver(List.of(new StoredEvent(seq, event.type(), event.subject(), event.frame())), false);
                 return;
             }
         }
@@ -131,7 +148,7 @@ final class OrgStream {
         }
     }
 
-    /** Single flight: reads every stored event after the delivered seq and delivers it. */
+    /** Single flight: reads every stored event after the delivered seq and delivers it (the gap repair). */
     private void fetch() {
         long from;
         synchronized (this) {
@@ -143,10 +160,10 @@ final class OrgStream {
             from = deliveredSeq;
         }
         store.orgEvents(orgId, from, FETCH_BATCH).subscribe().with(events -> {
-            deliver(events, !events.isEmpty() && events.get(0).seq() != from + 1);
             boolean again;
             synchronized (this) {
                 if (!events.isEmpty()) {
+                    deliver(events, events.get(0).seq() != from + 1);
                     deliveredSeq = Math.max(deliveredSeq, events.get(events.size() - 1).seq());
                 }
                 fetching = false;
@@ -165,11 +182,11 @@ final class OrgStream {
         });
     }
 
-    /** Hands the events to every socket of the org, one queued task per event loop. */
+    /**
+     * Hands the events to every socket of the org, one queued task per event loop. Called with
+     * this stream's lock held, so that tasks are queued in seq order whichever thread delivers.
+     */
     private void deliver(List<StoredEvent> events, boolean gap) {
-        if (events.isEmpty()) {
-            return;
-        }
         Map<Executor, List<Peer>> byLoop = new HashMap<>(4);
         for (Peer peer : peers) {
             byLoop.computeIfAbsent(peer.wire.loop(), loop -> new ArrayList<>()).add(peer);

@@ -9,11 +9,17 @@ import java.util.UUID;
  */
 public interface PresenceDelivery {
 
-    /** Org event {@code seq} was committed (by any replica): deliver it and anything before it. */
-    void orgEvent(UUID orgId, long seq);
+    /**
+     * An org event was committed (by any replica): deliver it and anything before it, in seq order;
+     * ignore it when its seq was delivered already.
+     */
+    void orgEvent(PresenceMessages.OrgEvent event);
 
-    /** What {@code userId} sees of themselves changed: refresh their sockets here, if any. */
-    void selfChanged(UUID userId);
+    /**
+     * What a user sees of themselves changed: their sockets here, if any, get the carried {@code me}
+     * frame, or one read now. Arrives in commit order, which for one user is the order of changes.
+     */
+    void selfChanged(PresenceMessages.SelfChanged change);
 
     /** The organization is gone: its sockets close with 4403. */
     void orgDeleted(UUID orgId);

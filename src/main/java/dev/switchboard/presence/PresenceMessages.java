@@ -16,13 +16,34 @@ import dev.switchboard.common.ClusterBus.Kind;
 @Singleton
 public class PresenceMessages {
 
-    /** {@code e:<orgId>:<seq>}: org event {@code seq} was stored; the frame is read from the store. */
-    public record OrgEvent(UUID orgId, long seq) implements ClusterBus.Message {
+    /**
+     * {@code e:<orgId>:<seq>:<type>:<userId>:<frame>}: org event {@code seq} was stored, with its
+     * type, subject and encoded frame, so that receivers deliver it without reading it back. When
+     * that exceeds NOTIFY's limit, {@code e:<orgId>:<seq>} ({@link #fallback}: no frame, receivers
+     * read it from the store).
+     */
+    public record OrgEvent(UUID orgId, long seq, String type, UUID subject, String frame) implements ClusterBus.Message {
 
         public static final Kind<OrgEvent> KIND = new Kind<>("e", body -> {
-            String[] fields = ClusterBus.fields(body, 2);
-            return new OrgEvent(UUID.fromString(fields[0]), Long.parseLong(fields[1]));
+            String[] fields = ClusterBus.leadingFields(body, 5);
+            if (fields.length == 2) {
+                return new OrgEvent(UUID.fromString(fields[0]), Long.parseLong(fields[1]));
+            }
+            if (fields.length != 5 || fields[2].isEmpty() || fields[4].isEmpty()) {
+                throw new IllegalArgumentException("Expected 2 or 5 fields in " + body);
+            }
+            return new OrgEvent(UUID.fromString(fields[0]), Long.parseLong(fields[1]), fields[2], UUID.fromString(fields[3]), fields[4]);
         });
+
+        /** The key alone: the frame is read from the store. */
+        public OrgEvent(UUID orgId, long seq) {
+            this(orgId, seq, null, null, null);
+        }
+
+        /** Whether the frame came with the message. */
+        public boolean carriesFrame() {
+            return frame != null;
+        }
 
         @Override
         public Kind<OrgEvent> kind() {
@@ -31,17 +52,34 @@ public class PresenceMessages {
 
         @Override
         public String body() {
-            return orgId + ":" + seq;
+            return carriesFrame() ? orgId + ":" + seq + ":" + type + ":" + subject + ":" + frame : orgId + ":" + seq;
+        }
+
+        @Override
+        public OrgEvent fallback() {
+            return carriesFrame() ? new OrgEvent(orgId, seq) : this;
         }
     }
 
-    /** {@code m:<orgId>:<userId>}: what the user sees of themselves changed. */
-    public record SelfChanged(UUID orgId, UUID userId) implements ClusterBus.Message {
+    /**
+     * {@code m:<orgId>:<userId>:<frame>}: what the user sees of themselves changed, with the
+     * encoded {@code me} frame; {@code m:<orgId>:<userId>} ({@link #fallback}) when that exceeds
+     * NOTIFY's limit, and receivers read the user's view.
+     */
+    public record SelfChanged(UUID orgId, UUID userId, String frame) implements ClusterBus.Message {
 
         public static final Kind<SelfChanged> KIND = new Kind<>("m", body -> {
-            String[] fields = ClusterBus.fields(body, 2);
-            return new SelfChanged(UUID.fromString(fields[0]), UUID.fromString(fields[1]));
+            String[] fields = ClusterBus.leadingFields(body, 3);
+            if (fields.length < 2 || (fields.length == 3 && fields[2].isEmpty())) {
+                throw new IllegalArgumentException("Expected 2 or 3 fields in " + body);
+            }
+            return new SelfChanged(UUID.fromString(fields[0]), UUID.fromString(fields[1]), fields.length == 3 ? fields[2] : null);
         });
+
+        /** The key alone: the user's view is read. */
+        public SelfChanged(UUID orgId, UUID userId) {
+            this(orgId, userId, null);
+        }
 
         @Override
         public Kind<SelfChanged> kind() {
@@ -50,7 +88,12 @@ public class PresenceMessages {
 
         @Override
         public String body() {
-            return orgId + ":" + userId;
+            return frame == null ? orgId + ":" + userId : orgId + ":" + userId + ":" + frame;
+        }
+
+        @Override
+        public SelfChanged fallback() {
+            return frame == null ? this : new SelfChanged(orgId, userId);
         }
     }
 
@@ -70,17 +113,21 @@ public class PresenceMessages {
         }
     }
 
-    /** Each message goes to this replica's sockets; after a resubscribe, every org and every self view catch up. */
+    /**
+     * Each message goes to this replica's sockets; after a resubscribe, every org and every self
+     * view catch up. An org event arrives twice on the replica that recorded it (handed over at
+     * its commit, then its NOTIFY): the delivery ignores a seq it already has.
+     */
     @Produces
     @Singleton
     ClusterBus.Handler<OrgEvent> orgEvents(PresenceDelivery delivery) {
-        return ClusterBus.Handler.of(OrgEvent.KIND, event -> delivery.orgEvent(event.orgId(), event.seq()), delivery::resyncAll);
+        return ClusterBus.Handler.of(OrgEvent.KIND, delivery::orgEvent, delivery::resyncAll);
     }
 
     @Produces
     @Singleton
     ClusterBus.Handler<SelfChanged> selfChanges(PresenceDelivery delivery) {
-        return ClusterBus.Handler.of(SelfChanged.KIND, change -> delivery.selfChanged(change.userId()));
+        return ClusterBus.Handler.of(SelfChanged.KIND, delivery::selfChanged);
     }
 
     @Produces

@@ -23,12 +23,15 @@ import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationRepository;
+import dev.switchboard.presence.PresenceMessages.OrgEvent;
+import dev.switchboard.presence.PresenceMessages.SelfChanged;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The one place presence changes flow through. Inside the caller's transaction it re-derives a
  * user, compares with what was last published, and only when something visible changed assigns
- * the org's next sequence number and stores the event (frame encoded once, here).
+ * the org's next sequence number (one statement), then stores the state and the event (frame
+ * encoded once, here) and notifies in a second one ({@link PresencePublisher#stored}).
  *
  * <p>Lock order, to stay deadlock-free: the user's row, then the org's sequence row.
  */
@@ -66,8 +69,10 @@ public class PresenceRecorder implements PresenceChanges {
 
     @Override
     public Uni<Void> userRemoved(UUID orgId, UUID userId) {
-        return store.nextSeq(orgId).flatMap(seq -> storeEvent(orgId, seq, "colleague_removed", userId,
-                frames.encode(new Frames.ColleagueRemoved(seq, userId))));
+        return store.nextSeq(orgId).flatMap(seq -> {
+            OrgEvent event = new OrgEvent(orgId, seq, Frames.ColleagueRemoved.TYPE, userId, frames.encode(new Frames.ColleagueRemoved(seq, userId)));
+            return publisher.stored(store.event(orgId, seq, event.type(), userId, event.frame()), event, null);
+        });
     }
 
     /**
@@ -135,17 +140,18 @@ public class PresenceRecorder implements PresenceChanges {
                         SelfView self = Selves.of(published, user, derived);
                         String digest = digest(frames.encodePart(self));
                         boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
-                        Uni<Void> colleagues = !changed ? Uni.createFrom().voidItem()
-                                : store.nextSeq(orgId).flatMap(seq -> store.saveState(orgId, published, digest)
-                                        .flatMap(ignored -> storeEvent(orgId, seq, added ? "colleague_added" : "presence", userId,
-                                                frames.encode(added ? new Frames.ColleagueAdded(seq, published) : new Frames.Presence(seq, published)))));
-                        Uni<Void> me = !selfChanged ? Uni.createFrom().voidItem()
-                                : (changed ? Uni.createFrom().voidItem() : store.saveSelfDigest(userId, digest))
-                                        .flatMap(ignored -> publisher.selfChanged(orgId, userId));
+                        SelfChanged me = selfChanged ? new SelfChanged(orgId, userId, frames.encode(new Frames.Me(self))) : null;
+                        Uni<Void> stored = changed ? store.nextSeq(orgId).flatMap(seq -> {
+                            String type = added ? Frames.ColleagueAdded.TYPE : Frames.Presence.TYPE;
+                            String frame = frames.encode(added ? new Frames.ColleagueAdded(seq, published) : new Frames.Presence(seq, published));
+                            OrgEvent event = new OrgEvent(orgId, seq, type, userId, frame);
+                            return publisher.stored(store.stateAndEvent(orgId, published, digest, seq, type, frame), event, me);
+                        }) : selfChanged ? publisher.stored(store.selfDigest(userId, digest), null, me)
+                                : Uni.createFrom().voidItem();
                         PresenceObserver.Recorded recorded = new PresenceObserver.Recorded(orgId, userId, user.name,
                                 previous == null ? null : previous.view().availability(), published.availability(),
                                 loaded.situation());
-                        return colleagues.flatMap(ignored -> me).flatMap(ignored -> observe(recorded));
+                        return stored.flatMap(ignored -> observe(recorded));
                     }));
         });
     }
@@ -162,11 +168,6 @@ public class PresenceRecorder implements PresenceChanges {
     private static PresenceView withSince(PresenceView view, Instant since) {
         return new PresenceView(view.userId(), view.name(), view.internalNumber(), view.availability(),
                 view.userStatus(), view.context(), view.reach(), since);
-    }
-
-    /** Stores the event and announces it to every replica, both in this transaction. */
-    private Uni<Void> storeEvent(UUID orgId, long seq, String type, UUID userId, String frame) {
-        return store.appendEvent(orgId, seq, type, userId, frame).flatMap(ignored -> publisher.orgEvent(orgId, seq));
     }
 
     private static String digest(String text) {

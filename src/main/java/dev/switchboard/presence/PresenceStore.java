@@ -74,27 +74,39 @@ public class PresenceStore {
         return published(userId).map(published -> published == null ? null : published.view().availability());
     }
 
-    /** Stores what colleagues see of the user now, and the digest of the user's own view. */
-    Uni<Void> saveState(UUID orgId, PresenceView view, String selfDigest) {
-        String sql = "INSERT INTO presence_states (user_id, org_id, " + VIEW_COLUMNS + ", self_digest) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                + "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, internal_number = excluded.internal_number, "
-                + "availability = excluded.availability, user_status = excluded.user_status, context = excluded.context, "
-                + "reach = excluded.reach, since = excluded.since, self_digest = excluded.self_digest";
-        return NativeSql.update(sql, view.userId(), orgId, view.name(), view.internalNumber(), view.availability().wire(),
-                view.userStatus().wire(), contextColumn(view.context()), view.reach().wire(), view.since(), selfDigest)
-                .replaceWithVoid();
+    /**
+     * Statements that store a change, not run here: {@link PresencePublisher} runs them together
+     * with the notifications that announce them, in one round trip ({@code ClusterBus.publishWith}).
+     * Placeholders {@code $1…} are {@code params}.
+     */
+    record Write(List<String> statements, List<Object> params) {
+    }
+
+    private static final String SAVE_STATE = "INSERT INTO presence_states (user_id, org_id, " + VIEW_COLUMNS + ", self_digest) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+            + "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, internal_number = excluded.internal_number, "
+            + "availability = excluded.availability, user_status = excluded.user_status, context = excluded.context, "
+            + "reach = excluded.reach, since = excluded.since, self_digest = excluded.self_digest";
+
+    /**
+     * Stores what colleagues see of the user now and the digest of the user's own view, and org
+     * event {@code seq} with its frame (encoded once, as every socket and the REST feed get it).
+     */
+    Write stateAndEvent(UUID orgId, PresenceView view, String selfDigest, long seq, String type, String frame) {
+        return new Write(List.of(SAVE_STATE, "INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($2, $11, $12, $1, $13)"),
+                Arrays.asList(view.userId(), orgId, view.name(), view.internalNumber(), view.availability().wire(), view.userStatus().wire(),
+                        contextColumn(view.context()), view.reach().wire(), view.since(), selfDigest, seq, type, frame));
+    }
+
+    /** Stores org event {@code seq} alone (a member left: there is no state to store). */
+    Write event(UUID orgId, long seq, String type, UUID userId, String frame) {
+        return new Write(List.of("INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($1, $2, $3, $4, $5)"),
+                List.of(orgId, seq, type, userId, frame));
     }
 
     /** Only the user's own view changed: its digest, nothing colleagues see. */
-    Uni<Void> saveSelfDigest(UUID userId, String digest) {
-        return NativeSql.update("UPDATE presence_states SET self_digest = $2 WHERE user_id = $1", userId, digest).replaceWithVoid();
-    }
-
-    /** Stores org event {@code seq} with its frame, encoded once, as every socket and the REST feed get it. */
-    Uni<Void> appendEvent(UUID orgId, long seq, String type, UUID userId, String frame) {
-        return NativeSql.update("INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($1, $2, $3, $4, $5)",
-                orgId, seq, type, userId, frame).replaceWithVoid();
+    Write selfDigest(UUID userId, String digest) {
+        return new Write(List.of("UPDATE presence_states SET self_digest = $2 WHERE user_id = $1"), List.of(userId, digest));
     }
 
     /** Drops org events older than the replay window: a client resuming from before gets a snapshot. */

@@ -68,15 +68,24 @@ public class SocketDelivery implements PresenceDelivery {
     // --- PresenceDelivery: what the cross-replica messages ask ---------------------------------
 
     @Override
-    public void orgEvent(UUID orgId, long seq) {
-        OrgStream stream = streams.get(orgId);
+    public void orgEvent(PresenceMessages.OrgEvent event) {
+        OrgStream stream = streams.get(event.orgId());
         if (stream != null) {
-            stream.eventCommitted(seq);
+            stream.eventCommitted(event);
         }
     }
 
     @Override
-    public void selfChanged(UUID userId) {
+    public void selfChanged(PresenceMessages.SelfChanged change) {
+        if (change.frame() == null) {
+            refreshMe(change.userId());
+        } else {
+            registry.ofUser(change.userId()).forEach(peer -> peer.withSync(sync -> sync.me(change.frame())));
+        }
+    }
+
+    /** A fresh {@code me}, read now, for the user's sockets here. */
+    private void refreshMe(UUID userId) {
         List<Peer> theirs = registry.ofUser(userId);
         if (!theirs.isEmpty()) {
             SafeContext.run(vertx, () -> catchUp.sendMe(theirs))
@@ -119,7 +128,7 @@ public class SocketDelivery implements PresenceDelivery {
     @Override
     public void resyncAll() {
         streams.values().forEach(OrgStream::catchUp);
-        registry.users().forEach(this::selfChanged);
+        registry.users().forEach(this::refreshMe);
     }
 
     /** A member left the org: their sockets close, after the frame that told them. */

@@ -28,7 +28,10 @@ class ClusterBusTest {
     void everyMessageKeepsItsPayloadFormatAndReadsBackEqual() {
         Map<Message, String> wire = Map.of(
                 new PresenceMessages.OrgEvent(ORG, 42), "e:" + ORG + ":42",
+                new PresenceMessages.OrgEvent(ORG, 43, "presence", USER, "{\"type\":\"presence\",\"seq\":43,\"n\":\"a:b\"}"),
+                "e:" + ORG + ":43:presence:" + USER + ":{\"type\":\"presence\",\"seq\":43,\"n\":\"a:b\"}",
                 new PresenceMessages.SelfChanged(ORG, USER), "m:" + ORG + ":" + USER,
+                new PresenceMessages.SelfChanged(ORG, USER, "{\"type\":\"me\",\"a\":\"b:c\"}"), "m:" + ORG + ":" + USER + ":{\"type\":\"me\",\"a\":\"b:c\"}",
                 new PresenceMessages.OrgDeleted(ORG), "d:" + ORG,
                 new CredentialsRelay.Changed(USER, 7), "v:" + USER + ":7",
                 new PushMessages.CallDecided(OTHER), "c:" + OTHER,
@@ -99,6 +102,31 @@ class ClusterBusTest {
         assertThatThrownBy(() -> ClusterBus.payload(new Big("x".repeat(ClusterBus.MAX_PAYLOAD_BYTES - 3))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ClusterBus.payload(new Big("é".repeat(4000)))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** An org event carries its frame while the payload fits NOTIFY's limit in bytes, else only its key. */
+    @Test
+    void anOrgEventTooLongForNotifyIsSentAsItsKeyAlone() {
+        String head = "e:" + ORG + ":7:presence:" + USER + ":";
+        String fitting = "x".repeat(ClusterBus.MAX_PAYLOAD_BYTES - head.length());
+        assertThat(ClusterBus.payload(new PresenceMessages.OrgEvent(ORG, 7, "presence", USER, fitting))).isEqualTo(head + fitting);
+
+        // fewer characters than the limit, more bytes: UTF-8 is what NOTIFY counts
+        String multibyte = "€".repeat((ClusterBus.MAX_PAYLOAD_BYTES - head.length()) / 3 + 1);
+        assertThat(head.length() + multibyte.length()).isLessThan(ClusterBus.MAX_PAYLOAD_BYTES);
+        assertThat(ClusterBus.payload(new PresenceMessages.OrgEvent(ORG, 7, "presence", USER, multibyte))).isEqualTo("e:" + ORG + ":7");
+        assertThat(ClusterBus.payload(new PresenceMessages.OrgEvent(ORG, 7, "presence", USER, fitting + "x"))).isEqualTo("e:" + ORG + ":7");
+    }
+
+    @Test
+    void anOrgEventWithAnIncompleteFrameIsMalformed() {
+        List<Message> received = new ArrayList<>();
+        Map<String, Handler<?>> routes = ClusterBus.routes(List.of(Handler.of(PresenceMessages.OrgEvent.KIND, received::add)));
+        for (String payload : List.of("e:" + ORG + ":1:presence", "e:" + ORG + ":1:presence:" + USER, "e:" + ORG + ":1:presence:" + USER + ":",
+                "e:" + ORG + ":1::" + USER + ":{}", "e:" + ORG + ":1:presence:not-a-uuid:{}")) {
+            ClusterBus.dispatch(routes, payload);
+        }
+        assertThat(received).isEmpty();
     }
 
     @Test
