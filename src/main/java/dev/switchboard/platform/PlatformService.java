@@ -67,13 +67,19 @@ public class PlatformService {
      * before (its registration row locked), the upsert, and the resulting state. clock_timestamp(),
      * not now(): a transaction that waited for the row lock must judge expiry by the time it
      * actually runs, not by when it started.
+     *
+     * <p>{@code previous} must be read before the upsert changes the row: a {@code FOR UPDATE}
+     * read of a row this same statement already updated skips it, so {@code was} came back false
+     * every time when {@code previous} was only read afterwards (every refresh then re-derived the
+     * owner, and an unregistration never reached colleagues). Joining it into the upsert's source
+     * reads it first; the CTE is materialized, so the answer's read sees that same row.
      */
     private static final String REGISTER = "WITH a AS (SELECT id, org_id, user_id, dnd FROM voip_accounts WHERE sip_username = $1), "
             + "previous AS (SELECT NOT lapsed AND expires_at > clock_timestamp() AS was FROM device_registrations "
             + "  WHERE voip_account_id = (SELECT id FROM a) FOR UPDATE), "
             + "stored AS (INSERT INTO device_registrations AS r (voip_account_id, org_id, expires_at, lapsed, user_agent, contact, last_seen) "
             + "  SELECT a.id, a.org_id, clock_timestamp() + make_interval(secs => $2::float8), $3::boolean, $4::varchar, $5::varchar, "
-            + "  clock_timestamp() FROM a "
+            + "  clock_timestamp() FROM a LEFT JOIN previous ON true "
             + "  ON CONFLICT (voip_account_id) DO UPDATE SET expires_at = excluded.expires_at, lapsed = excluded.lapsed, "
             + "  user_agent = coalesce(excluded.user_agent, r.user_agent), contact = coalesce(excluded.contact, r.contact), "
             + "  last_seen = excluded.last_seen RETURNING r.lapsed, r.expires_at, r.user_agent, r.last_seen) "

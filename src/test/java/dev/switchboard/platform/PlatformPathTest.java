@@ -108,6 +108,23 @@ class PlatformPathTest {
     }
 
     @Test
+    void anUnregistrationReachesColleaguesAtOnce() {
+        UUID org = createOrg();
+        TestUser anna = user(org);
+        TestUser colleague = user(org);
+        Device desk = deskOf(org, anna);
+        register(desk, 3600, null).then().statusCode(200);
+        try (SocketClient socket = SocketClient.connect(base, colleague.token(), null)) {
+            long seq = socket.next("snapshot").getLong("seq");
+            as(platform()).body(Map.of("registered", false)).put("/api/platform/registrations/" + desk.sipUsername())
+                    .then().statusCode(200).body("registered", equalTo(false));
+            JsonObject gone = socket.next(frame -> isPresenceOf(frame, anna));
+            assertThat(gone.getLong("seq")).isEqualTo(seq + 1);
+            assertThat(gone.getJsonObject("colleague").getString("availability")).isEqualTo("offline");
+        }
+    }
+
+    @Test
     void callEventsAnswerTheContextAndReplaysRecordNothing() {
         UUID org = createOrg();
         TestUser anna = user(org);
