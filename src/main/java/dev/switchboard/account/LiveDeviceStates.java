@@ -38,17 +38,24 @@ public class LiveDeviceStates {
         }
     }
 
+    /**
+     * SQL over a VoIP account aliased {@code a} and its registration row, left-joined as {@code r}:
+     * registered by the platform or by an open device socket. Shared by every statement that
+     * answers a device's live state, so they all judge it alike.
+     */
+    public static final String REGISTERED = "(coalesce(NOT r.lapsed AND r.expires_at > clock_timestamp(), false) "
+            + "OR EXISTS (SELECT 1 FROM device_connections d WHERE d.voip_account_id = a.id AND d.lease_until > clock_timestamp()))";
+    /** SQL over the account {@code a}: a call is ringing on it. */
+    public static final String RINGING = "EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'ringing')";
+    /** SQL over the account {@code a}: a call is answered on it. */
+    public static final String IN_CALL = "EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'answered')";
+
     public Uni<Map<UUID, Live>> of(Collection<UUID> voipAccountIds) {
         if (voipAccountIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        String sql = "SELECT a.id, "
-                + " coalesce(NOT r.lapsed AND r.expires_at > clock_timestamp(), false) "
-                + "   OR EXISTS (SELECT 1 FROM device_connections d WHERE d.voip_account_id = a.id AND d.lease_until > clock_timestamp()), "
-                + " r.user_agent, r.last_seen, "
-                + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'ringing'), "
-                + " EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.state = 'answered') "
-                + "FROM voip_accounts a LEFT JOIN device_registrations r ON r.voip_account_id = a.id "
+        String sql = "SELECT a.id, " + REGISTERED + ", r.user_agent, r.last_seen, " + RINGING + ", " + IN_CALL
+                + " FROM voip_accounts a LEFT JOIN device_registrations r ON r.voip_account_id = a.id "
                 + "WHERE a.id = ANY($1)";
         return NativeSql.rows(sql, NativeSql.uuids(voipAccountIds))
                 .map(rows -> {

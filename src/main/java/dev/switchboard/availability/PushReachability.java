@@ -1,16 +1,15 @@
 package dev.switchboard.availability;
 
-import java.util.Collection;
-import java.util.Set;
-import java.util.UUID;
-
-import io.smallrye.mutiny.Uni;
-
 /**
  * Which app accounts can be woken by a push notification (they have at least one push device).
  * Such an account counts as reachable even while it is not registered.
  */
 public interface PushReachability {
 
-    Uni<Set<UUID>> accountsWithPushDevices(Collection<UUID> voipAccountIds);
+    /**
+     * An SQL condition over a VoIP account row aliased {@code a}: true when that account has a push
+     * device that can wake it. A condition rather than a lookup so that a user's whole situation
+     * is read in one statement.
+     */
+    String wakeableSql();
 }

@@ -4,20 +4,24 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.switchboard.account.VoipAccount;
 import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
 import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.account.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Live device state reported by the SIP platform. Only a change that can matter (registered
  * flips, DND flips, a call moves forward) triggers a presence re-derivation; a registration
- * refresh just extends the expiry.
+ * refresh just extends the expiry. Each request is one statement that finds the account by SIP
+ * username, applies the report and answers the device's resulting state; no entity is loaded.
  */
 @ApplicationScoped
 public class PlatformService {
@@ -41,33 +45,102 @@ public class PlatformService {
         }
     }
 
+    private static final String LIVE = LiveDeviceStates.REGISTERED + ", r.user_agent, r.last_seen, " + LiveDeviceStates.RINGING
+            + ", " + LiveDeviceStates.IN_CALL;
+
+    /**
+     * A refresh of a registration that is still current: the account found by SIP username and
+     * its registration extended in one statement, outside any transaction, answering the device's
+     * state. Nothing visible changes (the device was and stays registered), so no presence table
+     * and no user row is touched. No row: unknown, lapsed or never registered; {@link #REGISTER}
+     * decides. Each refresh is written (no coalescing): {@code lastSeen} is part of the answer and
+     * the expiry always moves forward by most of {@code expiresIn} (docs/architecture.md).
+     */
+    private static final String REFRESH = "UPDATE device_registrations r SET expires_at = clock_timestamp() + make_interval(secs => $2), "
+            + "user_agent = coalesce($3, r.user_agent), contact = coalesce($4, r.contact), last_seen = clock_timestamp() "
+            + "FROM voip_accounts a WHERE a.sip_username = $1 AND r.voip_account_id = a.id "
+            + "AND NOT r.lapsed AND r.expires_at > clock_timestamp() "
+            + "RETURNING r.user_agent, r.last_seen, a.dnd, " + LiveDeviceStates.RINGING + ", " + LiveDeviceStates.IN_CALL;
+
+    /**
+     * Any registration change, in the caller's transaction: whether the device was registered
+     * before (its registration row locked), the upsert, and the resulting state. clock_timestamp(),
+     * not now(): a transaction that waited for the row lock must judge expiry by the time it
+     * actually runs, not by when it started.
+     *
+     * <p>{@code previous} must be read before the upsert changes the row: a {@code FOR UPDATE}
+     * read of a row this same statement already updated skips it, so {@code was} came back false
+     * every time when {@code previous} was only read afterwards (every refresh then re-derived the
+     * owner, and an unregistration never reached colleagues). Joining it into the upsert's source
+     * reads it first; the CTE is materialized, so the answer's read sees that same row.
+     */
+    private static final String REGISTER = "WITH a AS (SELECT id, org_id, user_id, dnd FROM voip_accounts WHERE sip_username = $1), "
+            + "previous AS (SELECT NOT lapsed AND expires_at > clock_timestamp() AS was FROM device_registrations "
+            + "  WHERE voip_account_id = (SELECT id FROM a) FOR UPDATE), "
+            + "stored AS (INSERT INTO device_registrations AS r (voip_account_id, org_id, expires_at, lapsed, user_agent, contact, last_seen) "
+            + "  SELECT a.id, a.org_id, clock_timestamp() + make_interval(secs => $2::float8), $3::boolean, $4::varchar, $5::varchar, "
+            + "  clock_timestamp() FROM a LEFT JOIN previous ON true "
+            + "  ON CONFLICT (voip_account_id) DO UPDATE SET expires_at = excluded.expires_at, lapsed = excluded.lapsed, "
+            + "  user_agent = coalesce(excluded.user_agent, r.user_agent), contact = coalesce(excluded.contact, r.contact), "
+            + "  last_seen = excluded.last_seen RETURNING r.lapsed, r.expires_at, r.user_agent, r.last_seen) "
+            + "SELECT a.id, a.org_id, a.user_id, a.dnd, coalesce((SELECT was FROM previous), false), " + LIVE
+            + " FROM a CROSS JOIN stored r";
+
+    /** DND set on the account (its version raised like any account change) only when it differs. */
+    private static final String DND = "WITH a AS (SELECT id, org_id, user_id FROM voip_accounts WHERE sip_username = $1), "
+            + "changed AS (UPDATE voip_accounts v SET dnd = $2::boolean, version = v.version + 1 FROM a "
+            + "  WHERE v.id = a.id AND v.dnd <> $2::boolean RETURNING v.id) "
+            + "SELECT a.id, a.org_id, a.user_id, $2::boolean, EXISTS (SELECT 1 FROM changed), " + LIVE
+            + " FROM a LEFT JOIN device_registrations r ON r.voip_account_id = a.id";
+
+    /**
+     * The call moved forward (a row came back from the upsert) or not. The statement's other reads
+     * see the calls as they were before it, so this call's state is taken from the upsert, or else
+     * from its unchanged row.
+     */
+    private static final String CALL = "WITH a AS (SELECT id, org_id, user_id, dnd FROM voip_accounts WHERE sip_username = $1), "
+            + "moved AS (INSERT INTO device_calls AS c (voip_account_id, call_id, org_id, state, started_at, updated_at) "
+            + "  SELECT a.id, $2::varchar, a.org_id, $3::varchar, now(), now() FROM a "
+            + "  ON CONFLICT (voip_account_id, call_id) DO UPDATE SET state = excluded.state, updated_at = now() "
+            + "  WHERE (c.state = 'ringing' AND excluded.state IN ('answered', 'ended')) "
+            + "     OR (c.state = 'answered' AND excluded.state = 'ended') "
+            + "  RETURNING c.state) "
+            + "SELECT a.id, a.org_id, a.user_id, a.dnd, EXISTS (SELECT 1 FROM moved), " + LiveDeviceStates.REGISTERED
+            + ", r.user_agent, r.last_seen, "
+            + " coalesce(cur.state = 'ringing', false) OR EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.call_id <> $2 AND c.state = 'ringing'), "
+            + " coalesce(cur.state = 'answered', false) OR EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.call_id <> $2 AND c.state = 'answered') "
+            + "FROM a LEFT JOIN device_registrations r ON r.voip_account_id = a.id "
+            + "CROSS JOIN LATERAL (SELECT coalesce((SELECT state FROM moved), "
+            + "  (SELECT c.state FROM device_calls c WHERE c.voip_account_id = a.id AND c.call_id = $2)) AS state) cur";
+
+    private final Pool pool;
     private final VoipAccountRepository accounts;
-    private final LiveDeviceStates liveStates;
     private final PresenceChanges presence;
 
-    public PlatformService(VoipAccountRepository accounts, LiveDeviceStates liveStates, PresenceChanges presence) {
+    public PlatformService(Pool pool, VoipAccountRepository accounts, PresenceChanges presence) {
+        this.pool = pool;
         this.accounts = accounts;
-        this.liveStates = liveStates;
         this.presence = presence;
     }
 
-    @WithTransaction
+    /** A refresh of a current registration is one statement; anything else (a flip, a 404) takes {@link #REGISTER}. */
     public Uni<DeviceStateView> registration(String sipUsername, boolean registered, long expiresIn, String userAgent,
             String contact) {
-        // clock_timestamp(), not now(): a transaction that waited for the row lock must judge
-        // expiry by the time it actually runs, not by when it started.
-        String sql = "WITH previous AS (SELECT NOT lapsed AND expires_at > clock_timestamp() AS was FROM device_registrations "
-                + "  WHERE voip_account_id = $1 FOR UPDATE) "
-                + "INSERT INTO device_registrations AS r (voip_account_id, org_id, expires_at, lapsed, user_agent, contact, last_seen) "
-                + "VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3), $4, $5, $6, clock_timestamp()) "
-                + "ON CONFLICT (voip_account_id) DO UPDATE SET expires_at = excluded.expires_at, lapsed = excluded.lapsed, "
-                + "  user_agent = coalesce(excluded.user_agent, r.user_agent), contact = coalesce(excluded.contact, r.contact), "
-                + "  last_seen = excluded.last_seen "
-                + "RETURNING coalesce((SELECT was FROM previous), false)";
-        return account(sipUsername).flatMap(account -> NativeSql.value(Boolean.class, sql, account.id, account.orgId,
-                registered ? (double) expiresIn : 0d, !registered, userAgent, contact)
-                .flatMap(was -> was != registered ? ownerChanged(account) : Uni.createFrom().voidItem())
-                .flatMap(ignored -> state(account)));
+        Uni<DeviceStateView> changed = Uni.createFrom().deferred(() -> Panache.withTransaction(() -> NativeSql.row(REGISTER,
+                sipUsername, registered ? (double) expiresIn : 0d, !registered, userAgent, contact)
+                .flatMap(row -> recorded(row, row != null && (Boolean) row[4] != registered))));
+        if (!registered) {
+            return changed;
+        }
+        return pool.preparedQuery(REFRESH).execute(Tuple.of(sipUsername, (double) expiresIn, userAgent, contact))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return changed;
+                    }
+                    Row row = rows.iterator().next();
+                    return Uni.createFrom().item(new LiveDeviceStates.Live(true, row.getString(0),
+                            row.getOffsetDateTime(1).toInstant(), row.getBoolean(3), row.getBoolean(4)).view(row.getBoolean(2)));
+                });
     }
 
     /** What the registrar needs to authenticate a device: digest HA1 values, never the password. */
@@ -77,51 +150,34 @@ public class PlatformService {
 
     @io.quarkus.hibernate.reactive.panache.common.WithSession
     public Uni<SipCredentialsView> credentials(String sipUsername) {
-        return account(sipUsername).map(a -> new SipCredentialsView(a.id, a.orgId, a.sipUsername, a.sipRealm, a.sipHa1Md5,
-                a.sipHa1Sha256));
+        return accounts.findBySipUsername(sipUsername)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("SIP username"))
+                .map(a -> new SipCredentialsView(a.id, a.orgId, a.sipUsername, a.sipRealm, a.sipHa1Md5, a.sipHa1Sha256));
     }
 
     @WithTransaction
     public Uni<DeviceStateView> dnd(String sipUsername, boolean dnd) {
-        return lockedAccount(sipUsername).flatMap(account -> {
-            if (account.dnd == dnd) {
-                return state(account);
-            }
-            account.dnd = dnd;
-            return accounts.flush().flatMap(ignored -> ownerChanged(account)).flatMap(ignored -> state(account));
-        });
+        return NativeSql.row(DND, sipUsername, dnd).flatMap(row -> recorded(row, row != null && (Boolean) row[4]));
     }
 
     /** Idempotent per (call, device, state): a call only moves forward, replays change nothing. */
     @WithTransaction
     public Uni<DeviceStateView> callEvent(String sipUsername, String callId, CallState state) {
-        String sql = "INSERT INTO device_calls AS c (voip_account_id, call_id, org_id, state, started_at, updated_at) "
-                + "VALUES ($1, $2, $3, $4, now(), now()) "
-                + "ON CONFLICT (voip_account_id, call_id) DO UPDATE SET state = excluded.state, updated_at = now() "
-                + "WHERE (c.state = 'ringing' AND excluded.state IN ('answered', 'ended')) "
-                + "   OR (c.state = 'answered' AND excluded.state = 'ended') "
-                + "RETURNING 1";
-        return account(sipUsername).flatMap(account -> NativeSql.rows(sql, account.id, callId, account.orgId, state.wire())
-                .flatMap(rows -> rows.isEmpty() ? Uni.createFrom().voidItem() : ownerChanged(account))
-                .flatMap(ignored -> state(account)));
+        return NativeSql.row(CALL, sipUsername, callId, state.wire()).flatMap(row -> recorded(row, row != null && (Boolean) row[4]));
     }
 
-    private Uni<VoipAccount> lockedAccount(String sipUsername) {
-        return accounts.find("sipUsername", sipUsername).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
-                .firstResult().onItem().ifNull().failWith(() -> ApiException.notFound("SIP username"));
-    }
-
-    private Uni<VoipAccount> account(String sipUsername) {
-        return accounts.findBySipUsername(sipUsername)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("SIP username"));
-    }
-
-    private Uni<Void> ownerChanged(VoipAccount account) {
-        UUID owner = account.userId;
-        return owner == null ? Uni.createFrom().voidItem() : presence.userChanged(account.orgId, owner);
-    }
-
-    private Uni<DeviceStateView> state(VoipAccount account) {
-        return liveStates.of(account.id).map(live -> live.view(account.dnd));
+    /**
+     * A statement's answer {@code (account id, org id, owner id, dnd, changed, live state…)}: 404
+     * when the SIP username matched nothing; the owner's presence re-derived, in this transaction,
+     * when something that can matter changed.
+     */
+    private Uni<DeviceStateView> recorded(Object[] row, boolean changed) {
+        if (row == null) {
+            return Uni.createFrom().failure(ApiException.notFound("SIP username"));
+        }
+        UUID owner = (UUID) row[2];
+        DeviceStateView view = new LiveDeviceStates.Live((Boolean) row[5], (String) row[6], NativeSql.instant(row[7]),
+                (Boolean) row[8], (Boolean) row[9]).view((Boolean) row[3]);
+        return changed && owner != null ? presence.userChanged((UUID) row[1], owner).replaceWith(view) : Uni.createFrom().item(view);
     }
 }
