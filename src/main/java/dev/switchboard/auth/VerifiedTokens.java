@@ -49,6 +49,7 @@ public class VerifiedTokens implements JWTParser {
     private final int maxEntries;
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
+    /** Marked: with two constructors ArC otherwise finds none to use and drops the bean without a word. */
     @Inject
     public VerifiedTokens(DefaultJWTParser verifier, SwitchboardConfig config) {
         this(verifier, config.auth().tokenCacheSize());

@@ -55,6 +55,10 @@ class CredentialRevocationTest {
     @Inject
     Pool pool;
 
+    /** What Quarkus' bearer authentication verifies tokens with. */
+    @Inject
+    io.smallrye.jwt.auth.principal.JWTParser bearerTokens;
+
     private static String path(TestUser user) {
         return usersPath(user.orgId()) + "/" + user.id();
     }
@@ -172,6 +176,7 @@ class CredentialRevocationTest {
 
     @Test
     void theSameClaimsSignedByAnotherKeyAreRefusedWhileTheGenuineTokenIsCached() throws Exception {
+        assertThat(bearerTokens).as("bearer tokens go through the cache").isInstanceOf(VerifiedTokens.class);
         TestUser anna = TestApi.user(createOrg());
         as(anna.token()).get(path(anna)).then().statusCode(200);
         java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
