@@ -69,7 +69,7 @@ public class UserResource {
     @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
     public Uni<Response> get(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId) {
         caller.requireSelfOrAdmin(orgId, userId);
-        return service.get(orgId, userId).map(user -> Versions.ok(UserView.of(user), user.version));
+        return service.get(orgId, userId).map(user -> Versions.ok(user, user.version()));
     }
 
     @PATCH

@@ -21,9 +21,7 @@ import dev.switchboard.common.Problem;
 import dev.switchboard.common.Versions;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 /** Users of an organization. Callers are authorized by the resource; tenancy is checked here too. */
@@ -70,15 +68,12 @@ public class UserService {
                 .flatMap(saved -> presence.userAdded(orgId, saved.id).replaceWith(saved));
     }
 
-    @WithSession
     public Uni<PageResponse<UserView>> list(UUID orgId, PageRequest page) {
-        return organizations.require(orgId)
-                .flatMap(org -> page.fetch(users.find("orgId", Sort.by("name").and("id"), orgId), UserView::of));
+        return users.page(orgId, page);
     }
 
-    @WithSession
-    public Uni<User> get(UUID orgId, UUID userId) {
-        return users.requireInOrg(orgId, userId);
+    public Uni<UserView> get(UUID orgId, UUID userId) {
+        return users.viewInOrg(orgId, userId);
     }
 
     /**

@@ -20,6 +20,8 @@ public class Caller {
     public static final String ORG_CLAIM = "org";
 
     private final JsonWebToken jwt;
+    /** Read from the token once per request: a resource asks several times (org, role, self). */
+    private CallerView view;
 
     public Caller(JsonWebToken jwt) {
         this.jwt = jwt;
@@ -37,7 +39,12 @@ public class Caller {
     }
 
     public CallerView view() {
-        return of(jwt);
+        CallerView known = view;
+        if (known == null) {
+            known = of(jwt);
+            view = known;
+        }
+        return known;
     }
 
     public UUID userId() {

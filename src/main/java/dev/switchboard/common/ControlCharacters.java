@@ -108,9 +108,16 @@ public class ControlCharacters {
         }
     }
 
-    /** Decoded path and query parameters, named as the resource names them. */
+    /**
+     * Decoded path and query parameters, named as the resource names them. Only a target with an
+     * escape or a raw control character can yield one: the others (nearly every request) are
+     * passed without decoding every parameter into maps.
+     */
     @ServerRequestFilter
-    public void parameters(UriInfo uri) {
+    public void parameters(UriInfo uri, io.vertx.core.http.HttpServerRequest request) {
+        if (!escapedOrControl(request.uri())) {
+            return;
+        }
         List<Problem.FieldError> errors = new ArrayList<>();
         try {
             collect(uri.getPathParameters(true), errors);
@@ -122,6 +129,19 @@ public class ControlCharacters {
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
+    }
+
+    private static boolean escapedOrControl(String target) {
+        if (target == null) {
+            return true;
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '%' || c < 0x20) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void collect(MultivaluedMap<String, String> parameters, List<Problem.FieldError> errors) {

@@ -56,6 +56,10 @@ public interface SwitchboardConfig {
         @WithDefault("100000")
         int credentialsCacheSize();
 
+        /** Verified access tokens one replica remembers until they expire (0: verify every request). */
+        @WithDefault("10000")
+        int tokenCacheSize();
+
         Login login();
 
         interface Login {

@@ -121,6 +121,31 @@ class UserResourceTest {
         List<String> second = as(admin.token()).get(usersPath(orgId) + "?page=1&size=2").then().statusCode(200)
                 .body("items", hasSize(1)).body("page", equalTo(1)).body("total", equalTo(3)).extract().path("items.id");
         assertThat(second).doesNotContainAnyElementsOf(first);
+        as(admin.token()).get(usersPath(orgId) + "?page=7&size=2").then().statusCode(200)
+                .body("items", hasSize(0)).body("page", equalTo(7)).body("size", equalTo(2)).body("total", equalTo(3));
+    }
+
+    @Test
+    void theListIsOrderedByNameThenIdAndShowsWhatGettingEachUserShows() {
+        UUID orgId = createOrg();
+        Member admin = Fixtures.admin(orgId);
+        for (String name : List.of("Zoe", "Anna", "Bert", "Bert")) {
+            as(admin.token()).body(Map.of("email", Fixtures.newEmail(), "name", name, "role", "user"))
+                    .post(usersPath(orgId)).then().statusCode(201);
+        }
+
+        List<Map<String, Object>> items = as(admin.token()).get(usersPath(orgId)).then().statusCode(200)
+                .body("total", equalTo(5)).extract().path("items");
+
+        for (Map<String, Object> item : items) {
+            Map<String, Object> single = as(admin.token()).get(usersPath(orgId) + "/" + item.get("id")).then()
+                    .statusCode(200).header("ETag", "\"" + item.get("version") + "\"").extract().path("$");
+            assertThat(single).isEqualTo(item);
+        }
+        // Plain capitalised names sort alike in every collation; equal names by id.
+        List<Map<String, Object>> created = items.stream().filter(item -> !admin.id.toString().equals(item.get("id"))).toList();
+        assertThat(created).extracting(item -> item.get("name")).containsExactly("Anna", "Bert", "Bert", "Zoe");
+        assertThat((String) created.get(1).get("id")).isLessThan((String) created.get(2).get("id"));
     }
 
     @Test

@@ -55,6 +55,10 @@ class CredentialRevocationTest {
     @Inject
     Pool pool;
 
+    /** What Quarkus' bearer authentication verifies tokens with. */
+    @Inject
+    io.smallrye.jwt.auth.principal.JWTParser bearerTokens;
+
     private static String path(TestUser user) {
         return usersPath(user.orgId()) + "/" + user.id();
     }
@@ -143,6 +147,8 @@ class CredentialRevocationTest {
         TestUser admin = TestApi.admin(org);
         TestUser anna = TestApi.user(org);
         String earlierTicket = ticket(anna.token());
+        // Verified once: from here on the token is answered from this replica's verified-token cache.
+        as(anna.token()).get(path(anna)).then().statusCode(200);
 
         try (SocketClient open = SocketClient.connect(base, anna.token(), null)) {
             open.next("snapshot");
@@ -166,6 +172,24 @@ class CredentialRevocationTest {
         }
         // The admin's own token was not touched.
         as(admin.token()).get(path(anna)).then().statusCode(200);
+    }
+
+    @Test
+    void theSameClaimsSignedByAnotherKeyAreRefusedWhileTheGenuineTokenIsCached() throws Exception {
+        assertThat(bearerTokens).as("bearer tokens go through the cache").isInstanceOf(VerifiedTokens.class);
+        TestUser anna = TestApi.user(createOrg());
+        as(anna.token()).get(path(anna)).then().statusCode(200);
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        String[] parts = anna.token().split("\\.");
+        String claims = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8);
+
+        String forged = Jwt.claims(jakarta.json.Json.createReader(new java.io.StringReader(claims)).readObject()).sign(generator.generateKeyPair().getPrivate());
+        String pasted = parts[0] + "." + parts[1] + "." + forged.split("\\.")[2];
+
+        unauthorized(as(forged).get(path(anna)));
+        unauthorized(as(pasted).get(path(anna)));
+        as(anna.token()).get(path(anna)).then().statusCode(200);
     }
 
     @Test
