@@ -166,6 +166,9 @@ public class PresenceSocket {
 
     /** On the socket's event loop, right after the handshake. */
     private void opened(ServerWebSocket socket, SocketIdentity who, String query) {
+        // Vert.x keeps the upgrade's headers with the socket; nothing reads them after the handshake,
+        // and with a bearer token they are the largest thing an idle socket holds.
+        socket.headers().clear();
         Connection connection = new Connection(socket);
         socket.pause();
         socket.textMessageHandler(text -> message(connection, text));
