@@ -2,7 +2,7 @@ package dev.switchboard.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.websockets.next.HttpUpgradeCheck;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -11,7 +11,7 @@ import io.smallrye.mutiny.Uni;
  * Sockets already open are closed by the presence feature when the change is announced.
  */
 @ApplicationScoped
-public class CredentialsUpgradeCheck implements HttpUpgradeCheck {
+public class CredentialsUpgradeCheck {
 
     private final CredentialVersions versions;
 
@@ -19,16 +19,12 @@ public class CredentialsUpgradeCheck implements HttpUpgradeCheck {
         this.versions = versions;
     }
 
-    @Override
-    public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        return context.securityIdentity().flatMap(identity -> {
-            CredentialStamp stamp = CredentialStamp.of(identity);
-            if (stamp == null) {
-                return CheckResult.permitUpgrade();
-            }
-            return versions.current(stamp.userId(), stamp.version()).flatMap(current -> current == stamp.version()
-                    ? CheckResult.permitUpgrade()
-                    : CheckResult.rejectUpgrade(401));
-        });
+    /** Whether the identity's credentials are still the user's current ones (true for identities without a stamp). */
+    public Uni<Boolean> permits(SecurityIdentity identity) {
+        CredentialStamp stamp = CredentialStamp.of(identity);
+        if (stamp == null) {
+            return Uni.createFrom().item(true);
+        }
+        return versions.current(stamp.userId(), stamp.version()).map(current -> current == stamp.version());
     }
 }

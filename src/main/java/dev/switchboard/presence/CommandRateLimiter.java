@@ -2,7 +2,7 @@ package dev.switchboard.presence;
 
 /**
  * A token bucket per connection: {@code rate} commands a second with bursts up to {@code burst}.
- * Used by one socket's message callbacks, which websockets-next runs one at a time.
+ * Used by one socket's message callbacks, which PresenceSocket runs one at a time.
  */
 final class CommandRateLimiter {
 

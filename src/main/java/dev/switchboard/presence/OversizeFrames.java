@@ -24,7 +24,7 @@ import io.vertx.ext.web.RoutingContext;
  * decoder before Vert.x sees it, and Vert.x (4.5, which turns off Netty's own close on protocol
  * violations) then drops the TCP connection without a close frame. On presence socket upgrades
  * this puts a handler in front of Vert.x's that answers such a frame the way every other oversize
- * message is answered: close 1009. Messages up to the frame size reach PresenceSocket#tooLarge.
+ * message is answered: close 1009. Messages up to the frame size reach PresenceSocket (1009 too).
  *
  * <p>Uses Vert.x internals ({@link ConnectionBase#channel()}, the pipeline's "handler" name): if
  * they are not there, nothing is installed and such a frame just drops the connection.
@@ -45,7 +45,7 @@ public class OversizeFrames {
     }
 
     static void install(RoutingContext context) {
-        if ("/ws/presence".equals(context.normalizedPath())
+        if (PresenceSocket.PATH.equals(context.normalizedPath())
                 && "websocket".equalsIgnoreCase(context.request().getHeader("Upgrade"))) {
             HttpConnection connection = context.request().connection();
             if (connection instanceof ConnectionBase base) {

@@ -5,20 +5,16 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import io.quarkus.websockets.next.UserData.TypedKey;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
  * One open presence socket: who holds it, its wire, and where it stands in its org's stream
- * ({@link #sync}, confined to the socket's event loop). Kept in the connection's user data, so a
- * socket callback finds its peer without a registry look-up.
+ * ({@link #sync}, confined to the socket's event loop). The socket's own callbacks hold it
+ * ({@link PresenceSocket}), so they find it without a registry look-up.
  */
 final class Peer {
-
-    private static final TypedKey<Peer> KEY = new TypedKey<>("switchboard.presence.peer");
 
     final Wire wire;
     final UUID userId;
@@ -44,15 +40,6 @@ final class Peer {
         this.credentialsVersion = who.credentialsVersion();
         this.commands = commands;
         this.sync = new PeerSync(wire, maxQueued, request -> resync.accept(this, request));
-    }
-
-    /** The peer of a socket, once {@link #attach}ed; null for a socket that was turned away. */
-    static Peer of(WebSocketConnection connection) {
-        return connection.userData().get(KEY);
-    }
-
-    void attach(WebSocketConnection connection) {
-        connection.userData().put(KEY, this);
     }
 
     /** Closes the socket after every frame already given to it. */

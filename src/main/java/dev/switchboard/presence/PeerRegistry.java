@@ -14,7 +14,7 @@ import dev.switchboard.common.SwitchboardConfig;
  * The presence sockets open on this replica, per user: admits them within the per-user limit,
  * finds a user's sockets, and refuses everything once the replica is going away. Only registers:
  * what a socket is sent is {@link OrgStream}'s and {@link PeerSync}'s business. A socket's own
- * callbacks find their peer in the connection's user data ({@link Peer#of}).
+ * callbacks hold their peer themselves ({@link PresenceSocket}).
  */
 @ApplicationScoped
 public class PeerRegistry {

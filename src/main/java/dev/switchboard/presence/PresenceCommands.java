@@ -14,8 +14,8 @@ import dev.switchboard.availability.AvailabilityService;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ControlCharacters;
 import dev.switchboard.common.JsonProblems;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.ServerWebSocket;
 
 /**
  * Client-to-server frames. A bad frame never closes the socket: it gets an {@code error} frame
@@ -108,8 +108,8 @@ public class PresenceCommands {
     }
 
     /** An {@code error} for a socket that is being turned away (it has no peer, and gets no snapshot). */
-    void refuse(WebSocketConnection connection, String code, String message) {
-        connection.sendText(encoder.encode(error(null, code, message))).subscribe().with(ok -> { }, failure -> { });
+    void refuse(ServerWebSocket socket, String code, String message) {
+        socket.writeTextMessage(encoder.encode(error(null, code, message)));
     }
 
     private static Frames.Error error(String id, String code, String message) {

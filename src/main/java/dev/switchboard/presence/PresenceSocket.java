@@ -1,5 +1,6 @@
 package dev.switchboard.presence;
 
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -7,44 +8,57 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import dev.switchboard.auth.CredentialVersions;
+import dev.switchboard.auth.CredentialsUpgradeCheck;
+import dev.switchboard.common.SafeContext;
 import dev.switchboard.common.SwitchboardConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.security.Authenticated;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnError;
-import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.WebSocket;
-import io.quarkus.websockets.next.WebSocketConnection;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.quarkus.websockets.next.runtime.config.WebSocketsServerRuntimeConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code /ws/presence}: the live presence stream of the caller's organization. Authenticated at
- * the upgrade (bearer header or single-use ticket); see docs/presence-protocol.md.
+ * {@code /ws/presence}: the live presence stream of the caller's organization; see
+ * docs/presence-protocol.md. A plain Vert.x WebSocket upgrade on a route: Quarkus HTTP security has
+ * authenticated the request by then (bearer header or single-use ticket; without either the
+ * permission policy answers 401), and after the handshake only the Vert.x socket and its
+ * {@link Peer} remain — not the upgrade request, the security identity or any CDI context, which
+ * websockets-next kept for every connection's lifetime.
+ * <p>
+ * A socket's callbacks run one at a time, as PeerSync relies on: the socket is paused until its
+ * open completed (first frame out) and again while each command is handled.
  */
-@Authenticated
-@WebSocket(path = "/ws/presence", endpointId = "presence")
+@ApplicationScoped
 public class PresenceSocket {
 
+    static final String PATH = "/ws/presence";
     private static final Logger LOG = Logger.getLogger(PresenceSocket.class);
     /** MDC key of the socket's id in every log line written inside a socket callback. */
     static final String MDC_CONNECTION = "connectionId";
     /** How Vert.x (4.5) words a message above its maximum size ("Cannot process text|binary frame of size"). */
     private static final java.util.regex.Pattern VERTX_TOO_LARGE =
             java.util.regex.Pattern.compile("^Cannot process (text|binary|continuation) frame of size");
+    private static final AtomicLong IDS = new AtomicLong();
 
-    private final SecurityIdentity identity;
+    private final CredentialsUpgradeCheck credentials;
     private final PeerRegistry registry;
     private final SocketDelivery delivery;
     private final CatchUp catchUp;
@@ -54,11 +68,12 @@ public class PresenceSocket {
     private final Vertx vertx;
     private final CredentialVersions versions;
     private final SwitchboardConfig.Ws config;
+    private final WebSocketsServerRuntimeConfig server;
 
-    public PresenceSocket(SecurityIdentity identity, PeerRegistry registry, SocketDelivery delivery, CatchUp catchUp,
-            PresenceCommands commands, SocketAccess access, DeviceLeases leases, Vertx vertx, CredentialVersions versions,
-            SwitchboardConfig config) {
-        this.identity = identity;
+    public PresenceSocket(CredentialsUpgradeCheck credentials, PeerRegistry registry, SocketDelivery delivery,
+            CatchUp catchUp, PresenceCommands commands, SocketAccess access, DeviceLeases leases, Vertx vertx,
+            CredentialVersions versions, SwitchboardConfig config, WebSocketsServerRuntimeConfig server) {
+        this.credentials = credentials;
         this.registry = registry;
         this.delivery = delivery;
         this.catchUp = catchUp;
@@ -68,41 +83,146 @@ public class PresenceSocket {
         this.vertx = vertx;
         this.versions = versions;
         this.config = config.ws();
+        this.server = server;
+    }
+
+    /** One socket: its Vert.x socket, and its peer once admitted. */
+    private static final class Connection {
+        final ServerWebSocket socket;
+        final long id = IDS.incrementAndGet();
+        /** Set once admitted; a socket without one was turned away and is closing. */
+        volatile Peer peer;
+        private boolean opening = true;
+        private boolean closed;
+
+        Connection(ServerWebSocket socket) {
+            this.socket = socket;
+        }
+
+        /** The socket closed: false while its open is still running (then the open's end lets it go). */
+        synchronized boolean closedNow() {
+            closed = true;
+            return !opening;
+        }
+
+        /** The open ended: true when the socket closed meanwhile (and so must be let go now). */
+        synchronized boolean openEnded() {
+            opening = false;
+            return closed;
+        }
+    }
+
+    void route(@Observes Router router) {
+        router.route(PATH).handler(this::upgrade);
+    }
+
+    /** Server pings for every admitted socket, from one timer (not one per socket). */
+    void startPings(@Observes StartupEvent event) {
+        server.autoPingInterval().filter(interval -> !interval.isZero()).ifPresent(interval -> vertx.setPeriodic(
+                interval.toMillis(), id -> registry.users().forEach(user -> registry.ofUser(user).forEach(peer -> {
+                    if (peer.wire instanceof SocketWire wire) {
+                        wire.ping();
+                    }
+                }))));
     }
 
     /**
-     * Admits the socket and writes its first frame. websockets-next runs a connection's callbacks
-     * one at a time (serial inbound processing), so messages sent meanwhile wait until this Uni
-     * completes and are then answered in order; PeerSync holds any reply until the first frame is
+     * Refuses (401) an identity whose credentials changed since its token or ticket was issued,
+     * then upgrades. Nothing of the request is kept but {@link SocketIdentity} and the query.
+     */
+    private void upgrade(RoutingContext context) {
+        if (!context.request().headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+            context.next();
+            return;
+        }
+        identity(context)
+                .flatMap(identity -> identity == null || identity.isAnonymous()
+                        ? Uni.createFrom().<SecurityIdentity> nullItem()
+                        : credentials.permits(identity).map(current -> current ? identity : null))
+                .subscribe().with(identity -> {
+                    if (identity == null) {
+                        context.response().setStatusCode(401).end();
+                        return;
+                    }
+                    SocketIdentity who = SocketIdentity.of(identity);
+                    String query = context.request().query();
+                    context.request().toWebSocket().onComplete(upgraded -> {
+                        if (upgraded.succeeded()) {
+                            opened(upgraded.result(), who, query);
+                        } else {
+                            LOG.debugf("Presence socket upgrade failed: %s", upgraded.cause());
+                        }
+                    });
+                }, context::fail);
+    }
+
+    private static Uni<SecurityIdentity> identity(RoutingContext context) {
+        if (context.user() instanceof QuarkusHttpUser user) {
+            return Uni.createFrom().item(user.getSecurityIdentity());
+        }
+        Uni<SecurityIdentity> deferred = context.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+        return deferred != null ? deferred : Uni.createFrom().nullItem();
+    }
+
+    /** On the socket's event loop, right after the handshake. */
+    private void opened(ServerWebSocket socket, SocketIdentity who, String query) {
+        // Vert.x keeps the upgrade's headers with the socket; nothing reads them after the handshake,
+        // and with a bearer token they are the largest thing an idle socket holds.
+        socket.headers().clear();
+        Connection connection = new Connection(socket);
+        socket.pause();
+        socket.textMessageHandler(text -> message(connection, text));
+        socket.exceptionHandler(failure -> failed(connection, failure));
+        socket.closeHandler(ignored -> {
+            if (connection.closedNow()) {
+                closed(connection);
+            }
+        });
+        inOwnContext(connection, () -> open(connection, who, query)).subscribe().with(ok -> openEnded(connection),
+                failure -> {
+                    LOG.errorf(failure, "Presence socket could not be opened");
+                    close(connection, 1011, "unexpected error");
+                    openEnded(connection);
+                });
+    }
+
+    private void openEnded(Connection connection) {
+        if (connection.openEnded()) {
+            closed(connection);
+        } else {
+            connection.socket.resume();
+        }
+    }
+
+    /**
+     * Admits the socket and writes its first frame. Messages sent meanwhile wait (the socket is
+     * paused) and are then answered in order; PeerSync holds any reply until the first frame is
      * out as well.
      */
-    @OnOpen
-    public Uni<Void> open(WebSocketConnection connection) {
-        MDC.put(MDC_CONNECTION, connection.id());
+    private Uni<Void> open(Connection connection, SocketIdentity who, String rawQuery) {
         if (registry.goingAway()) {
             return close(connection, 1001, "server going away");
         }
-        SocketIdentity who = SocketIdentity.of(identity);
         if (who == null) {
             return close(connection, 4403, "presence is for members of an organization");
         }
-        Map<String, String> query = query(connection.handshakeRequest().query());
+        Map<String, String> query = query(rawQuery);
         UUID deviceId;
         Long since;
         try {
             deviceId = query.containsKey("device") ? UUID.fromString(query.get("device")) : null;
             since = query.containsKey("since") ? Long.parseLong(query.get("since")) : null;
         } catch (IllegalArgumentException e) {
-            commands.refuse(connection, "invalid_message", "device must be a UUID and since a whole number");
+            commands.refuse(connection.socket, "invalid_message", "device must be a UUID and since a whole number");
             return close(connection, 1008, "invalid query parameters");
         }
-        Peer peer = new Peer(SocketWire.of(connection), who, deviceId, config.maxQueuedFrames(),
+        Peer peer = new Peer(SocketWire.of(connection.socket), who, deviceId, config.maxQueuedFrames(),
                 new CommandRateLimiter(config.commandsPerSecond(), config.commandBurst()), catchUp::resync);
         if (!registry.admit(peer)) {
             LOG.debugf("Presence socket refused: user %s already holds the maximum number of sockets", who.userId());
             return close(connection, 1008, "too many connections for this user");
         }
-        peer.attach(connection); // from now on @OnClose finds it and lets it go
+        connection.peer = peer; // from now on closing lets it go
         if (versions.knownRevoked(who.userId(), who.credentialsVersion())) {
             // Announced after the upgrade was checked but before the registry listed this socket.
             peer.close(4401, "credentials changed");
@@ -116,14 +236,14 @@ public class PresenceSocket {
         LOG.debugf("Presence socket opened: org %s, user %s, device %s, since %s", who.orgId(), who.userId(), deviceId, since);
         scheduleExpiry(peer, who.expiresAt());
         return access.check(who.orgId(), who.userId(), deviceId).flatMap(verdict -> {
-            if (!connection.isOpen()) {
+            if (connection.socket.isClosed()) {
                 return Uni.createFrom().voidItem();
             }
             switch (verdict) {
                 case NOT_A_MEMBER:
                     return close(connection, 4403, "user deleted");
                 case NOT_OWN_DEVICE:
-                    commands.refuse(connection, "forbidden", "device must be your own webphone or app account");
+                    commands.refuse(connection.socket, "forbidden", "device must be your own webphone or app account");
                     return close(connection, 1008, "not your webphone or app account");
                 default:
                     break;
@@ -143,52 +263,59 @@ public class PresenceSocket {
         });
     }
 
-    /**
-     * A command. Runs after {@link #open} completed (see there), so an admitted socket has its
-     * peer and its first frame; a socket without a peer was turned away and is closing.
-     */
-    @OnTextMessage
-    public Uni<Void> message(WebSocketConnection connection, String text) {
-        MDC.put(MDC_CONNECTION, connection.id());
+    /** A command, after the open completed; the socket stays paused until it is answered. */
+    private void message(Connection connection, String text) {
+        Peer peer = connection.peer;
         if (tooLarge(text)) {
-            return close(connection, 1009, "frame larger than " + config.maxMessageSize() + " bytes");
+            close(connection, 1009, "frame larger than " + config.maxMessageSize() + " bytes");
+            return;
         }
-        Peer peer = Peer.of(connection);
-        return peer == null ? Uni.createFrom().voidItem() : commands.handle(peer, text);
+        if (peer == null) {
+            return;
+        }
+        connection.socket.pause();
+        inOwnContext(connection, () -> commands.handle(peer, text)).subscribe().with(ok -> connection.socket.resume(),
+                failure -> {
+                    LOG.errorf(failure, "Presence command failed");
+                    close(connection, 1011, "unexpected error");
+                    connection.socket.resume();
+                });
     }
 
     /**
      * Vert.x refuses a message above quarkus.websockets-next.server.max-message-size (set to
      * switchboard.ws.max-message-size), whether it came as one frame or fragmented, with this
-     * exception; unhandled it would close with 1011 and log a stack trace. It is the client's
-     * mistake: 1009, no error log.
+     * exception. It is the client's mistake: 1009, no error log; so is a connection the client
+     * dropped.
      */
-    @OnError
-    public Uni<Void> tooLarge(WebSocketConnection connection, IllegalStateException failure) {
-        MDC.put(MDC_CONNECTION, connection.id());
-        if (failure.getMessage() != null && VERTX_TOO_LARGE.matcher(failure.getMessage()).find()) {
+    private void failed(Connection connection, Throwable failure) {
+        if (failure instanceof IllegalStateException && failure.getMessage() != null
+                && VERTX_TOO_LARGE.matcher(failure.getMessage()).find()) {
             LOG.debugf("Presence socket message too large: %s", failure.getMessage());
-            return close(connection, 1009, "message larger than " + config.maxMessageSize() + " bytes");
+            close(connection, 1009, "message larger than " + config.maxMessageSize() + " bytes");
+        } else if (failure instanceof IOException || failure instanceof HttpClosedException) {
+            LOG.debugf("Presence socket connection failed: %s", failure);
+        } else {
+            LOG.errorf(failure, "Presence socket failed");
+            close(connection, 1011, "unexpected error");
         }
-        LOG.errorf(failure, "Presence socket failed");
-        return close(connection, 1011, "unexpected error");
     }
 
-    @OnClose
-    public Uni<Void> closed(WebSocketConnection connection) {
-        MDC.put(MDC_CONNECTION, connection.id());
-        Peer peer = Peer.of(connection);
+    private void closed(Connection connection) {
+        Peer peer = connection.peer;
         if (peer == null) {
-            return Uni.createFrom().voidItem();
+            return;
         }
-        CloseReason reason = connection.closeReason();
-        LOG.debugf("Presence socket closed: user %s, code %s", peer.userId, reason == null ? "none" : reason.getCode());
-        registry.remove(peer);
-        delivery.leave(peer);
-        if (peer.expiryTimer >= 0) {
-            vertx.cancelTimer(peer.expiryTimer);
-        }
-        return peer.holdsDeviceLease ? leases.release(peer.deviceId) : Uni.createFrom().voidItem();
+        inOwnContext(connection, () -> {
+            Short code = connection.socket.closeStatusCode();
+            LOG.debugf("Presence socket closed: user %s, code %s", peer.userId, code == null ? "none" : code);
+            registry.remove(peer);
+            delivery.leave(peer);
+            if (peer.expiryTimer >= 0) {
+                vertx.cancelTimer(peer.expiryTimer);
+            }
+            return peer.holdsDeviceLease ? leases.release(peer.deviceId) : Uni.createFrom().voidItem();
+        }).subscribe().with(ok -> { }, failure -> LOG.warnf("Presence socket clean-up failed: %s", failure.toString()));
     }
 
     /**
@@ -209,6 +336,17 @@ public class PresenceSocket {
         }
     }
 
+    /**
+     * Runs a socket callback's work on a fresh safe duplicated context (Hibernate Reactive keeps
+     * its session there), with the socket's id in the MDC; nothing of it stays with the socket.
+     */
+    private <T> Uni<T> inOwnContext(Connection connection, Supplier<Uni<T>> work) {
+        return SafeContext.run(vertx, () -> {
+            MDC.put(MDC_CONNECTION, Long.toString(connection.id));
+            return work.get();
+        });
+    }
+
     private void scheduleExpiry(Peer peer, Instant expiresAt) {
         long delay = Math.max(1, Duration.between(Instant.now(), expiresAt).toMillis());
         peer.expiryTimer = vertx.setTimer(delay, id -> peer.close(4401, "token expired"));
@@ -219,8 +357,11 @@ public class PresenceSocket {
         return text.length() > limit || text.length() * 3L > limit && text.getBytes(StandardCharsets.UTF_8).length > limit;
     }
 
-    private static <T> Uni<T> close(WebSocketConnection connection, int code, String reason) {
-        return connection.close(new CloseReason(code, reason)).replaceWith((T) null);
+    private static <T> Uni<T> close(Connection connection, int code, String reason) {
+        if (!connection.socket.isClosed()) {
+            connection.socket.close((short) code, reason);
+        }
+        return Uni.createFrom().nullItem();
     }
 
     static Map<String, String> query(String raw) {
