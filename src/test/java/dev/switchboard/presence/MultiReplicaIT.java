@@ -207,9 +207,9 @@ class MultiReplicaIT {
                 assertThat(frame.getJsonObject("colleague").getString("userStatus")).isEqualTo(statuses.get(i));
             }
         }
-        // Xena's own socket on B also gets the private 'me' with her latest status.
-        xenaView.awaitFrame(f -> "me".equals(f.getString("type"))
-                && "available".equals(f.getJsonObject("me").getString("status")));
+        // Xena's own socket on B also gets the private 'me' with her latest status (before or after
+        // the presence event about her: docs/presence-protocol.md, "Ordering").
+        xenaView.awaitMe(me -> "available".equals(me.getString("status")));
         waltView.assertMatchesStoredPresence(b, walt.token);
     }
 
@@ -635,6 +635,8 @@ class MultiReplicaIT {
         final Map<String, JsonObject> colleagues = new HashMap<>();
         final Map<String, List<String>> history = new HashMap<>();
         long seq = -1;
+        /** The latest private {@code me} (no seq, so it may come before or after the event about the user). */
+        JsonObject me;
 
         View(SocketClient socket) {
             this.socket = socket;
@@ -681,6 +683,14 @@ class MultiReplicaIT {
             return colleagues.get(userId.toString());
         }
 
+        /** Reads frames until the latest {@code me} satisfies {@code wanted} (it may have come already). */
+        void awaitMe(Predicate<JsonObject> wanted) {
+            if (me != null && wanted.test(me)) {
+                return;
+            }
+            awaitFrame(f -> me != null && wanted.test(me));
+        }
+
         /** Reads frames until the client's view of {@code userId} satisfies {@code wanted}. */
         void awaitColleague(UUID userId, Predicate<JsonObject> wanted) {
             if (colleague(userId) != null && wanted.test(colleague(userId))) {
@@ -712,8 +722,9 @@ class MultiReplicaIT {
                         put(frame.getJsonObject("colleague"));
                     }
                 }
+                case "me" -> me = frame.getJsonObject("me");
                 default -> {
-                    // me, ack, error, pong, watch_fired: not part of the org view
+                    // ack, error, pong, watch_fired: not part of the org view
                 }
             }
         }
