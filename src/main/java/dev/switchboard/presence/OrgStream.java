@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -14,6 +15,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * One organization's event stream on this replica: what has been delivered, each next event
@@ -22,8 +24,10 @@ import io.smallrye.mutiny.Uni;
  * An event arrives with its frame (handed over by this replica's writer at its commit, or carried
  * in the NOTIFY) or as a key only. When it carries its frame and is the next one (delivered + 1)
  * it is delivered at once, without a database read; one already delivered is ignored (the
- * writer's own NOTIFY after its hand-over, a notification after a repair read). Anything else (a
- * key only, a seq beyond the next, an event while a read runs) makes the stream read every stored
+ * writer's own NOTIFY after its hand-over, a notification after a repair read). One with its frame
+ * but ahead of the next waits (bounded) for the events before it, which come with their frames
+ * too: hand-overs from other event loops overtake each other, NOTIFYs do not. Anything else (a
+ * key only, too many waiting, an event while a read runs) makes the stream read every stored
  * event after the delivered seq, in order: the gap repair. Reads are single flight: a notification
  * while one runs only asks for another round after it. A seq is assigned under the org's sequence
  * row lock, held until commit, so when seq N has committed every earlier one has too and the read
@@ -40,11 +44,15 @@ final class OrgStream {
 
     private static final Logger LOG = Logger.getLogger(OrgStream.class);
     static final int FETCH_BATCH = 500;
+    static final int MAX_WAITING = 256;
+    static final long MAX_WAIT_MILLIS = 100;
 
     final UUID orgId;
     private final PresenceStore store;
     /** Closes the sockets of a member who left the org (after the frame that says so). */
     private final Consumer<UUID> memberRemoved;
+    /** For the timer that reads when an awaited event does not come (it always should: a safety net). */
+    private final Vertx vertx;
     private final Set<Peer> peers = ConcurrentHashMap.newKeySet();
     /** The seq delivered before the first socket joined: read once, before any socket joins. */
     private final Uni<Void> ready;
@@ -53,12 +61,18 @@ final class OrgStream {
 
     // guarded by this
     private long deliveredSeq = -1;
+    /**
+     * Events that came with their frame ahead of the next one, by seq; at most {@link #MAX_WAITING}
+     * (beyond that, or on any key-only or lost notification, the stream reads instead).
+     */
+    private final TreeMap<Long, StoredEvent> waiting = new TreeMap<>();
     private boolean fetching;
     private boolean fetchAgain;
     private SharedColleagues colleagues;
 
-    OrgStream(UUID orgId, PresenceStore store, Consumer<UUID> memberRemoved) {
+    OrgStream(UUID orgId, PresenceStore store, Consumer<UUID> memberRemoved, Vertx vertx) {
         this.orgId = orgId;
+        this.vertx = vertx;
         this.store = store;
         this.memberRemoved = memberRemoved;
         // The baseline is read before any socket joins, so every later event reaches each socket
@@ -93,13 +107,51 @@ final class OrgStream {
             if (deliveredSeq >= seq || peers.isEmpty()) {
                 return;
             }
-            if (event.carriesFrame() && !fetching && deliveredSeq >= 0 && seq == deliveredSeq + 1) {
-                deliveredSeq = seq;
-                deliver(List.of(new StoredEvent(seq, event.type(), event.subject(), event.frame())), false);
+            if (event.carriesFrame() && !fetching && deliveredSeq >= 0) {
+                StoredEvent stored = new StoredEvent(seq, event.type(), event.subject(), event.frame());
+                if (seq == deliveredSeq + 1) {
+                    deliveredSeq = seq;
+                    deliver(List.of(stored), false);
+                    deliverWaiting();
+                    return;
+                }
+                if (waiting.size() < MAX_WAITING) {
+                    // Writers on other event loops hand their events over in commit order only
+                    // roughly; the one before is a hand-over or a NOTIFY away (NOTIFYs come in
+                    // commit order, each with its frame), so wait for it instead of reading.
+                    if (waiting.isEmpty()) {
+                        long awaited = deliveredSeq + 1;
+                        vertx.setTimer(MAX_WAIT_MILLIS, id -> readIfStillAwaited(awaited));
+                    }
+                    waiting.put(seq, stored);
+                    return;
+                }
+                waiting.clear();
+            }
+        }
+        fetch();
+    }
+
+    private void readIfStillAwaited(long awaited) {
+        synchronized (this) {
+            if (deliveredSeq >= awaited || waiting.isEmpty()) {
                 return;
             }
         }
         fetch();
+    }
+
+    /** Delivers the waiting events that now follow the delivered seq without a gap. Called with the lock held. */
+    private void deliverWaiting() {
+        waiting.headMap(deliveredSeq, true).clear();
+        List<StoredEvent> next = new ArrayList<>();
+        for (StoredEvent event = waiting.remove(deliveredSeq + 1); event != null; event = waiting.remove(deliveredSeq + 1)) {
+            next.add(event);
+            deliveredSeq = event.seq();
+        }
+        if (!next.isEmpty()) {
+            deliver(next, false);
+        }
     }
 
     /** Notifications may have been lost: fetch whatever follows the delivered seq. */
@@ -166,6 +218,7 @@ final class OrgStream {
                     deliver(events, events.get(0).seq() != from + 1);
                     deliveredSeq = Math.max(deliveredSeq, events.get(events.size() - 1).seq());
                 }
+                deliverWaiting();
                 fetching = false;
                 again = fetchAgain || events.size() == FETCH_BATCH;
                 fetchAgain = false;

@@ -45,7 +45,7 @@ public class SocketDelivery implements PresenceDelivery {
     /** Joins the peer to its org's stream; from then on it is offered every event after its first frame. */
     Uni<Void> join(Peer peer) {
         OrgStream stream = streams.compute(peer.orgId, (org, held) -> {
-            OrgStream joined = held != null ? held : new OrgStream(org, store, this::memberRemoved);
+            OrgStream joined = held != null ? held : new OrgStream(org, store, this::memberRemoved, vertx);
             joined.members++;
             return joined;
         });

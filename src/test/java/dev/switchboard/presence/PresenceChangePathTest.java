@@ -84,6 +84,30 @@ class PresenceChangePathTest {
         }
     }
 
+    /**
+     * Hand-overs from writers on different event loops may overtake each other: an event that
+     * comes with its frame ahead of the next one waits for it, and both go out in seq order.
+     */
+    @Test
+    void anEventThatOvertookThePreviousOneWaitsForIt() {
+        UUID org = createOrg();
+        TestUser subject = user(org);
+        TestUser colleague = user(org);
+        try (SocketClient socket = SocketClient.connect(base, colleague.token(), null)) {
+            long seq = socket.next("snapshot").getLong("seq");
+
+            notify(new PresenceMessages.OrgEvent(org, seq + 2, "presence", subject.id(), frame(seq + 2, subject.id(), "second")));
+            notify(new PresenceMessages.OrgEvent(org, seq + 1, "presence", subject.id(), frame(seq + 1, subject.id(), "first")));
+
+            JsonObject first = socket.next("presence");
+            assertThat(first.getLong("seq")).isEqualTo(seq + 1);
+            assertThat(first.getJsonObject("colleague").getString("name")).isEqualTo("first");
+            JsonObject second = socket.next("presence");
+            assertThat(second.getLong("seq")).isEqualTo(seq + 2);
+            assertThat(second.getJsonObject("colleague").getString("name")).isEqualTo("second");
+        }
+    }
+
     /** What a replica sends for a frame too long for NOTIFY: the key alone, and the frame is read. */
     @Test
     void anEventAnnouncedByItsKeyAloneIsReadFromTheStore() {
