@@ -135,10 +135,12 @@ public class PresenceSocket {
             context.next();
             return;
         }
-        identity(context)
+        // The credentials check may read the database and complete on the pool's event loop: the
+        // request is answered and upgraded back on its own context, never from another thread.
+        SafeContext.backOnCallerContext(identity(context)
                 .flatMap(identity -> identity == null || identity.isAnonymous()
                         ? Uni.createFrom().<SecurityIdentity> nullItem()
-                        : credentials.permits(identity).map(current -> current ? identity : null))
+                        : credentials.permits(identity).map(current -> current ? identity : null)))
                 .subscribe().with(identity -> {
                     if (identity == null) {
                         context.response().setStatusCode(401).end();
