@@ -1,6 +1,7 @@
 package dev.switchboard.presence;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,6 +19,8 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 public class CatchUp {
 
+    private static final Consumer<String> NO_PROGRESS = step -> { };
+
     private final PresenceStore store;
     private final PresenceService presence;
     private final FrameEncoder encoder;
@@ -33,32 +36,47 @@ public class CatchUp {
     }
 
     /** The socket's first frame: a snapshot, or with {@code since} a resume when every missed event is still held. */
-    Uni<Void> start(Peer peer, Long since) {
-        return since == null ? snapshot(peer, PeerSync.FIRST) : resume(peer, since);
+    Uni<Void> start(Peer peer, Long since, Consumer<String> progress) {
+        return since == null ? snapshot(peer, PeerSync.FIRST, progress) : resume(peer, since, progress);
     }
 
     /** Its PeerSync asked for a fresh snapshot (after an overflow or a gap): read one outside any request. */
     void resync(Peer peer, int request) {
-        SafeContext.run(vertx, () -> snapshot(peer, request))
+        SafeContext.run(vertx, () -> snapshot(peer, request, NO_PROGRESS))
                 .subscribe().with(ok -> { }, failure -> peer.close(1011, "resync failed"));
     }
 
     /** A snapshot answering {@code request}; read again until no event was lost while it was prepared. */
-    private Uni<Void> snapshot(Peer peer, int request) {
+    private Uni<Void> snapshot(Peer peer, int request, Consumer<String> progress) {
+        progress.accept("reading the org's seq");
         return store.currentSeq(peer.orgId)
-                .flatMap(seq -> SafeContext.backOnCallerContext(peer.stream.colleagues(seq, () -> presence.snapshot(peer.orgId)
-                        .map(org -> encoder.colleagues(org.seq(), org.colleagues())))))
-                .flatMap(colleagues -> presence.self(peer.orgId, peer.userId).map(self -> encoder.snapshot(self, colleagues))
-                        .flatMap(text -> peer.onLoop(() -> peer.sync.snapshot(request, colleagues.seq(), text))))
-                .flatMap(written -> written ? sendMeIfOutdated(peer) : snapshot(peer, request));
+                .flatMap(seq -> {
+                    progress.accept("reading the colleagues at seq " + seq);
+                    return SafeContext.backOnCallerContext(peer.stream.colleagues(seq, () -> presence.snapshot(peer.orgId)
+                            .map(org -> encoder.colleagues(org.seq(), org.colleagues()))));
+                })
+                .flatMap(colleagues -> {
+                    progress.accept("reading the user's own view");
+                    return presence.self(peer.orgId, peer.userId).map(self -> encoder.snapshot(self, colleagues))
+                            .flatMap(text -> {
+                                progress.accept("writing the snapshot on the socket's event loop");
+                                return peer.onLoop(() -> peer.sync.snapshot(request, colleagues.seq(), text));
+                            });
+                })
+                .flatMap(written -> {
+                    progress.accept(written ? "sending 'me' if outdated" : "reading the snapshot again");
+                    return written ? sendMeIfOutdated(peer) : snapshot(peer, request, progress);
+                });
     }
 
-    private Uni<Void> resume(Peer peer, long since) {
+    private Uni<Void> resume(Peer peer, long since, Consumer<String> progress) {
+        progress.accept("reading the resume window");
         return store.resumeWindow(peer.orgId, since).flatMap(window -> {
             if (!window.complete() || window.missed() > replayMaxEvents) {
-                return snapshot(peer, PeerSync.FIRST);
+                return snapshot(peer, PeerSync.FIRST, progress);
             }
             String resumed = encoder.encode(new Frames.Resumed(since));
+            progress.accept("reading the missed events");
             return store.orgEvents(peer.orgId, since, (int) window.missed())
                     .flatMap(missed -> peer.onLoop(() -> {
                         long upTo = missed.isEmpty() ? since : missed.get(missed.size() - 1).seq();
@@ -66,7 +84,7 @@ public class CatchUp {
                         peer.sync.takeOutdatedMe(); // the 'me' below is read now, so it is current
                         return written;
                     }))
-                    .flatMap(written -> written ? sendMe(List.of(peer)) : snapshot(peer, PeerSync.FIRST));
+                    .flatMap(written -> written ? sendMe(List.of(peer)) : snapshot(peer, PeerSync.FIRST, progress));
         });
     }
 

@@ -57,6 +57,8 @@ public class PresenceSocket {
     private static final java.util.regex.Pattern VERTX_TOO_LARGE =
             java.util.regex.Pattern.compile("^Cannot process (text|binary|continuation) frame of size");
     private static final AtomicLong IDS = new AtomicLong();
+    /** An open (admission, access check, first frame) taking longer than this is logged with where it stands. */
+    private static final Duration SLOW_OPEN = Duration.ofSeconds(5);
 
     private final CredentialsUpgradeCheck credentials;
     private final PeerRegistry registry;
@@ -94,6 +96,8 @@ public class PresenceSocket {
         volatile Peer peer;
         private boolean opening = true;
         private boolean closed;
+        /** Where the open stands, for the warning about an open that takes too long. */
+        volatile String stage = "admitting";
 
         Connection(ServerWebSocket socket) {
             this.socket = socket;
@@ -103,6 +107,10 @@ public class PresenceSocket {
         synchronized boolean closedNow() {
             closed = true;
             return !opening;
+        }
+
+        synchronized boolean stillOpening() {
+            return opening && !closed;
         }
 
         /** The open ended: true when the socket closed meanwhile (and so must be let go now). */
@@ -180,7 +188,14 @@ public class PresenceSocket {
                 closed(connection);
             }
         });
-        inOwnContext(connection, () -> open(connection, who, query)).subscribe().with(ok -> openEnded(connection),
+        long slowOpen = vertx.setTimer(SLOW_OPEN.toMillis(), id -> {
+            if (connection.stillOpening()) {
+                LOG.warnf("Presence socket %d of user %s not opened after %s: %s", connection.id, who == null ? null : who.userId(),
+                        SLOW_OPEN, connection.stage);
+            }
+        });
+        inOwnContext(connection, () -> open(connection, who, query)).eventually(() -> vertx.cancelTimer(slowOpen))
+                .subscribe().with(ok -> openEnded(connection),
                 failure -> {
                     LOG.errorf(failure, "Presence socket could not be opened");
                     close(connection, 1011, "unexpected error");
@@ -237,6 +252,7 @@ public class PresenceSocket {
         }
         LOG.debugf("Presence socket opened: org %s, user %s, device %s, since %s", who.orgId(), who.userId(), deviceId, since);
         scheduleExpiry(peer, who.expiresAt());
+        connection.stage = "checking access";
         return access.check(who.orgId(), who.userId(), deviceId).flatMap(verdict -> {
             if (connection.socket.isClosed()) {
                 return Uni.createFrom().voidItem();
@@ -250,6 +266,7 @@ public class PresenceSocket {
                 default:
                     break;
             }
+            connection.stage = "joining the org stream";
             return delivery.join(peer)
                     .flatMap(ignored -> {
                         if (deviceId == null) {
@@ -258,10 +275,14 @@ public class PresenceSocket {
                         // Marked before acquiring: DeviceLeases counts the device as held from the
                         // call on, so a socket closing meanwhile (or a failed acquire, which closes
                         // it) must release it too, or this replica would renew it forever.
+                        connection.stage = "acquiring the device lease";
                         peer.holdsDeviceLease = true;
                         return leases.acquire(who.orgId(), who.userId(), deviceId);
                     })
-                    .flatMap(ignored -> catchUp.start(peer, since));
+                    .flatMap(ignored -> {
+                        connection.stage = "writing the first frame";
+                        return catchUp.start(peer, since, step -> connection.stage = step);
+                    });
         });
     }
 
