@@ -26,11 +26,13 @@ orig_args="$*"
 scenarios=()
 driver_args=()
 smoke=0
+pg_stats=0
 while [ $# -gt 0 ]; do
   case "$1" in
     fanout|idle|connect|rest|platform|storm|startup) scenarios+=("$1") ;;
     all) scenarios+=(fanout idle connect rest platform storm startup) ;;
     --smoke) smoke=1 ;;
+    --pg-stats) pg_stats=1; driver_args+=("$1") ;;
     --*) driver_args+=("$1"); if [ $# -gt 1 ] && [[ "$2" != --* ]]; then driver_args+=("$2"); shift; fi ;;
     *) echo "unknown argument: $1 (scenarios: fanout idle connect rest platform storm startup)" >&2; exit 2 ;;
   esac
@@ -93,6 +95,13 @@ if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$PGV $PG_CLUSTER"; the
   echo "max_connections = 200" > "/etc/postgresql/$PGV/$PG_CLUSTER/conf.d/bench.conf"
 fi
 pg_ctlcluster "$PGV" "$PG_CLUSTER" stop >/dev/null 2>&1 || true
+# --pg-stats: per-statement time (pg_stat_statements) for each scenario; off by default, as it
+# costs PostgreSQL a little on every statement.
+if [ "$pg_stats" = 1 ]; then
+  echo "shared_preload_libraries = 'pg_stat_statements'" > "/etc/postgresql/$PGV/$PG_CLUSTER/conf.d/stats.conf"
+else
+  rm -f "/etc/postgresql/$PGV/$PG_CLUSTER/conf.d/stats.conf"
+fi
 # another PostgreSQL may already listen on the port: take the next free one
 while ss -ltn "sport = :$PG_PORT" | grep -q LISTEN; do PG_PORT=$((PG_PORT + 1)); done
 pg_conftool "$PGV" "$PG_CLUSTER" set port "$PG_PORT"
@@ -108,6 +117,7 @@ psql_pg() { runuser -u postgres -- psql -q -p "$PG_PORT" -v ON_ERROR_STOP=1 "$@"
 psql_pg -c "DROP DATABASE IF EXISTS switchboard_bench" >/dev/null
 psql_pg -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'switchboard_bench') THEN CREATE ROLE switchboard_bench LOGIN PASSWORD 'bench'; END IF; END \$\$" >/dev/null
 psql_pg -c "CREATE DATABASE switchboard_bench OWNER switchboard_bench" >/dev/null
+[ "$pg_stats" = 1 ] && psql_pg -d switchboard_bench -c "CREATE EXTENSION pg_stat_statements" >/dev/null
 
 # --- JWT keys and the service's environment ------------------------------------------------------
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$KEYS/private.pem" 2>/dev/null
@@ -149,7 +159,7 @@ if [[ ",$scenario_list," == *",startup,"* ]]; then
 fi
 cd "$REPO"
 taskset -c "$CLIENT_CPUS" java -Xms1g -Xmx4g -jar "$BENCH_JAR" driver \
-  --out "$OUT" --service-jar "$SERVICE_JAR" --bench-jar "$BENCH_JAR" --db-pid "$PG_PID" \
+  --out "$OUT" --service-jar "$SERVICE_JAR" --bench-jar "$BENCH_JAR" --db-pid "$PG_PID" --pg-port "$PG_PORT" \
   --server-cpus "$SERVER_CPUS" --client-cpus "$CLIENT_CPUS" --service-port "$SERVICE_PORT" \
   --service-management-port "$SERVICE_MANAGEMENT_PORT" --floor-port "$FLOOR_PORT" \
   --scenarios "$scenario_list" --machine-state "$machine_state" --command "bench/run.sh ${orig_args}" \

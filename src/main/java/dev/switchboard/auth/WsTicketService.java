@@ -63,7 +63,7 @@ public class WsTicketService {
 
     /** The holder, or null when the ticket is unknown, used or expired. Expired rows are swept too. */
     public Uni<TicketHolder> consume(String ticket) {
-        String sql = "WITH swept AS (DELETE FROM ws_tickets WHERE expires_at < clock_timestamp() - interval '1 minute') "
+        String sql = "WITH swept AS (DELETE FROM ws_tickets WHERE expires_at < statement_timestamp() - interval '1 minute') "
                 + "DELETE FROM ws_tickets WHERE ticket_hash = $1 AND expires_at > clock_timestamp() "
                 + "RETURNING subject, org_id, groups, upn, token_expires_at, credentials_version";
         return pool.preparedQuery(sql).execute(Tuple.of(hash(ticket))).map(rows -> {

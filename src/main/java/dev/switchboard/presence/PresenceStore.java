@@ -111,7 +111,7 @@ public class PresenceStore {
 
     /** Drops org events older than the replay window: a client resuming from before gets a snapshot. */
     Uni<Void> pruneEvents(Duration replayWindow) {
-        return NativeSql.update("DELETE FROM presence_events WHERE created_at < clock_timestamp() - make_interval(secs => $1)",
+        return NativeSql.update("DELETE FROM presence_events WHERE created_at < statement_timestamp() - make_interval(secs => $1)",
                 (double) replayWindow.toSeconds()).replaceWithVoid();
     }
 

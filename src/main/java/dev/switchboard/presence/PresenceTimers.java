@@ -104,9 +104,14 @@ public class PresenceTimers {
         return recompute(sql);
     }
 
+    /*
+     * The timers' searches bound an index scan by statement_timestamp(), never clock_timestamp():
+     * a volatile function cannot bound one, and PostgreSQL then filters every row of the partial
+     * index (12 ms at 20,000 registrations, every second on every replica; bench/README.md).
+     */
     private Uni<Void> lapseRegistrations() {
         String sql = "WITH due AS (UPDATE device_registrations SET lapsed = true WHERE voip_account_id IN ("
-                + "  SELECT voip_account_id FROM device_registrations WHERE NOT lapsed AND expires_at <= clock_timestamp() "
+                + "  SELECT voip_account_id FROM device_registrations WHERE NOT lapsed AND expires_at <= statement_timestamp() "
                 + "  ORDER BY expires_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) RETURNING voip_account_id) "
                 + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN due ON due.voip_account_id = a.id "
                 + "WHERE a.user_id IS NOT NULL";
@@ -116,7 +121,7 @@ public class PresenceTimers {
     /** Device sockets that closed past their grace period, or whose replica died. */
     private Uni<Void> expireDeviceLeases() {
         String sql = "WITH gone AS (DELETE FROM device_connections WHERE (voip_account_id, instance_id) IN ("
-                + "  SELECT voip_account_id, instance_id FROM device_connections WHERE lease_until <= clock_timestamp() "
+                + "  SELECT voip_account_id, instance_id FROM device_connections WHERE lease_until <= statement_timestamp() "
                 + "  LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) RETURNING voip_account_id) "
                 + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN gone ON gone.voip_account_id = a.id "
                 + "WHERE a.user_id IS NOT NULL";

@@ -130,7 +130,8 @@ public class PushOutbox {
                 + "FROM push_devices d, voip_accounts a WHERE d.id = o.push_device_id "
                 // only devices that still count (registered by the account's current owner)
                 + "AND a.id = d.voip_account_id AND a.user_id = d.user_id AND o.id IN ("
-                + "  SELECT id FROM push_outbox WHERE state = 'pending' AND next_attempt_at <= clock_timestamp() "
+                // statement_timestamp() bounds the index scan (clock_timestamp() is volatile and cannot)
+                + "  SELECT id FROM push_outbox WHERE state = 'pending' AND next_attempt_at <= statement_timestamp() "
                 + "  AND (locked_until IS NULL OR locked_until <= clock_timestamp()) "
                 + "  ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
                 + "RETURNING o.id, o.attempts, o.kind, o.payload, o.created_at, d.id, d.platform, "
@@ -230,9 +231,9 @@ public class PushOutbox {
             return Uni.createFrom().voidItem();
         }
         lastPrune = now;
-        String outbox = "DELETE FROM push_outbox WHERE (state = 'delivered' AND updated_at < clock_timestamp() - make_interval(secs => $1)) "
-                + "OR (state = 'dead' AND updated_at < clock_timestamp() - make_interval(secs => $2))";
-        String calls = "DELETE FROM push_calls WHERE created_at < clock_timestamp() - interval '1 day'";
+        String outbox = "DELETE FROM push_outbox WHERE (state = 'delivered' AND updated_at < statement_timestamp() - make_interval(secs => $1)) "
+                + "OR (state = 'dead' AND updated_at < statement_timestamp() - make_interval(secs => $2))";
+        String calls = "DELETE FROM push_calls WHERE created_at < statement_timestamp() - interval '1 day'";
         String orphans = "DELETE FROM push_devices d USING voip_accounts a WHERE a.id = d.voip_account_id "
                 + "AND a.user_id IS DISTINCT FROM d.user_id";
         return pool.preparedQuery(outbox).execute(Tuple.of((double) config.deliveredRetention().toSeconds(),

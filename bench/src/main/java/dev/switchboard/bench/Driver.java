@@ -345,7 +345,7 @@ public final class Driver {
                 for (Target t : targets) {
                     RestMix mix = new RestMix(vertx, t.proc.port, t.restOrg, opts.integer("rest-connections", 128));
                     mix.cpu = new Cpu(t.proc.pid, t.floor ? -1 : dbPid);
-                    rest.put(t.name, mix.steps(opts.ints("rest-rates", "50,100,150,200,250,300,400,500,750,1000,1500,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000"),
+                    rest.put(t.name, mix.steps(opts.ints("rest-rates", "50,100,200,300,400,500,750,1000,1500,2000,3000,5000,8000,12000,20000"),
                             opts.dbl("rest-step-seconds", 5), 50, t.name,
                             opts.integer("rest-warmup-rate", 150), opts.dbl("rest-warmup-seconds", 10),
                             opts.dbl("rest-warmup-max-seconds", 90)));
@@ -359,7 +359,7 @@ public final class Driver {
                 JsonObject platform = new JsonObject();
                 for (Target t : targets) {
                     Platform p = platformLoad(t);
-                    platform.put(t.name, p.ladder(opts.ints("platform-rates", "500,1000,1500,2000,3000,4000,5000,6000,8000,10000,12000,15000,20000"),
+                    platform.put(t.name, p.ladder(opts.ints("platform-rates", "500,1000,1500,2000,3000,5000,8000,12000,20000"),
                             opts.dbl("platform-step-seconds", 5), 50, 5, t.name, opts.integer("platform-warmup-rate", 300),
                             opts.dbl("platform-warmup-seconds", 10), opts.dbl("platform-warmup-max-seconds", 45),
                             opts.integer("platform-refresh-percent", 70), opts.integer("platform-route-percent", 15)));
@@ -390,6 +390,7 @@ public final class Driver {
                 }
             }
         }
+        pgStats(null);
         if (opts.flag("jfr")) {
             Path jfr = out.resolve("service.jfr");
             if (Files.exists(jfr)) {
@@ -543,7 +544,46 @@ public final class Driver {
 
     private static final long T0 = System.nanoTime();
 
-    private static void section(String name) {
+    private static final String PG_TOP_STATEMENTS = "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, "
+            + "round(mean_exec_time::numeric, 3) AS mean_ms, rows, round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct, "
+            + "left(regexp_replace(query, '\\s+', ' ', 'g'), 220) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25";
+
+    private void pgStats(String next) {
+        if (!opts.flag("pg-stats")) {
+            return;
+        }
+        try {
+            if (statsSection != null) {
+                String file = "pg-statements-" + statsSection.replaceAll("[^a-z0-9]+", "-") + ".txt";
+                Files.writeString(out.resolve(file), psql(PG_TOP_STATEMENTS));
+            }
+            psql("SELECT pg_stat_statements_reset()");
+        } catch (Exception e) {
+            System.out.println("NOTE: PostgreSQL statement statistics not read: " + e);
+        }
+        statsSection = next == null ? null : next.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Runs {@code sql} with psql as the postgres user in the bench database (run.sh set up pg_stat_statements there). */
+    private String psql(String sql) throws Exception {
+        Process p = new ProcessBuilder("runuser", "-u", "postgres", "--", "psql", "-p", opts.str("pg-port", "5433"), "-d",
+                "switchboard_bench", "-X", "-c", sql).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(text);
+        }
+        return text;
+    }
+
+    /** The scenario whose PostgreSQL statement statistics are being collected (--pg-stats), or null. */
+    private String statsSection;
+
+    /**
+     * Starts a section of the output. With {@code --pg-stats} the statement statistics of the
+     * section before are written to {@code pg-statements-<section>.txt} and reset for this one.
+     */
+    private void section(String name) {
+        pgStats(name);
         System.out.println();
         System.out.printf("== %s (at %.0f s; load average %s)%n", name, (System.nanoTime() - T0) / 1e9, loadAverage());
     }
