@@ -26,24 +26,32 @@ public class InternalNumbers {
      * from the one-key locks of Flyway and {@code OperatorBootstrap}.
      */
     private static final int ORG_NUMBERS_LOCK = 0x53424e31; // "SBN1"
-    /** With the lock held nothing else inserts numbers: one attempt is enough; the rest is a guard. */
-    private static final int ASSIGN_ATTEMPTS = 3;
+    /**
+     * Explicit claims take no lock, so an assignment can find its pick just taken by one in flight:
+     * it waits for that one and picks again. Each retry is one explicit claim that raced it.
+     */
+    private static final int ASSIGN_ATTEMPTS = 16;
 
     /**
      * Claims the given number, or the lowest free one from {@code base} when it is null.
      *
-     * <p>Takes the org's number lock first, held until the caller's transaction ends. Without it,
-     * concurrent creates read the same committed numbers and pick the same lowest one: of 20 at
-     * once, most used to give up. With it, each choice is made in a statement that starts after
-     * the previous holder committed, so it sees every number taken before. Lock order for callers:
-     * user rows, then this lock, then the presence sequence row ({@code PresenceRecorder}); nothing
-     * may take this lock after the sequence row.
+     * <p>A given number takes no lock: the primary key refuses it when taken (409), waiting for a
+     * claim of the same number still in flight. Choosing one takes the org's number lock first,
+     * held until the caller's transaction ends. Without it, concurrent creates read the same
+     * committed numbers and pick the same lowest one: of 20 at once, most used to give up. With
+     * it, each choice is made in a statement that starts after the previous chooser committed, so
+     * it sees every number taken before (and retries when a given one raced it). The lock is not
+     * taken for given numbers because it is held to the commit: bulk creation with numbers, the
+     * common case for provisioning scripts, then ran one at a time per org (bench/README.md).
+     * Lock order for callers: user rows, then this lock, then the presence sequence row
+     * ({@code PresenceRecorder}); nothing may take this lock after the sequence row.
      */
     public Uni<String> claim(UUID orgId, String requested, int base, UUID ownerId) {
-        return lockOrg(orgId).flatMap(locked -> requested != null
-                ? NativeSql.update("INSERT INTO internal_numbers (org_id, number, owner_id) VALUES ($1, $2, $3)",
-                        orgId, requested, ownerId).replaceWith(requested)
-                : assignLowestFree(orgId, base, ownerId, 1));
+        if (requested != null) {
+            return NativeSql.update("INSERT INTO internal_numbers (org_id, number, owner_id) VALUES ($1, $2, $3)",
+                    orgId, requested, ownerId).replaceWith(requested);
+        }
+        return lockOrg(orgId).flatMap(locked -> assignLowestFree(orgId, base, ownerId, 1));
     }
 
     /**
@@ -57,8 +65,8 @@ public class InternalNumbers {
 
     private Uni<String> assignLowestFree(UUID orgId, int base, UUID ownerId, int attempt) {
         // Among base .. base + (numbers in use) at least one is free, so the series stays small.
-        // ON CONFLICT only matters if a writer skipped the lock: it waits for that transaction and
-        // the next attempt (a new statement, so a new snapshot) sees its number.
+        // ON CONFLICT: a given number claimed meanwhile (without the lock); it waits for that
+        // transaction and the next attempt (a new statement, so a new snapshot) sees its number.
         String sql = "INSERT INTO internal_numbers (org_id, number, owner_id) "
                 + "SELECT $1, n::text, $2 FROM generate_series($3, $3 + (SELECT count(*) FROM internal_numbers c WHERE c.org_id = $1)::int) AS n "
                 + "WHERE NOT EXISTS (SELECT 1 FROM internal_numbers i WHERE i.org_id = $1 AND i.number = n::text) "

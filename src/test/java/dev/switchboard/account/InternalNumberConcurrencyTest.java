@@ -111,6 +111,43 @@ class InternalNumberConcurrencyTest {
         assertThat(numbers.stream().filter(n -> n.startsWith("2"))).hasSize(17).allMatch(n -> Integer.parseInt(n) <= 217);
     }
 
+    /**
+     * Given numbers take no lock: they race the chosen ones on exactly the numbers being chosen.
+     * Every choice succeeds with a distinct number; a given number succeeds unless a choice took
+     * it first, and then it is a 409 naming the field.
+     */
+    @Test
+    void givenNumbersRacingChosenOnesOnTheSameNumbersNeverClash() throws Exception {
+        UUID orgId = createOrg();
+        List<Supplier<Response>> requests = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            requests.add(() -> as(operator()).body(userBody("user")).post(usersPath(orgId)));
+        }
+        for (int n = 100; n < 108; n++) {
+            Map<String, Object> body = userBody("user");
+            body.put("internalNumber", Integer.toString(n));
+            requests.add(() -> as(operator()).body(body).post(usersPath(orgId)));
+        }
+        List<Response> answers = all(requests);
+
+        List<String> chosen = created(answers.subList(0, 8));
+        List<String> given = new ArrayList<>();
+        for (int i = 8; i < 16; i++) {
+            Response answer = answers.get(i);
+            if (answer.statusCode() == 201) {
+                assertThat(answer.<String> path("internalNumber")).isEqualTo(Integer.toString(92 + i));
+                given.add(answer.path("internalNumber"));
+            } else {
+                problemNaming(answer, 409, "internalNumber");
+                assertThat(chosen).contains(Integer.toString(92 + i));
+            }
+        }
+        List<String> every = new ArrayList<>(chosen);
+        every.addAll(given);
+        assertThat(every).doesNotHaveDuplicates();
+        assertThat(chosen).allMatch(n -> Integer.parseInt(n) >= 100 && Integer.parseInt(n) <= 115);
+    }
+
     @Test
     void anExplicitNumberThatIsTakenIsStill409() throws Exception {
         UUID orgId = createOrg();
