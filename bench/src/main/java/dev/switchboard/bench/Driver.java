@@ -469,6 +469,11 @@ public final class Driver {
         if (jfr) {
             cmd.add("-XX:StartFlightRecording=filename=" + out.resolve("service.jfr").toAbsolutePath() + ",settings=profile,dumponexit=true");
         }
+        if (!startupRun) {
+            // every pause, so a latency spike can be told apart from a collection (a few lines per run)
+            cmd.add("-Xlog:gc:file=" + out.resolve("gc-" + (t.floor ? "floor" : "service") + "-" + startCount + ".log").toAbsolutePath()
+                    + ":uptime,tags");
+        }
         Map<String, String> env = new HashMap<>();
         Path log;
         if (t.floor) {
