@@ -202,6 +202,16 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         return call(actor, orgId, userId, from, outcome, why.message().isEmpty() ? List.of() : List.of(why), summary, extra);
     }
 
+    /** A ring group's call passed over this member, and why (their own route would not ring them). */
+    public static HistoryItem skippedInGroup(Actor actor, UUID orgId, UUID userId, String from, UUID groupId, String groupName,
+            Why why) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("groupId", groupId);
+        extra.put("groupName", groupName);
+        String summary = callFrom(from) + " to the group " + groupName + " skipped you: " + why.message();
+        return call(actor, orgId, userId, from, CallOutcome.SKIPPED_IN_GROUP, List.of(why), summary, extra);
+    }
+
     /**
      * What the platform reported for a call on one of the user's devices: answered there, or rang
      * without an answer (at plan step {@code step}, when it said).

@@ -27,6 +27,7 @@ record HistoryQuery(Instant beforeAt, long beforeId, String[] types, int limit) 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
     private static final String CURSOR_SEPARATOR = "|";
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     static HistoryQuery parse(String before, String limit, List<String> type) {
         Instant beforeAt = null;
@@ -41,7 +42,7 @@ record HistoryQuery(Instant beforeAt, long beforeId, String[] types, int limit) 
                 beforeAt = time(raw);
             }
         }
-        return new HistoryQuery(beforeAt, beforeId, types(type), limit(limit));
+        return new HistoryQuery(clamped(beforeAt), beforeId, types(type), limit(limit));
     }
 
     /** The cursor that continues after this item: same time and a smaller id, or older. */
@@ -69,6 +70,17 @@ record HistoryQuery(Instant beforeAt, long beforeId, String[] types, int limit) 
                 return null;
             }
         }
+    }
+
+    /**
+     * Times far off either way mean the same as the nearest one the database stores (every item is
+     * between them), and the database refuses years beyond its range.
+     */
+    private static Instant clamped(Instant at) {
+        if (at == null) {
+            return null;
+        }
+        return at.isBefore(Instant.EPOCH) ? Instant.EPOCH : at.isAfter(LATEST) ? LATEST : at;
     }
 
     private static Instant time(String raw) {
