@@ -1,6 +1,7 @@
 package dev.switchboard.platform;
 
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -180,22 +181,27 @@ public class PlatformService {
 
     /**
      * Idempotent per (call, device, state): a call only moves forward, replays change nothing. An
-     * answer and a ring without answer go to the owner's history (queued: the call's path does
-     * not wait for it), once, when the call moved.
+     * answer and a ring without answer go to the owner's history, once, when the call moved: queued
+     * after the commit, so the call's path does not wait for it and a rolled-back event leaves none.
      *
      * @param step the plan step the platform was ringing, when it said (kept in the history)
      */
-    @WithTransaction
     public Uni<DeviceStateView> callEvent(String sipUsername, String callId, CallState state, Integer step) {
         HistoryItem.CallOutcome outcome = state == CallState.ANSWERED ? HistoryItem.CallOutcome.ANSWERED
                 : state == CallState.NO_ANSWER ? HistoryItem.CallOutcome.NO_ANSWER : null;
-        return NativeSql.row(CALL, sipUsername, callId, state.stored()).flatMap(row -> recorded(row, row != null && (Boolean) row[4],
-                (org, owner, device) -> {
+        AtomicReference<HistoryItem> item = new AtomicReference<>();
+        return Panache.withTransaction(() -> NativeSql.row(CALL, sipUsername, callId, state.stored())
+                .flatMap(row -> recorded(row, row != null && (Boolean) row[4], (org, owner, device) -> {
                     if (outcome != null) {
-                        history.record(HistoryItem.callEvent(org, owner, device, outcome, callId, step));
+                        item.set(HistoryItem.callEvent(org, owner, device, outcome, callId, step));
                     }
                     return Uni.createFrom().voidItem();
-                }));
+                })))
+                .invoke(() -> {
+                    if (item.get() != null) {
+                        history.record(item.get());
+                    }
+                });
     }
 
     /** What goes to the owner's history when a report changed something. */
