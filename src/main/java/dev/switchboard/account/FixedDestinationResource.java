@@ -27,6 +27,7 @@ import dev.switchboard.auth.Role;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.common.Versions;
+import dev.switchboard.history.Actor;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/orgs/{orgId}/users/{userId}/fixed-destinations")
@@ -66,6 +67,6 @@ public class FixedDestinationResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId, @PathParam("id") UUID id) {
         caller.requireSelfOrAdmin(orgId, userId);
-        return service.delete(orgId, userId, id).map(ignored -> Response.noContent().build());
+        return service.delete(orgId, userId, id, Actor.of(caller.view(), userId)).map(ignored -> Response.noContent().build());
     }
 }

@@ -13,6 +13,9 @@ import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import io.quarkus.panache.common.Sort;
 import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.history.Actor;
+import dev.switchboard.history.History;
+import dev.switchboard.history.HistoryItem;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -39,8 +42,11 @@ public class FixedDestinationService {
     private final FixedDestinationRepository destinations;
     private final UserRepository users;
     private final PresenceChanges presence;
+    private final History history;
 
-    public FixedDestinationService(FixedDestinationRepository destinations, UserRepository users, PresenceChanges presence) {
+    public FixedDestinationService(FixedDestinationRepository destinations, UserRepository users, PresenceChanges presence,
+            History history) {
+        this.history = history;
         this.destinations = destinations;
         this.users = users;
         this.presence = presence;
@@ -74,7 +80,7 @@ public class FixedDestinationService {
 
     /** Deleting the selected destination leaves the user with none (and says so in presence). */
     @WithTransaction
-    public Uni<Void> delete(UUID orgId, UUID userId, UUID id) {
+    public Uni<Void> delete(UUID orgId, UUID userId, UUID id, Actor actor) {
         return users.requireInOrgForUpdate(orgId, userId).flatMap(user -> destinations.findById(id).flatMap(destination -> {
             if (destination == null || !userId.equals(destination.userId)) {
                 throw ApiException.notFound("fixed destination");
@@ -86,7 +92,10 @@ public class FixedDestinationService {
             }
             return destinations.delete(destination)
                     .flatMap(ignored -> destinations.flush())
-                    .flatMap(ignored -> selected ? presence.userChanged(orgId, userId) : Uni.createFrom().voidItem());
+                    .flatMap(ignored -> selected ? presence.userChanged(orgId, userId)
+                            .flatMap(changed -> history.write(HistoryItem.destinationRemoved(actor, orgId, userId,
+                                    DestinationType.FIXED_DESTINATION.wire(), id)))
+                            : Uni.createFrom().voidItem());
         }));
     }
 }

@@ -98,7 +98,7 @@ public class VoipAccountResource {
             @HeaderParam("If-Match") String ifMatch, @Valid @NotNull UpdateVoipAccount body) {
         caller.requireOrg(orgId);
         boolean asAdmin = caller.canAdminister(orgId);
-        return service.update(orgId, id, body, ifMatch, asAdmin, asAdmin ? null : caller.userId())
+        return service.update(orgId, id, body, ifMatch, asAdmin, asAdmin ? null : caller.userId(), caller.view())
                 .map(view -> Versions.ok(view, view.version()));
     }
 
@@ -108,7 +108,7 @@ public class VoipAccountResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("orgId") UUID orgId, @PathParam("id") UUID id) {
         caller.requireAdminOf(orgId);
-        return service.delete(orgId, id).map(ignored -> Response.noContent().build());
+        return service.delete(orgId, id, caller.view()).map(ignored -> Response.noContent().build());
     }
 
     @POST

@@ -9,12 +9,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.account.VoipAccountDtos.CreateVoipAccount;
 import dev.switchboard.account.VoipAccountDtos.UpdateVoipAccount;
 import dev.switchboard.account.VoipAccountDtos.VoipAccountView;
+import dev.switchboard.auth.Caller.CallerView;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.PageRequest;
 import dev.switchboard.common.PageResponse;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SwitchboardConfig;
 import dev.switchboard.common.Versions;
+import dev.switchboard.history.Actor;
+import dev.switchboard.history.History;
+import dev.switchboard.history.HistoryItem;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -34,10 +38,12 @@ public class VoipAccountService {
     private final LiveDeviceStates liveStates;
     private final PresenceChanges presence;
     private final String realm;
+    private final History history;
 
     public VoipAccountService(VoipAccountRepository accounts, UserRepository users, OrganizationRepository organizations,
             InternalNumbers numbers, LiveDeviceStates liveStates, PresenceChanges presence,
-            SwitchboardConfig config) {
+            SwitchboardConfig config, History history) {
+        this.history = history;
         this.accounts = accounts;
         this.users = users;
         this.organizations = organizations;
@@ -96,10 +102,13 @@ public class VoipAccountService {
         return liveStates.of(account.id).map(live -> VoipAccountView.of(account, live.view(account.dnd), null));
     }
 
-    /** @param asAdmin admins may change everything; the owner only {@code dnd} */
+    /**
+     * @param asAdmin admins may change everything; the owner only {@code dnd}
+     * @param who     the caller, for the owner's history
+     */
     @WithTransaction
     public Uni<VoipAccountView> update(UUID orgId, UUID id, UpdateVoipAccount request, String ifMatch, boolean asAdmin,
-            UUID callerUserId) {
+            UUID callerUserId, CallerView who) {
         return accounts.requireInOrgForUpdate(orgId, id).flatMap(account -> {
             if (!asAdmin) {
                 if (!callerUserId.equals(account.userId)) {
@@ -125,7 +134,7 @@ public class VoipAccountService {
                     : Uni.createFrom().voidItem();
             return (relink ? lockUsers(previousOwner, request.getUserId()) : Uni.createFrom().voidItem())
                     .flatMap(ignored -> linkCheck)
-                    .flatMap(ignored -> relink ? clearDestination(previousOwner, account.id) : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> relink ? clearDestination(orgId, previousOwner, account.id, who) : Uni.createFrom().voidItem())
                     .invoke(() -> {
                         if (relink) {
                             account.userId = request.getUserId();
@@ -135,16 +144,22 @@ public class VoipAccountService {
                     .flatMap(ignored -> relink ? ownerChanged(orgId, previousOwner) : Uni.createFrom().voidItem())
                     .flatMap(ignored -> relink || dndBefore != account.dnd ? ownerChanged(orgId, account.userId)
                             : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> dndBefore != account.dnd && account.userId != null
+                            ? history.write(HistoryItem.deviceDnd(Actor.of(who, account.userId), orgId, account.userId,
+                                    new HistoryItem.Device(account.id, account.kind.wire(), account.internalNumber, account.description),
+                                    account.dnd))
+                            : Uni.createFrom().voidItem())
                     .flatMap(ignored -> liveStates.of(account.id))
                     .map(live -> VoipAccountView.of(account, live.view(account.dnd), null));
         });
     }
 
+    /** @param who the caller, for the owner's history when the account was their destination */
     @WithTransaction
-    public Uni<Void> delete(UUID orgId, UUID id) {
+    public Uni<Void> delete(UUID orgId, UUID id, CallerView who) {
         return accounts.requireInOrgForUpdate(orgId, id).flatMap(account -> {
             UUID owner = account.userId;
-            return clearDestination(owner, account.id)
+            return clearDestination(orgId, owner, account.id, who)
                     .flatMap(ignored -> numbers.release(account.id))
                     .flatMap(ignored -> accounts.delete(account))
                     .flatMap(ignored -> accounts.flush())
@@ -202,17 +217,20 @@ public class VoipAccountService {
         return chain;
     }
 
-    /** A device that leaves its owner can no longer be the owner's selected destination. */
-    private Uni<Void> clearDestination(UUID ownerId, UUID accountId) {
+    /** A device that leaves its owner can no longer be the owner's selected destination (the owner's history says so). */
+    private Uni<Void> clearDestination(UUID orgId, UUID ownerId, UUID accountId, CallerView who) {
         if (ownerId == null) {
             return Uni.createFrom().voidItem();
         }
-        return users.findById(ownerId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).invoke(owner -> {
+        return users.findById(ownerId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).flatMap(owner -> {
             if (owner != null && owner.destinationType == DestinationType.VOIP_ACCOUNT && accountId.equals(owner.destinationId)) {
                 owner.destinationType = null;
                 owner.destinationId = null;
+                return history.write(HistoryItem.destinationRemoved(Actor.of(who, ownerId), orgId, ownerId,
+                        DestinationType.VOIP_ACCOUNT.wire(), accountId));
             }
-        }).replaceWithVoid();
+            return Uni.createFrom().voidItem();
+        });
     }
 
     private Uni<Void> ownerChanged(UUID orgId, UUID ownerId) {

@@ -20,6 +20,7 @@ import dev.switchboard.auth.Caller;
 import dev.switchboard.auth.Role;
 import dev.switchboard.availability.AvailabilityDtos.SetAvailability;
 import dev.switchboard.common.Versions;
+import dev.switchboard.history.Actor;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/orgs/{orgId}/users/{userId}")
@@ -49,7 +50,7 @@ public class AvailabilityResource {
     public Uni<Response> set(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId,
             @HeaderParam("If-Match") String ifMatch, @NotNull SetAvailability body) {
         caller.requireSelfOrAdmin(orgId, userId);
-        return service.set(orgId, userId, body, ifMatch).map(view -> Versions.ok(view, view.version()));
+        return service.set(orgId, userId, body, ifMatch, Actor.of(caller.view(), userId)).map(view -> Versions.ok(view, view.version()));
     }
 
     /** "Why is / isn't my phone ringing": whether internal and external calls reach the user, and why. */

@@ -20,6 +20,8 @@ import dev.switchboard.common.ApiException;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.Problem;
 import dev.switchboard.common.Versions;
+import dev.switchboard.history.Actor;
+import dev.switchboard.history.History;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -39,10 +41,13 @@ public class AvailabilityService {
     private final UserSituations situations;
     private final PresenceChanges presence;
     private final Pool pool;
+    private final History history;
 
     public AvailabilityService(UserRepository users, OrganizationRepository organizations, VoipAccountRepository accounts,
-            FixedDestinationRepository fixedDestinations, UserSituations situations, PresenceChanges presence, Pool pool) {
+            FixedDestinationRepository fixedDestinations, UserSituations situations, PresenceChanges presence, Pool pool,
+            History history) {
         this.pool = pool;
+        this.history = history;
         this.users = users;
         this.organizations = organizations;
         this.accounts = accounts;
@@ -73,18 +78,20 @@ public class AvailabilityService {
     /**
      * Applies the change and publishes the resulting presence in the same transaction. A status
      * other than {@code available} may carry {@code until}; when the status changes without one,
-     * any previous {@code until} is dropped.
+     * any previous {@code until} is dropped. What changed goes to the history, with {@code actor}.
      */
     @WithTransaction
-    public Uni<AvailabilityView> set(UUID orgId, UUID userId, SetAvailability request, String ifMatch) {
+    public Uni<AvailabilityView> set(UUID orgId, UUID userId, SetAvailability request, String ifMatch, Actor actor) {
         validate(request);
         return users.requireInOrgForUpdate(orgId, userId).flatMap(user -> {
             Versions.checkIfMatch(ifMatch, user.version);
             Versions.checkBodyVersion(request.version(), user.version);
             return checkOwned(user, request).flatMap(ignored -> {
+                AvailabilityView before = AvailabilityView.of(user);
                 apply(user, request);
                 return users.flush()
                         .flatMap(flushed -> presence.userChanged(orgId, userId))
+                        .flatMap(done -> history.write(AvailabilityHistory.changes(actor, orgId, userId, before, AvailabilityView.of(user))))
                         .map(done -> AvailabilityView.of(user));
             });
         });

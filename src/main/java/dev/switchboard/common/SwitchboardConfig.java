@@ -42,6 +42,8 @@ public interface SwitchboardConfig {
 
     Push push();
 
+    History history();
+
     /** {@code switchboard.auth.*}: tokens, passwords and the login budget. */
     interface Auth {
         /** How long an access token is valid. */
@@ -164,6 +166,24 @@ public interface SwitchboardConfig {
         /** How long ended calls are kept. */
         @WithDefault("1H")
         Duration endedRetention();
+    }
+
+    /** {@code switchboard.history.*}: the per-user history (docs/api.md, "History"). */
+    interface History {
+        /** How long history items are kept. */
+        @WithDefault("30D")
+        Duration retention();
+
+        /** How often items older than the retention are pruned. */
+        @WithDefault("10M")
+        Duration pruneInterval();
+
+        /**
+         * Items waiting to be written (routing decisions and call outcomes are written in
+         * batches, off the answer's path); beyond it new ones are dropped with a warning.
+         */
+        @WithDefault("10000")
+        int maxQueued();
     }
 
     /** {@code switchboard.dev-seed.*}: demo data in dev mode. */

@@ -29,6 +29,7 @@ import dev.switchboard.availability.Destination;
 import dev.switchboard.account.DeviceKind;
 import dev.switchboard.account.UserStatus;
 import dev.switchboard.common.SwitchboardConfig;
+import dev.switchboard.history.Actor;
 import dev.switchboard.organization.Organization;
 import dev.switchboard.organization.OrganizationDtos.CreateOrganization;
 import dev.switchboard.organization.OrganizationRepository;
@@ -136,7 +137,7 @@ public class DevDataSeeder {
             }
             Instant until = member.status == UserStatus.DO_NOT_DISTURB ? Instant.now().plus(2, ChronoUnit.HOURS) : null;
             SetAvailability choice = new SetAvailability(member.status, destination, until);
-            await(() -> availability.set(org, user.id, choice, null));
+            await(() -> availability.set(org, user.id, choice, null, Actor.self(user.id)));
         }
         refreshLiveState(org);
     }
@@ -152,7 +153,7 @@ public class DevDataSeeder {
                     .find("orgId = ?1 and description = ?2", org, description).firstResult())).sipUsername;
             await(() -> platform.registration(sip, true, 86_400, "Demo " + member.device.label(), null));
             if (member.first.equals("Gina")) {
-                await(() -> platform.callEvent(sip, "demo-call-" + System.currentTimeMillis(), CallState.ANSWERED));
+                await(() -> platform.callEvent(sip, "demo-call-" + System.currentTimeMillis(), CallState.ANSWERED, null));
             }
         }
     }

@@ -40,7 +40,9 @@ public class PlatformResource {
     public record Dnd(@NotNull Boolean dnd) {
     }
 
-    public record CallEvent(@NotBlank @Size(max = 256) String callId, @NotBlank @Size(max = 64) String sipUsername, @NotNull CallState state) {
+    /** {@code step}: the plan step the platform was ringing (as it numbers them; kept in the history). */
+    public record CallEvent(@NotBlank @Size(max = 256) String callId, @NotBlank @Size(max = 64) String sipUsername, @NotNull CallState state,
+            @Min(0) @Max(100) Integer step) {
     }
 
     private final PlatformService platform;
@@ -75,6 +77,6 @@ public class PlatformResource {
     @POST
     @Path("/call-events")
     public Uni<DeviceStateView> callEvent(@Valid @NotNull CallEvent body) {
-        return platform.callEvent(body.sipUsername(), body.callId(), body.state());
+        return platform.callEvent(body.sipUsername(), body.callId(), body.state(), body.step());
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.platform;
 
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,6 +11,9 @@ import dev.switchboard.account.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.history.Actor;
+import dev.switchboard.history.History;
+import dev.switchboard.history.HistoryItem;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -26,12 +30,18 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class PlatformService {
 
+    /** {@code no_answer}: the device rang until the ring time ran out; for the device the call is over. */
     public enum CallState {
-        RINGING, ANSWERED, ENDED;
+        RINGING, ANSWERED, ENDED, NO_ANSWER;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
             return name().toLowerCase();
+        }
+
+        /** What the device's call becomes: a call nobody answered has ended there. */
+        String stored() {
+            return this == NO_ANSWER ? "ended" : wire();
         }
 
         @com.fasterxml.jackson.annotation.JsonCreator
@@ -41,12 +51,14 @@ public class PlatformService {
                     return state;
                 }
             }
-            throw new IllegalArgumentException("must be ringing, answered or ended");
+            throw new IllegalArgumentException("must be ringing, answered, ended or no_answer");
         }
     }
 
     private static final String LIVE = LiveDeviceStates.REGISTERED + ", r.user_agent, r.last_seen, " + LiveDeviceStates.RINGING
             + ", " + LiveDeviceStates.IN_CALL;
+    /** After the live state, what the history names the device by (columns 10–12). */
+    private static final String NAMED = ", a.kind, a.internal_number, a.description";
 
     /**
      * A refresh of a registration that is still current: the account found by SIP username and
@@ -74,7 +86,8 @@ public class PlatformService {
      * owner, and an unregistration never reached colleagues). Joining it into the upsert's source
      * reads it first; the CTE is materialized, so the answer's read sees that same row.
      */
-    private static final String REGISTER = "WITH a AS (SELECT id, org_id, user_id, dnd FROM voip_accounts WHERE sip_username = $1), "
+    private static final String REGISTER = "WITH a AS (SELECT id, org_id, user_id, dnd, kind, internal_number, description "
+            + "FROM voip_accounts WHERE sip_username = $1), "
             + "previous AS (SELECT NOT lapsed AND expires_at > clock_timestamp() AS was FROM device_registrations "
             + "  WHERE voip_account_id = (SELECT id FROM a) FOR UPDATE), "
             + "stored AS (INSERT INTO device_registrations AS r (voip_account_id, org_id, expires_at, lapsed, user_agent, contact, last_seen) "
@@ -83,14 +96,15 @@ public class PlatformService {
             + "  ON CONFLICT (voip_account_id) DO UPDATE SET expires_at = excluded.expires_at, lapsed = excluded.lapsed, "
             + "  user_agent = coalesce(excluded.user_agent, r.user_agent), contact = coalesce(excluded.contact, r.contact), "
             + "  last_seen = excluded.last_seen RETURNING r.lapsed, r.expires_at, r.user_agent, r.last_seen) "
-            + "SELECT a.id, a.org_id, a.user_id, a.dnd, coalesce((SELECT was FROM previous), false), " + LIVE
+            + "SELECT a.id, a.org_id, a.user_id, a.dnd, coalesce((SELECT was FROM previous), false), " + LIVE + NAMED
             + " FROM a CROSS JOIN stored r";
 
     /** DND set on the account (its version raised like any account change) only when it differs. */
-    private static final String DND = "WITH a AS (SELECT id, org_id, user_id FROM voip_accounts WHERE sip_username = $1), "
+    private static final String DND = "WITH a AS (SELECT id, org_id, user_id, kind, internal_number, description "
+            + "FROM voip_accounts WHERE sip_username = $1), "
             + "changed AS (UPDATE voip_accounts v SET dnd = $2::boolean, version = v.version + 1 FROM a "
             + "  WHERE v.id = a.id AND v.dnd <> $2::boolean RETURNING v.id) "
-            + "SELECT a.id, a.org_id, a.user_id, $2::boolean, EXISTS (SELECT 1 FROM changed), " + LIVE
+            + "SELECT a.id, a.org_id, a.user_id, $2::boolean, EXISTS (SELECT 1 FROM changed), " + LIVE + NAMED
             + " FROM a LEFT JOIN device_registrations r ON r.voip_account_id = a.id";
 
     /**
@@ -98,7 +112,8 @@ public class PlatformService {
      * see the calls as they were before it, so this call's state is taken from the upsert, or else
      * from its unchanged row.
      */
-    private static final String CALL = "WITH a AS (SELECT id, org_id, user_id, dnd FROM voip_accounts WHERE sip_username = $1), "
+    private static final String CALL = "WITH a AS (SELECT id, org_id, user_id, dnd, kind, internal_number, description "
+            + "FROM voip_accounts WHERE sip_username = $1), "
             + "moved AS (INSERT INTO device_calls AS c (voip_account_id, call_id, org_id, state, started_at, updated_at) "
             + "  SELECT a.id, $2::varchar, a.org_id, $3::varchar, now(), now() FROM a "
             + "  ON CONFLICT (voip_account_id, call_id) DO UPDATE SET state = excluded.state, updated_at = now() "
@@ -108,19 +123,21 @@ public class PlatformService {
             + "SELECT a.id, a.org_id, a.user_id, a.dnd, EXISTS (SELECT 1 FROM moved), " + LiveDeviceStates.REGISTERED
             + ", r.user_agent, r.last_seen, "
             + " coalesce(cur.state = 'ringing', false) OR EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.call_id <> $2 AND c.state = 'ringing'), "
-            + " coalesce(cur.state = 'answered', false) OR EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.call_id <> $2 AND c.state = 'answered') "
-            + "FROM a LEFT JOIN device_registrations r ON r.voip_account_id = a.id "
+            + " coalesce(cur.state = 'answered', false) OR EXISTS (SELECT 1 FROM device_calls c WHERE c.voip_account_id = a.id AND c.call_id <> $2 AND c.state = 'answered')"
+            + NAMED + " FROM a LEFT JOIN device_registrations r ON r.voip_account_id = a.id "
             + "CROSS JOIN LATERAL (SELECT coalesce((SELECT state FROM moved), "
             + "  (SELECT c.state FROM device_calls c WHERE c.voip_account_id = a.id AND c.call_id = $2)) AS state) cur";
 
     private final Pool pool;
     private final VoipAccountRepository accounts;
     private final PresenceChanges presence;
+    private final History history;
 
-    public PlatformService(Pool pool, VoipAccountRepository accounts, PresenceChanges presence) {
+    public PlatformService(Pool pool, VoipAccountRepository accounts, PresenceChanges presence, History history) {
         this.pool = pool;
         this.accounts = accounts;
         this.presence = presence;
+        this.history = history;
     }
 
     /** A refresh of a current registration is one statement; anything else (a flip, a 404) takes {@link #REGISTER}. */
@@ -128,7 +145,8 @@ public class PlatformService {
             String contact) {
         Uni<DeviceStateView> changed = Uni.createFrom().deferred(() -> Panache.withTransaction(() -> NativeSql.row(REGISTER,
                 sipUsername, registered ? (double) expiresIn : 0d, !registered, userAgent, contact)
-                .flatMap(row -> recorded(row, row != null && (Boolean) row[4] != registered))));
+                .flatMap(row -> recorded(row, row != null && (Boolean) row[4] != registered,
+                        (org, owner, device) -> history.write(HistoryItem.registration(Actor.PLATFORM, org, owner, device, registered, false))))));
         if (!registered) {
             return changed;
         }
@@ -157,27 +175,59 @@ public class PlatformService {
 
     @WithTransaction
     public Uni<DeviceStateView> dnd(String sipUsername, boolean dnd) {
-        return NativeSql.row(DND, sipUsername, dnd).flatMap(row -> recorded(row, row != null && (Boolean) row[4]));
-    }
-
-    /** Idempotent per (call, device, state): a call only moves forward, replays change nothing. */
-    @WithTransaction
-    public Uni<DeviceStateView> callEvent(String sipUsername, String callId, CallState state) {
-        return NativeSql.row(CALL, sipUsername, callId, state.wire()).flatMap(row -> recorded(row, row != null && (Boolean) row[4]));
+        return NativeSql.row(DND, sipUsername, dnd).flatMap(row -> recorded(row, row != null && (Boolean) row[4],
+                (org, owner, device) -> history.write(HistoryItem.deviceDnd(Actor.PLATFORM, org, owner, device, dnd))));
     }
 
     /**
-     * A statement's answer {@code (account id, org id, owner id, dnd, changed, live state…)}: 404
-     * when the SIP username matched nothing; the owner's presence re-derived, in this transaction,
-     * when something that can matter changed.
+     * Idempotent per (call, device, state): a call only moves forward, replays change nothing. An
+     * answer and a ring without answer go to the owner's history, once, when the call moved: queued
+     * after the commit, so the call's path does not wait for it and a rolled-back event leaves none.
+     *
+     * @param step the plan step the platform was ringing, when it said (kept in the history)
      */
-    private Uni<DeviceStateView> recorded(Object[] row, boolean changed) {
+    public Uni<DeviceStateView> callEvent(String sipUsername, String callId, CallState state, Integer step) {
+        HistoryItem.CallOutcome outcome = state == CallState.ANSWERED ? HistoryItem.CallOutcome.ANSWERED
+                : state == CallState.NO_ANSWER ? HistoryItem.CallOutcome.NO_ANSWER : null;
+        AtomicReference<HistoryItem> item = new AtomicReference<>();
+        return Panache.withTransaction(() -> NativeSql.row(CALL, sipUsername, callId, state.stored())
+                .flatMap(row -> recorded(row, row != null && (Boolean) row[4], (org, owner, device) -> {
+                    if (outcome != null) {
+                        item.set(HistoryItem.callEvent(org, owner, device, outcome, callId, step));
+                    }
+                    return Uni.createFrom().voidItem();
+                })))
+                .invoke(() -> {
+                    if (item.get() != null) {
+                        history.record(item.get());
+                    }
+                });
+    }
+
+    /** What goes to the owner's history when a report changed something. */
+    @FunctionalInterface
+    private interface Recording {
+        Uni<Void> record(UUID orgId, UUID ownerId, HistoryItem.Device device);
+    }
+
+    /**
+     * A statement's answer {@code (account id, org id, owner id, dnd, changed, live state…, kind,
+     * internal number, description)}: 404 when the SIP username matched nothing; when something
+     * that can matter changed, the owner's presence re-derived and the history recorded, in this
+     * transaction.
+     */
+    private Uni<DeviceStateView> recorded(Object[] row, boolean changed, Recording history) {
         if (row == null) {
             return Uni.createFrom().failure(ApiException.notFound("SIP username"));
         }
+        UUID org = (UUID) row[1];
         UUID owner = (UUID) row[2];
         DeviceStateView view = new LiveDeviceStates.Live((Boolean) row[5], (String) row[6], NativeSql.instant(row[7]),
                 (Boolean) row[8], (Boolean) row[9]).view((Boolean) row[3]);
-        return changed && owner != null ? presence.userChanged((UUID) row[1], owner).replaceWith(view) : Uni.createFrom().item(view);
+        if (!changed || owner == null) {
+            return Uni.createFrom().item(view);
+        }
+        HistoryItem.Device device = new HistoryItem.Device((UUID) row[0], (String) row[10], (String) row[11], (String) row[12]);
+        return presence.userChanged(org, owner).flatMap(ignored -> history.record(org, owner, device)).replaceWith(view);
     }
 }

@@ -21,6 +21,7 @@ import dev.switchboard.availability.AvailabilityDtos.SetAvailability;
 import dev.switchboard.availability.AvailabilityService;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Versions;
+import dev.switchboard.history.Actor;
 import dev.switchboard.presence.MeService.Me;
 import io.smallrye.mutiny.Uni;
 
@@ -53,6 +54,6 @@ public class MeResource {
     @Path("/availability")
     public Uni<Response> setAvailability(@HeaderParam("If-Match") String ifMatch, @NotNull SetAvailability body) {
         UUID orgId = caller.orgId().orElseThrow(() -> ApiException.forbidden("This needs a member's token."));
-        return availability.set(orgId, caller.userId(), body, ifMatch).map(view -> Versions.ok(view, view.version()));
+        return availability.set(orgId, caller.userId(), body, ifMatch, Actor.self(caller.userId())).map(view -> Versions.ok(view, view.version()));
     }
 }

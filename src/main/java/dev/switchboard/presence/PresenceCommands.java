@@ -14,6 +14,7 @@ import dev.switchboard.availability.AvailabilityService;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.ControlCharacters;
 import dev.switchboard.common.JsonProblems;
+import dev.switchboard.history.Actor;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.ServerWebSocket;
 
@@ -81,7 +82,7 @@ public class PresenceCommands {
                     ? failureFrame(id, JsonProblems.fromJson(json))
                     : error(id, "validation", "status, destination or until is invalid"));
         }
-        return availability.set(peer.orgId, peer.userId, request, null)
+        return availability.set(peer.orgId, peer.userId, request, null, Actor.self(peer.userId))
                 .<Frames.ServerFrame>map(ignored -> new Frames.Ack(id))
                 .onFailure().recoverWithItem(failure -> failureFrame(id, failure))
                 .flatMap(reply -> reply(peer, reply));

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,6 +16,9 @@ import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
 import dev.switchboard.common.SwitchboardConfig;
+import dev.switchboard.history.Actor;
+import dev.switchboard.history.History;
+import dev.switchboard.history.HistoryItem;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -41,13 +45,15 @@ public class PresenceTimers {
     private final Duration endedCallRetention;
     private final Duration replayWindow;
     private final Duration reapPauseAfterFailure;
+    private final History history;
     private final AtomicBoolean running = new AtomicBoolean();
     /** {@link System#nanoTime()} before which lapsed device leases are left alone. */
     private volatile long reapLeasesFrom = System.nanoTime();
     private long lastPrune;
     private long timerId = -1;
 
-    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config) {
+    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config, History history) {
+        this.history = history;
         this.replayWindow = config.presence().replayWindow();
         // A whole lease: the replicas holding devices get about three attempts to renew.
         this.reapPauseAfterFailure = config.ws().deviceLease();
@@ -96,12 +102,13 @@ public class PresenceTimers {
                 });
     }
 
-    /** "Do not disturb until 14:00": at 14:00 the status returns to available. */
+    /** "Do not disturb until 14:00": at 14:00 the status returns to available (the status it had goes to the history). */
     private Uni<Void> expireStatuses() {
-        String sql = "UPDATE users SET status = 'available', status_until = NULL, version = version + 1 "
-                + "WHERE id IN (SELECT id FROM users WHERE status_until <= now() ORDER BY status_until LIMIT " + BATCH
-                + " FOR UPDATE SKIP LOCKED) RETURNING org_id, id";
-        return recompute(sql);
+        String sql = "WITH due AS (SELECT id, status FROM users WHERE status_until <= now() ORDER BY status_until LIMIT " + BATCH
+                + " FOR UPDATE SKIP LOCKED) "
+                + "UPDATE users u SET status = 'available', status_until = NULL, version = u.version + 1 FROM due "
+                + "WHERE u.id = due.id RETURNING u.org_id, u.id, due.status";
+        return recompute(sql, row -> HistoryItem.status(Actor.TIMER, (UUID) row[0], (UUID) row[1], (String) row[2], "available", null));
     }
 
     /*
@@ -109,13 +116,15 @@ public class PresenceTimers {
      * a volatile function cannot bound one, and PostgreSQL then filters every row of the partial
      * index (12 ms at 20,000 registrations, every second on every replica; bench/README.md).
      */
+    /** One row per lapsed device with an owner, naming it for the owner's history. */
     private Uni<Void> lapseRegistrations() {
         String sql = "WITH due AS (UPDATE device_registrations SET lapsed = true WHERE voip_account_id IN ("
                 + "  SELECT voip_account_id FROM device_registrations WHERE NOT lapsed AND expires_at <= statement_timestamp() "
                 + "  ORDER BY expires_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) RETURNING voip_account_id) "
-                + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN due ON due.voip_account_id = a.id "
-                + "WHERE a.user_id IS NOT NULL";
-        return recompute(sql);
+                + "SELECT a.org_id, a.user_id, a.id, a.kind, a.internal_number, a.description FROM voip_accounts a "
+                + "JOIN due ON due.voip_account_id = a.id WHERE a.user_id IS NOT NULL";
+        return recompute(sql, row -> HistoryItem.registration(Actor.TIMER, (UUID) row[0], (UUID) row[1],
+                new HistoryItem.Device((UUID) row[2], (String) row[3], (String) row[4], (String) row[5]), false, true));
     }
 
     /** Device sockets that closed past their grace period, or whose replica died. */
@@ -153,10 +162,17 @@ public class PresenceTimers {
 
     /** Runs a statement answering {@code (org_id, user_id)} rows and re-derives those users. */
     private Uni<Void> recompute(String sql) {
+        return recompute(sql, null);
+    }
+
+    /** The same, and writes each row's history item ({@code item} not null), in the same transaction. */
+    private Uni<Void> recompute(String sql, Function<Object[], HistoryItem> item) {
         return NativeSql.rows(sql).flatMap(rows -> {
             Map<UUID, UUID> orgByUser = new HashMap<>();
             rows.forEach(row -> orgByUser.put((UUID) row[1], (UUID) row[0]));
-            return presence.usersChanged(orgByUser);
+            Uni<Void> changed = presence.usersChanged(orgByUser);
+            return item == null || rows.isEmpty() ? changed
+                    : changed.flatMap(ignored -> history.write(rows.stream().map(item).toList()));
         });
     }
 }

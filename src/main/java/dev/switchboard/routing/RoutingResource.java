@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.switchboard.auth.Caller;
 import dev.switchboard.auth.Role;
 import dev.switchboard.availability.RouteDecision;
+import dev.switchboard.history.Actor;
 import dev.switchboard.routing.RoutingService.RouteRequest;
 import io.smallrye.mutiny.Uni;
 
@@ -41,6 +42,6 @@ public class RoutingResource {
         if (!caller.isPlatform()) {
             caller.requireAdminOf(orgId);
         }
-        return routing.route(orgId, body);
+        return routing.route(orgId, body, Actor.of(caller.view(), null));
     }
 }

@@ -12,6 +12,8 @@ import dev.switchboard.availability.RouteDecision;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.account.FixedDestinationService;
+import dev.switchboard.history.Actor;
+import dev.switchboard.history.History;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
@@ -26,14 +28,19 @@ public class RoutingService {
     }
 
     private final UserSituations situations;
+    private final History history;
 
-    public RoutingService(UserSituations situations) {
+    public RoutingService(UserSituations situations, History history) {
         this.situations = situations;
+        this.history = history;
     }
 
-    /** Read-only and one statement: the callee's whole situation comes back at once, no transaction, no lock. */
+    /**
+     * Read-only and one statement: the callee's whole situation comes back at once, no transaction,
+     * no lock. The decision goes to the callee's history, asked for by {@code actor}.
+     */
     @WithSession
-    public Uni<RouteDecision> route(UUID orgId, RouteRequest request) {
+    public Uni<RouteDecision> route(UUID orgId, RouteRequest request, Actor actor) {
         String from = request.from() == null ? "" : request.from().trim();
         String to = request.to() == null ? "" : request.to().trim();
         boolean external = from.matches(FixedDestinationService.E164);
@@ -55,11 +62,15 @@ public class RoutingService {
             }
             Instant now = Instant.now();
             boolean internalCaller = !external;
-            if (callee.device() == null) {
-                return PresenceDerivation.routeToUser(callee.user(), internalCaller, now);
+            RouteDecision decision = callee.device() == null
+                    ? PresenceDerivation.routeToUser(callee.user(), internalCaller, now)
+                    : PresenceDerivation.routeToDevice(callee.device(), callee.user(), callee.rules().applyUserStatusToDevices(),
+                            internalCaller, now);
+            if (callee.user() != null) {
+                // Queued: the answer does not wait for its history item.
+                history.routed(actor, orgId, callee.user().userId(), from, decision);
             }
-            return PresenceDerivation.routeToDevice(callee.device(), callee.user(), callee.rules().applyUserStatusToDevices(),
-                    internalCaller, now);
+            return decision;
         });
     }
 }

@@ -4,6 +4,7 @@
  * "until" and reachability, and the option to count as your webphone. Built on presence-client.js.
  */
 import { PresenceClient, Labels, SwitchboardError } from './presence-client.js';
+import { MissedCalls } from './missed-calls.js';
 
 const TOKEN_KEY = 'switchboard.token';
 const EMAIL_KEY = 'switchboard.email';
@@ -54,6 +55,11 @@ const view = {
   empty: $('colleagues-empty'),
   announcer: $('announcer'),
 };
+
+const missedCalls = new MissedCalls({
+  list: $('missed-calls'), empty: $('missed-empty'), error: $('missed-error'),
+  refresh: /** @type {HTMLButtonElement} */ ($('missed-refresh')),
+});
 
 /** Page state that is not the server's: who we are, our devices, and the list's view options. */
 const page = {
@@ -220,6 +226,7 @@ function stop() {
     page.client = null;
   }
   clearTimeout(page.refreshTimer);
+  missedCalls.stop();
 }
 
 // --- signed in ------------------------------------------------------------------------------------
@@ -243,6 +250,7 @@ async function start(client) {
   view.sessionBar.hidden = false;
   renderMe(me.presence);
   renderColleagues();
+  missedCalls.start(client);
   client.connect();
   $('main').focus({ preventScroll: true });
 }

@@ -1,0 +1,242 @@
+package dev.switchboard.history;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One entry of a user's history: what happened ({@code summary}, in words, and {@code details},
+ * for machines), to whom, when and by whom. Built by the factories below, one per kind of event,
+ * so every writer describes the same kind of event the same way.
+ *
+ * @param details a JSON-serializable value (maps, lists, strings, numbers, records)
+ */
+public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID userId, String summary,
+        Map<String, Object> details) {
+
+    public enum Type {
+        CALL, STATUS, DESTINATION, PLAN, DEVICE_DND, REGISTRATION;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase();
+        }
+
+        /** Null for an unknown value. */
+        public static Type fromWire(String value) {
+            for (Type type : values()) {
+                if (type.wire().equals(value)) {
+                    return type;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** What became of a call for this user. */
+    public enum CallOutcome {
+        RANG, FORWARDED, VOICEMAIL, REJECTED, SKIPPED_IN_GROUP, ANSWERED, NO_ANSWER;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** A reason in words, with its code when it has one. */
+    public record Why(String code, String message) {
+    }
+
+    /** A VoIP account as the history names it: "desk phone 201 (Hall)". */
+    public record Device(UUID id, String kind, String internalNumber, String description) {
+
+        String words() {
+            String kindWords = switch (kind == null ? "" : kind) {
+                case "desk_phone" -> "desk phone";
+                case "webphone" -> "webphone";
+                case "app" -> "app";
+                case "softphone" -> "softphone";
+                default -> "device";
+            };
+            String described = description == null || description.isBlank() ? "" : " (" + description + ")";
+            return kindWords + " " + internalNumber + described;
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("voipAccountId", id);
+            json.put("kind", kind);
+            json.put("internalNumber", internalNumber);
+            json.put("description", description);
+            return json;
+        }
+    }
+
+    public HistoryItem {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(actor, "actor");
+        Objects.requireNonNull(orgId, "orgId");
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(summary, "summary");
+        details = details == null ? Map.of() : details;
+    }
+
+    /** Now, at the resolution PostgreSQL stores, so what is written and what is read agree. */
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** The status changed ({@code from} and {@code to} are wire values); {@code until} when it is timed. */
+    public static HistoryItem status(Actor actor, UUID orgId, UUID userId, String from, String to, Instant until) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", from);
+        details.put("to", to);
+        details.put("until", until);
+        String summary = actor.type() == Actor.Type.TIMER
+                ? "Status returned to " + words(to) + ": the time set for " + words(from) + " passed"
+                : "Status set to " + words(to) + (until == null ? "" : " until " + until) + " (was " + words(from) + ")";
+        return new HistoryItem(now(), Type.STATUS, actor, orgId, userId, summary, details);
+    }
+
+    /**
+     * The destination changed. Types are wire values ({@code voip_account}, {@code fixed_destination});
+     * a null type means none.
+     */
+    public static HistoryItem destination(Actor actor, UUID orgId, UUID userId, String fromType, UUID fromId, String toType,
+            UUID toId) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", fromType == null ? null : Map.of("type", fromType, "id", fromId));
+        details.put("to", toType == null ? null : Map.of("type", toType, "id", toId));
+        String summary = toType == null ? "Destination cleared: calls to you do not ring anywhere"
+                : "voip_account".equals(toType) ? "Calls to you now ring on one of your devices"
+                        : "Calls to you are now forwarded to one of your numbers";
+        return new HistoryItem(now(), Type.DESTINATION, actor, orgId, userId, summary, details);
+    }
+
+    /** The selected destination was removed (the device left the user or was deleted, the number deleted): none now. */
+    public static HistoryItem destinationRemoved(Actor actor, UUID orgId, UUID userId, String type, UUID id) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", Map.of("type", type, "id", id));
+        details.put("to", null);
+        String what = "voip_account".equals(type) ? "device" : "number";
+        return new HistoryItem(now(), Type.DESTINATION, actor, orgId, userId,
+                "Destination cleared: the " + what + " calls to you went to was removed; calls do not ring anywhere", details);
+    }
+
+    /** The call plan changed; {@code summary} says how in words, {@code details} holds the plan. */
+    public static HistoryItem plan(Actor actor, UUID orgId, UUID userId, String summary, Map<String, Object> details) {
+        return new HistoryItem(now(), Type.PLAN, actor, orgId, userId, summary, details);
+    }
+
+    public static HistoryItem deviceDnd(Actor actor, UUID orgId, UUID userId, Device device, boolean dnd) {
+        Map<String, Object> details = device.json();
+        details.put("dnd", dnd);
+        String summary = "Do not disturb switched " + (dnd ? "on" : "off") + " on your " + device.words();
+        return new HistoryItem(now(), Type.DEVICE_DND, actor, orgId, userId, summary, details);
+    }
+
+    /** The device became registered or stopped being so ({@code lapsed}: its registration ran out). */
+    public static HistoryItem registration(Actor actor, UUID orgId, UUID userId, Device device, boolean registered,
+            boolean lapsed) {
+        Map<String, Object> details = device.json();
+        details.put("registered", registered);
+        if (lapsed) {
+            details.put("lapsed", true);
+        }
+        String summary = "Your " + device.words() + (registered ? " registered"
+                : lapsed ? " is no longer registered: the platform did not renew its registration in time" : " unregistered");
+        return new HistoryItem(now(), Type.REGISTRATION, actor, orgId, userId, summary, details);
+    }
+
+    /**
+     * A call to the user and what became of it.
+     *
+     * @param from    the caller's number, or null when not known
+     * @param reasons why, in words (at least one for outcomes other than rang, forwarded and answered)
+     * @param extra   more details (the decision, the device, the step…), or null
+     */
+    public static HistoryItem call(Actor actor, UUID orgId, UUID userId, String from, CallOutcome outcome, List<Why> reasons,
+            String summary, Map<String, Object> extra) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", from);
+        details.put("outcome", outcome);
+        details.put("reasons", reasons == null ? List.of() : new ArrayList<>(reasons));
+        if (extra != null) {
+            details.putAll(extra);
+        }
+        return new HistoryItem(now(), Type.CALL, actor, orgId, userId, summary, details);
+    }
+
+    /**
+     * A routing decision about the user, from its wire form ({@code action}, {@code reason} as words
+     * or {@code {code, message}}, and whatever else the answer carries, kept whole as {@code decision}).
+     */
+    public static HistoryItem decision(Actor actor, UUID orgId, UUID userId, String from, JsonNode decision) {
+        String action = decision.path("action").asText("");
+        CallOutcome outcome = switch (action) {
+            case "ring" -> CallOutcome.RANG;
+            case "forward" -> CallOutcome.FORWARDED;
+            case "voicemail" -> CallOutcome.VOICEMAIL;
+            default -> CallOutcome.REJECTED;
+        };
+        JsonNode reason = decision.path("reason");
+        Why why = reason.isObject() ? new Why(reason.path("code").asText(null), reason.path("message").asText(""))
+                : new Why(null, reason.asText(""));
+        String summary = callFrom(from) + switch (outcome) {
+            case RANG -> " rang you";
+            case FORWARDED -> " was forwarded to " + decision.path("forwardTo").asText("your number");
+            case VOICEMAIL -> " went to voicemail";
+            default -> " did not ring";
+        } + (why.message().isEmpty() ? "" : ": " + why.message());
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("decision", decision);
+        return call(actor, orgId, userId, from, outcome, why.message().isEmpty() ? List.of() : List.of(why), summary, extra);
+    }
+
+    /** A ring group's call passed over this member, and why (their own route would not ring them). */
+    public static HistoryItem skippedInGroup(Actor actor, UUID orgId, UUID userId, String from, UUID groupId, String groupName,
+            Why why) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("groupId", groupId);
+        extra.put("groupName", groupName);
+        String summary = callFrom(from) + " to the group " + groupName + " skipped you: " + why.message();
+        return call(actor, orgId, userId, from, CallOutcome.SKIPPED_IN_GROUP, List.of(why), summary, extra);
+    }
+
+    /**
+     * What the platform reported for a call on one of the user's devices: answered there, or rang
+     * without an answer (at plan step {@code step}, when it said).
+     */
+    public static HistoryItem callEvent(UUID orgId, UUID userId, Device device, CallOutcome outcome, String callId,
+            Integer step) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("callId", callId);
+        extra.put("step", step);
+        extra.put("device", device.json());
+        String at = "your " + device.words() + (step == null ? "" : " (step " + step + ")");
+        if (outcome == CallOutcome.ANSWERED) {
+            return call(Actor.PLATFORM, orgId, userId, null, outcome, List.of(), "Call answered on " + at, extra);
+        }
+        Why why = new Why("NO_ANSWER", "It rang on " + at + " and nobody answered before the ring time ran out");
+        return call(Actor.PLATFORM, orgId, userId, null, outcome, List.of(why), "Call not answered on " + at, extra);
+    }
+
+    /** "Call from 201" / "Call from +31…" / "Call". */
+    static String callFrom(String from) {
+        return from == null || from.isBlank() ? "Call" : "Call from " + from;
+    }
+
+    /** A status wire value in words. */
+    static String words(String status) {
+        return status == null ? "nothing" : status.replace('_', ' ');
+    }
+}

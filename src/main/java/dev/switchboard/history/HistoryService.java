@@ -1,0 +1,38 @@
+package dev.switchboard.history;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.common.ApiException;
+import io.smallrye.mutiny.Uni;
+
+/** Reads a user's history, one statement per page. */
+@ApplicationScoped
+public class HistoryService {
+
+    private final HistoryStore store;
+
+    public HistoryService(HistoryStore store) {
+        this.store = store;
+    }
+
+    /** A user of another organization, or none, is a 404. */
+    public Uni<HistoryPage> page(UUID orgId, UUID userId, HistoryQuery query) {
+        // One more than asked for: whether there is a next page, without counting.
+        return store.page(orgId, userId, query.beforeAt(), query.beforeId(), query.types(), query.limit() + 1).map(stored -> {
+            if (stored == null) {
+                throw ApiException.notFound("user");
+            }
+            boolean more = stored.size() > query.limit();
+            List<HistoryPage.Entry> items = new ArrayList<>(Math.min(stored.size(), query.limit()));
+            for (HistoryStore.Stored item : more ? stored.subList(0, query.limit()) : stored) {
+                items.add(new HistoryPage.Entry(item.at(), item.type(), item.actor(), item.summary(), item.details()));
+            }
+            HistoryStore.Stored last = more ? stored.get(query.limit() - 1) : null;
+            return new HistoryPage(items, last == null ? null : HistoryQuery.next(last.at(), last.id()));
+        });
+    }
+}
