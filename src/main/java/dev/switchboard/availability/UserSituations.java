@@ -43,6 +43,8 @@ public class UserSituations {
             UserSituation user) {
     }
 
+    /** A user's devices and fixed destinations as two JSON texts, for the user id expression {@code %1$s}. */
+    private final String owned;
     private final String ownedSql;
     private final String calleeSql;
 
@@ -53,7 +55,7 @@ public class UserSituations {
                 + LiveDeviceStates.IN_CALL + ")";
         String accounts = " FROM voip_accounts a LEFT JOIN device_registrations r ON r.voip_account_id = a.id ";
         // Ordered as the API lists them: devices by internal number, fixed destinations by creation.
-        String owned = "(SELECT json_agg(" + device + " ORDER BY a.internal_number)::text" + accounts + "WHERE a.user_id = %1$s), "
+        this.owned = "(SELECT json_agg(" + device + " ORDER BY a.internal_number)::text" + accounts + "WHERE a.user_id = %1$s), "
                 + "(SELECT json_agg(json_build_array(f.id, f.number, f.description) ORDER BY f.created_at, f.id)::text "
                 + "FROM fixed_destinations f WHERE f.user_id = %1$s)";
         this.ownedSql = "SELECT " + owned.formatted("$1");
@@ -70,9 +72,22 @@ public class UserSituations {
 
     /** The user's situation; the user and organization as the caller holds them (possibly just changed). */
     public Uni<Loaded> load(User user, Organization org) {
-        return NativeSql.row(ownedSql, user.id).map(row -> new Loaded(user, org, new UserSituation(user.id, user.status,
-                user.statusUntil, destination(user.destinationType, user.destinationId), devices((String) row[0]),
-                fixed((String) row[1]), rules(org))));
+        return NativeSql.row(ownedSql, user.id).map(row -> new Loaded(user, org, situation(user, (String) row[0], (String) row[1], rules(org))));
+    }
+
+    /**
+     * The two columns (JSON texts) a situation is built from, for the user whose id is the SQL
+     * expression {@code userId}: for statements that read the user with more besides (one round
+     * trip); {@link #situation} builds it from them.
+     */
+    public String ownedColumns(String userId) {
+        return owned.formatted(userId);
+    }
+
+    /** The situation of {@code user} from the two columns of {@link #ownedColumns}. */
+    public static UserSituation situation(User user, String devices, String fixed, OrgRules rules) {
+        return new UserSituation(user.id, user.status, user.statusUntil, destination(user.destinationType, user.destinationId),
+                devices(devices), fixed(fixed), rules);
     }
 
     /**

@@ -178,6 +178,17 @@ final class PeerSync {
         return stage;
     }
 
+    /** Whether the first frame (snapshot or resumed) has been written. */
+    boolean started() {
+        return started;
+    }
+
+    /** Where it stands, for a diagnostic line. */
+    String describe() {
+        return "stage " + stage + ", snapshot request " + request + ", last seq " + lastSeq + ", backlog " + backlog.size()
+                + (backlogLost ? " (lost)" : "") + ", unwritten " + unwritten;
+    }
+
     long lastSeq() {
         return lastSeq;
     }

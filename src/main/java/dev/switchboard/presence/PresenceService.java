@@ -6,12 +6,20 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.switchboard.account.UserRepository;
+import dev.switchboard.account.DestinationType;
+import dev.switchboard.account.User;
+import dev.switchboard.account.UserStatus;
+import dev.switchboard.availability.OrgRules;
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Reads published presence: the org snapshot and a user's own view. */
 @ApplicationScoped
@@ -20,17 +28,19 @@ public class PresenceService {
     public record OrgPresence(long seq, List<PresenceView> colleagues) {
     }
 
-    private final UserRepository users;
     private final OrganizationRepository organizations;
-    private final UserSituations situations;
     private final PresenceStore store;
+    private final Pool pool;
+    private final String selfSql;
 
-    public PresenceService(UserRepository users, OrganizationRepository organizations, UserSituations situations,
-            PresenceStore store) {
-        this.users = users;
+    public PresenceService(OrganizationRepository organizations, UserSituations situations, PresenceStore store, Pool pool) {
         this.organizations = organizations;
-        this.situations = situations;
         this.store = store;
+        this.pool = pool;
+        this.selfSql = "SELECT u.name, u.internal_number, u.status, u.status_until, u.destination_type, u.destination_id, "
+                + "u.created_at, o.apply_user_status_to_devices, o.show_call_context, " + situations.ownedColumns("u.id") + ", "
+                + PresenceStore.publishedColumns("p.") + " FROM users u JOIN organizations o ON o.id = u.org_id "
+                + "LEFT JOIN presence_states p ON p.user_id = u.id WHERE u.org_id = $1 AND u.id = $2";
     }
 
     /** Every member's published presence with the org sequence number it is current at (one database snapshot). */
@@ -51,20 +61,40 @@ public class PresenceService {
                 .map(page -> "{\"seq\":" + page.seq() + ",\"events\":[" + page.frames() + "]}");
     }
 
-    /** The user's view of themselves: published presence plus status, destination and reachability. */
-    @WithSession
+    /**
+     * The user's view of themselves: published presence plus status, destination and reachability.
+     * One statement on the pool, no Hibernate session: every socket's first frame, every resume and
+     * {@code GET /api/me} read it. A user who is not a member of the org is a 404.
+     */
     public Uni<SelfView> self(UUID orgId, UUID userId) {
-        return users.requireInOrg(orgId, userId)
-                .flatMap(user -> organizations.require(orgId).flatMap(org -> situations.load(user, org)))
-                .flatMap(loaded -> store.published(userId)
-                        .map(stored -> {
-                            var derived = PresenceDerivation.derive(loaded.situation(), Instant.now());
-                            PresenceView published = stored == null
-                                    ? new PresenceView(userId, loaded.user().name, loaded.user().internalNumber,
-                                            derived.presence().availability(), derived.presence().effectiveStatus(),
-                                            derived.presence().context(), derived.presence().reach(), loaded.user().createdAt)
-                                    : stored.view();
-                            return Selves.of(published, loaded.user(), derived);
-                        }));
+        return pool.preparedQuery(selfSql).execute(Tuple.of(orgId, userId)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ApiException.notFound("user");
+            }
+            Row row = rows.iterator().next();
+            Object[] values = new Object[row.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = row.getValue(i);
+            }
+            User user = new User();
+            user.id = userId;
+            user.orgId = orgId;
+            user.name = (String) values[0];
+            user.internalNumber = (String) values[1];
+            user.status = UserStatus.fromWire((String) values[2]);
+            user.statusUntil = NativeSql.instant(values[3]);
+            user.destinationType = values[4] == null ? null : DestinationType.fromWire((String) values[4]);
+            user.destinationId = (UUID) values[5];
+            user.createdAt = NativeSql.instant(values[6]);
+            OrgRules rules = new OrgRules((Boolean) values[7], (Boolean) values[8]);
+            var derived = PresenceDerivation.derive(UserSituations.situation(user, (String) values[9], (String) values[10], rules),
+                    Instant.now());
+            PresenceView stored = PresenceStore.publishedView(userId, values, 11);
+            PresenceView published = stored != null ? stored
+                    : new PresenceView(userId, user.name, user.internalNumber, derived.presence().availability(),
+                            derived.presence().effectiveStatus(), derived.presence().context(), derived.presence().reach(),
+                            user.createdAt);
+            return Selves.of(published, user, derived);
+        });
     }
 }

@@ -160,7 +160,8 @@ public class PresenceSocket {
                         if (upgraded.succeeded()) {
                             opened(upgraded.result(), who, query);
                         } else {
-                            LOG.debugf("Presence socket upgrade failed: %s", upgraded.cause());
+                            // after authentication and the credentials check: not expected, so worth a line
+                            LOG.warnf("Presence socket upgrade failed: %s", upgraded.cause());
                         }
                     });
                 }, context::fail);
@@ -188,19 +189,33 @@ public class PresenceSocket {
                 closed(connection);
             }
         });
-        long slowOpen = vertx.setTimer(SLOW_OPEN.toMillis(), id -> {
-            if (connection.stillOpening()) {
-                LOG.warnf("Presence socket %d of user %s not opened after %s: %s", connection.id, who == null ? null : who.userId(),
-                        SLOW_OPEN, connection.stage);
-            }
-        });
-        inOwnContext(connection, () -> open(connection, who, query)).eventually(() -> vertx.cancelTimer(slowOpen))
+        vertx.setTimer(SLOW_OPEN.toMillis(), id -> warnIfNoFirstFrame(connection, who));
+        inOwnContext(connection, () -> open(connection, who, query))
                 .subscribe().with(ok -> openEnded(connection),
                 failure -> {
                     LOG.errorf(failure, "Presence socket could not be opened");
                     close(connection, 1011, "unexpected error");
                     openEnded(connection);
                 });
+    }
+
+    /**
+     * An admitted socket whose first frame is not out after {@link #SLOW_OPEN}: one WARN line saying
+     * where it stands (its open, or its PeerSync when the open ended without writing it).
+     */
+    private void warnIfNoFirstFrame(Connection connection, SocketIdentity who) {
+        Peer peer = connection.peer;
+        if (connection.stillOpening()) {
+            LOG.warnf("Presence socket %d of user %s not opened after %s: %s", connection.id, who == null ? null : who.userId(),
+                    SLOW_OPEN, connection.stage);
+        } else if (peer != null && !connection.socket.isClosed()) {
+            peer.withSync(sync -> {
+                if (!sync.started()) {
+                    LOG.warnf("Presence socket %d of user %s opened but no first frame after %s: %s, last stage %s",
+                            connection.id, peer.userId, SLOW_OPEN, sync.describe(), connection.stage);
+                }
+            });
+        }
     }
 
     private void openEnded(Connection connection) {

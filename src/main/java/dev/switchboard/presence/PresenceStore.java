@@ -142,6 +142,16 @@ public class PresenceStore {
         return NativeSql.row(sql, orgId, since, limit).map(row -> new EventPage(((Number) row[0]).longValue(), (String) row[1]));
     }
 
+    /** The columns of a published view of table alias {@code alias}, as {@link #publishedView} reads them. */
+    static String publishedColumns(String alias) {
+        return prefixed(alias);
+    }
+
+    /** The published view in {@code row} from {@code offset} on ({@link #publishedColumns}); null when there is none. */
+    static PresenceView publishedView(UUID userId, Object[] row, int offset) {
+        return row[offset] == null ? null : view(userId, row, offset);
+    }
+
     private static String prefixed(String alias) {
         return alias + VIEW_COLUMNS.replace(", ", ", " + alias);
     }
