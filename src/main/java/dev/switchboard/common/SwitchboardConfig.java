@@ -44,6 +44,8 @@ public interface SwitchboardConfig {
 
     History history();
 
+    Webhooks webhooks();
+
     /** {@code switchboard.auth.*}: tokens, passwords and the login budget. */
     interface Auth {
         /** How long an access token is valid. */
@@ -325,5 +327,56 @@ public interface SwitchboardConfig {
             @WithDefault("168H")
             Duration deadRetention();
         }
+    }
+
+    /** {@code switchboard.webhooks.*}: an org's signed event deliveries, see docs/api.md and docs/integrations.md. */
+    interface Webhooks {
+        /**
+         * Also allow {@code http://} URLs and loopback, private and link-local addresses: for tests and
+         * development only. Off, only {@code https://} to public addresses is accepted and called.
+         */
+        @WithDefault("false")
+        boolean allowInsecure();
+
+        /** Webhooks one organization may have. */
+        @WithDefault("10")
+        int maxPerOrg();
+
+        /** Per delivery: connecting, sending and the whole response. Keep it below {@code lease}. */
+        @WithDefault("10S")
+        Duration timeout();
+
+        /** A delivery not accepted within this time of its event is dead-lettered. */
+        @WithDefault("24H")
+        Duration retryFor();
+
+        /** An endpoint whose every attempt failed for this long is disabled, with the reason. */
+        @WithDefault("24H")
+        Duration disableAfter();
+
+        @WithDefault("5S")
+        Duration initialBackoff();
+
+        @WithDefault("1H")
+        Duration maxBackoff();
+
+        /** Whether this replica delivers (all replicas may). */
+        @WithDefault("true")
+        boolean workerEnabled();
+
+        /** The poll for due retries (a change on this replica starts a round at once). */
+        @WithDefault("1S")
+        Duration interval();
+
+        @WithDefault("50")
+        int batchSize();
+
+        /** How long a claimed delivery stays claimed; a replica dying mid-send frees it after this. */
+        @WithDefault("60S")
+        Duration lease();
+
+        /** How long delivered and dead deliveries and the attempts log are kept: the replay window. */
+        @WithDefault("72H")
+        Duration retention();
     }
 }

@@ -1,7 +1,9 @@
 package dev.switchboard.presence;
 
+import java.time.Instant;
 import java.util.UUID;
 
+import dev.switchboard.account.UserStatus;
 import dev.switchboard.availability.Availability;
 import dev.switchboard.availability.UserSituation;
 import io.smallrye.mutiny.Uni;
@@ -17,9 +19,24 @@ public interface PresenceObserver {
      * @param before    the availability colleagues saw until now (null: never published)
      * @param after     the availability colleagues see from this transaction on
      * @param situation what the derivation was made from (devices with their live state, …)
+     * @param seq       the org's sequence number of this change when colleagues see something new
+     *                  (null: nothing visible changed)
+     * @param view      what colleagues see from this transaction on (the presence frame's content)
+     * @param statusBefore the user's effective status until now (null: never published)
+     * @param at        when the change was recorded
      */
     record Recorded(UUID orgId, UUID userId, String name, Availability before, Availability after,
-            UserSituation situation) {
+            UserSituation situation, Long seq, PresenceView view, UserStatus statusBefore, Instant at) {
+
+        /** Colleagues see something new (a presence frame with {@link #seq} was stored). */
+        public boolean visible() {
+            return seq != null;
+        }
+
+        /** The user's effective status changed in this (visible) change. */
+        public boolean statusChanged() {
+            return seq != null && statusBefore != view.userStatus();
+        }
 
         public boolean becameReachable() {
             return isGreen(after) && !isGreen(before);

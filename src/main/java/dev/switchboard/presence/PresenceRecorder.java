@@ -141,17 +141,18 @@ public class PresenceRecorder implements PresenceChanges {
                         String digest = digest(frames.encodePart(self));
                         boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
                         SelfChanged me = selfChanged ? new SelfChanged(orgId, userId, frames.encode(new Frames.Me(self))) : null;
-                        Uni<Void> stored = changed ? store.nextSeq(orgId).flatMap(seq -> {
+                        // the org seq of a visible change, null when colleagues see nothing new
+                        Uni<Long> stored = changed ? store.nextSeq(orgId).flatMap(seq -> {
                             String type = added ? Frames.ColleagueAdded.TYPE : Frames.Presence.TYPE;
                             String frame = frames.encode(added ? new Frames.ColleagueAdded(seq, published) : new Frames.Presence(seq, published));
                             OrgEvent event = new OrgEvent(orgId, seq, type, userId, frame);
-                            return publisher.stored(store.stateAndEvent(orgId, published, digest, seq, type, frame), event, me);
-                        }) : selfChanged ? publisher.stored(store.selfDigest(userId, digest), null, me)
-                                : Uni.createFrom().voidItem();
-                        PresenceObserver.Recorded recorded = new PresenceObserver.Recorded(orgId, userId, user.name,
+                            return publisher.stored(store.stateAndEvent(orgId, published, digest, seq, type, frame), event, me)
+                                    .replaceWith(seq);
+                        }) : selfChanged ? publisher.stored(store.selfDigest(userId, digest), null, me).replaceWith((Long) null)
+                                : Uni.createFrom().item((Long) null);
+                        return stored.flatMap(seq -> observe(new PresenceObserver.Recorded(orgId, userId, user.name,
                                 previous == null ? null : previous.view().availability(), published.availability(),
-                                loaded.situation());
-                        return stored.flatMap(ignored -> observe(recorded));
+                                loaded.situation(), seq, published, previous == null ? null : previous.view().userStatus(), now)));
                     }));
         });
     }

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +14,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.common.OutboxLoop;
 import dev.switchboard.common.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -29,9 +28,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Delivers {@code push_outbox} rows. Every replica may run it: a tick claims due rows with
- * {@code FOR UPDATE SKIP LOCKED} and takes a lease on them, sends outside any transaction, then
- * records the outcome — delivered; retried with exponential backoff (and the provider's
+ * Delivers {@code push_outbox} rows, in the rounds of the shared {@link OutboxLoop}. Every replica
+ * may run it: a tick claims due rows with {@code FOR UPDATE SKIP LOCKED} and takes a lease on
+ * them, sends outside any transaction, then records the outcome — delivered; retried with exponential backoff (and the provider's
  * Retry-After); dead-lettered after {@code max-attempts}, when refused outright, or when older
  * than {@code max-age}; or, for a token the provider calls dead, the device is removed (its rows
  * go with it). A replica dying mid-send leaves its rows to be claimed again when the lease ends:
@@ -41,16 +40,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class PushOutbox {
 
     private static final Logger LOG = Logger.getLogger(PushOutbox.class);
-    private static final long PRUNE_EVERY_MILLIS = 60_000;
 
     private final Pool pool;
     private final PushProviders providers;
     private final PushDeviceService devices;
     private final SwitchboardConfig.Push.Outbox config;
     private final MeterRegistry metrics;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
-    private long lastPrune;
+    private final OutboxLoop<Claimed> loop;
 
     public PushOutbox(Pool pool, PushProviders providers, PushDeviceService devices, SwitchboardConfig config,
             MeterRegistry metrics) {
@@ -59,6 +55,7 @@ public class PushOutbox {
         this.providers = providers;
         this.devices = devices;
         this.config = config.push().outbox();
+        this.loop = new OutboxLoop<>("Push outbox", LOG, this.config.batchSize(), this::claim, this::deliver, this::prune);
     }
 
     void start(@Observes StartupEvent event) {
@@ -90,35 +87,14 @@ public class PushOutbox {
     @Scheduled(identity = "push-outbox", every = "${switchboard.push.outbox.interval}",
             concurrentExecution = ConcurrentExecution.SKIP, skipExecutionIf = WorkerDisabled.class)
     Uni<Void> scheduledRound() {
-        return round();
+        return loop.round();
     }
 
     /** Something was queued (or the bus came back): look now instead of at the next interval. */
     void poke() {
         if (config.workerEnabled()) {
-            round().subscribe().with(ignored -> { });
+            loop.poke();
         }
-    }
-
-    /**
-     * Delivers what is due, and goes again at once while batches come back full or a poke arrived
-     * meanwhile. One round at a time: a poke or a scheduled round during one only asks it to go again.
-     */
-    private Uni<Void> round() {
-        if (!running.compareAndSet(false, true)) {
-            again.set(true);
-            return Uni.createFrom().voidItem();
-        }
-        again.set(false);
-        return prune().flatMap(ignored -> claim()).flatMap(this::deliverAll)
-                .onItemOrFailure().transformToUni((claimed, failure) -> {
-                    running.set(false);
-                    if (failure != null) {
-                        LOG.warnf("Push outbox tick failed (will retry): %s", failure.toString());
-                        return Uni.createFrom().voidItem();
-                    }
-                    return claimed >= config.batchSize() || again.getAndSet(false) ? round() : Uni.createFrom().voidItem();
-                });
     }
 
     private record Claimed(UUID id, int attempts, String kind, JsonObject payload, Instant createdAt, PushTarget target) {
@@ -147,15 +123,6 @@ public class PushOutbox {
                     }
                     return claimed;
                 });
-    }
-
-    private Uni<Integer> deliverAll(List<Claimed> claimed) {
-        if (claimed.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        List<Uni<Void>> deliveries = claimed.stream().map(this::deliver).toList();
-        return Uni.join().all(deliveries).andCollectFailures().replaceWith(claimed.size())
-                .onFailure().recoverWithItem(claimed.size());
     }
 
     private Uni<Void> deliver(Claimed row) {
@@ -187,15 +154,8 @@ public class PushOutbox {
         });
     }
 
-    /** initial × 2^(attempt−1), capped, ±20 % jitter; never sooner than the provider's Retry-After. */
-    Duration backoff(int attempts, Duration retryAfter) {
-        double base = config.initialBackoff().toMillis() * Math.pow(2, Math.min(30, Math.max(0, attempts - 1)));
-        double capped = Math.min(base, config.maxBackoff().toMillis());
-        long millis = (long) (capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
-        if (retryAfter != null && retryAfter.toMillis() > millis) {
-            millis = Math.min(retryAfter.toMillis(), config.maxBackoff().toMillis());
-        }
-        return Duration.ofMillis(millis);
+    private Duration backoff(int attempts, Duration retryAfter) {
+        return OutboxLoop.backoff(attempts, config.initialBackoff(), config.maxBackoff(), retryAfter);
     }
 
     private Uni<Void> finish(Claimed row, String state, Duration delay, String error) {
@@ -211,7 +171,7 @@ public class PushOutbox {
                 + "next_attempt_at = clock_timestamp() + make_interval(secs => $4), "
                 + "delivered_at = CASE WHEN $2::varchar = 'delivered' THEN clock_timestamp() END WHERE id = $1";
         return pool.preparedQuery(sql)
-                .execute(Tuple.of(row.id(), state, error == null ? null : truncate(error), delay.toMillis() / 1000.0))
+                .execute(Tuple.of(row.id(), state, OutboxLoop.truncate(error), delay.toMillis() / 1000.0))
                 .replaceWithVoid();
     }
 
@@ -226,11 +186,6 @@ public class PushOutbox {
 
     /** Old delivered and dead rows, settled wake-ups, and devices whose account changed owner. */
     private Uni<Void> prune() {
-        long now = System.currentTimeMillis();
-        if (now - lastPrune < PRUNE_EVERY_MILLIS) {
-            return Uni.createFrom().voidItem();
-        }
-        lastPrune = now;
         String outbox = "DELETE FROM push_outbox WHERE (state = 'delivered' AND updated_at < statement_timestamp() - make_interval(secs => $1)) "
                 + "OR (state = 'dead' AND updated_at < statement_timestamp() - make_interval(secs => $2))";
         String calls = "DELETE FROM push_calls WHERE created_at < statement_timestamp() - interval '1 day'";
@@ -240,15 +195,7 @@ public class PushOutbox {
                 (double) config.deadRetention().toSeconds()))
                 .flatMap(ignored -> pool.query(calls).execute())
                 .flatMap(ignored -> pool.query(orphans).execute())
-                .replaceWithVoid()
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.debugf("Push prune failed: %s", failure.toString());
-                    return Uni.createFrom().voidItem();
-                });
-    }
-
-    private static String truncate(String text) {
-        return text.length() <= 500 ? text : text.substring(0, 497) + "...";
+                .replaceWithVoid();
     }
 
     static Instant instant(OffsetDateTime value) {

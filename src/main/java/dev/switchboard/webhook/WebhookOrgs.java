@@ -1,0 +1,57 @@
+package dev.switchboard.webhook;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.switchboard.common.NativeSql;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Which orgs have an enabled webhook, remembered per replica so that a presence change in an org
+ * without one (the common case) costs no statement at all. Every change of an org's webhooks is
+ * announced on the cluster bus ({@link WebhookMessages.WebhooksChanged}) and forgets the org here;
+ * a resubscribe forgets everything. A lookup that raced with such a message is not kept.
+ */
+@ApplicationScoped
+public class WebhookOrgs {
+
+    /** More orgs than this and the map starts over (it only costs one lookup per org again). */
+    private static final int MAX_ORGS = 100_000;
+
+    private final Map<UUID, Boolean> known = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+
+    /** In the caller's Hibernate Reactive session (the writer's transaction). */
+    Uni<Boolean> hasWebhooks(UUID orgId) {
+        Boolean cached = known.get(orgId);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        long before = generation.get();
+        return NativeSql.value(Boolean.class, "SELECT EXISTS (SELECT 1 FROM webhooks WHERE org_id = $1 AND enabled)", orgId)
+                .invoke(has -> {
+                    if (known.size() >= MAX_ORGS) {
+                        known.clear();
+                    }
+                    known.put(orgId, has);
+                    // an invalidation since the lookup began may concern what it read: do not keep it
+                    if (generation.get() != before) {
+                        known.remove(orgId);
+                    }
+                });
+    }
+
+    void forget(UUID orgId) {
+        generation.incrementAndGet();
+        known.remove(orgId);
+    }
+
+    void forgetAll() {
+        generation.incrementAndGet();
+        known.clear();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.webhook;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A real HTTP receiver on loopback: records every request it accepts and answers with whatever
+ * status it is told to ({@link #answer}); 0 closes the connection unanswered. Signatures are checked
+ * by the tests with the published Standard Webhooks library, not with the service's own code.
+ */
+final class WebhookReceiver implements AutoCloseable {
+
+    /** One request as received: the headers that matter and the exact body. */
+    record Received(String id, String timestamp, String signature, String body, int answeredWith) {
+
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+
+        String type() {
+            return json().getString("type");
+        }
+
+        Long seq() {
+            return json().getLong("seq");
+        }
+
+        /** Throws unless the published library accepts the signature. */
+        void verify(String secret) throws WebhookVerificationException {
+            new Webhook(secret).verify(body, Map.of("webhook-id", List.of(id), "webhook-timestamp", List.of(timestamp),
+                    "webhook-signature", List.of(signature)));
+        }
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final List<Received> received = new ArrayList<>();
+    private volatile int status = 204;
+
+    WebhookReceiver() throws Exception {
+        server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            int answer = status;
+            synchronized (received) {
+                received.add(new Received(request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
+                        request.getHeader("webhook-signature"), body.toString(), answer));
+            }
+            if (answer == 0) {
+                request.connection().close();
+            } else {
+                request.response().setStatusCode(answer).end();
+            }
+        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + server.actualPort() + path;
+    }
+
+    /** From now on answer every request with this status (0: close the connection without answering). */
+    void answer(int statusCode) {
+        status = statusCode;
+    }
+
+    /** What was answered with a 2xx, in arrival order. */
+    List<Received> accepted() {
+        synchronized (received) {
+            return received.stream().filter(r -> r.answeredWith() >= 200 && r.answeredWith() < 300).toList();
+        }
+    }
+
+    List<Received> all() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        CompletableFuture<Void> closed = vertx.close().toCompletionStage().toCompletableFuture();
+        closed.get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.switchboard.webhook;
+
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * Webhooks to a loopback receiver (allow-insecure) with a fast schedule: the issue's "receiver down
+ * for 30 s" and "failing for 24 h" are shortened here to seconds by configuration. disable-after
+ * exceeds retry-for so that a failing endpoint first dead-letters a delivery, then is disabled.
+ */
+public class WebhookTestProfile implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "switchboard.webhooks.allow-insecure", "true",
+                "switchboard.webhooks.interval", "1S",
+                "switchboard.webhooks.initial-backoff", "200ms",
+                "switchboard.webhooks.max-backoff", "1S",
+                "switchboard.webhooks.retry-for", "8S",
+                "switchboard.webhooks.disable-after", "10S",
+                "switchboard.webhooks.timeout", "3S",
+                "switchboard.webhooks.lease", "10S");
+    }
+}

@@ -1,0 +1,282 @@
+package dev.switchboard.webhook;
+
+import static dev.switchboard.support.TestApi.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.support.TestApi;
+import dev.switchboard.support.TestApi.TestUser;
+import dev.switchboard.webhook.WebhookReceiver.Received;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/**
+ * Webhooks end to end: real PostgreSQL, a real HTTP receiver on loopback, signatures checked with
+ * the published Standard Webhooks library. Timings are shortened by {@link WebhookTestProfile}.
+ */
+@QuarkusTest
+@TestProfile(WebhookTestProfile.class)
+class WebhooksTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static WebhookReceiver receiver;
+
+    @BeforeAll
+    static void startReceiver() throws Exception {
+        receiver = new WebhookReceiver();
+    }
+
+    @AfterAll
+    static void stopReceiver() throws Exception {
+        receiver.close();
+    }
+
+    private static String webhooks(UUID orgId) {
+        return "/api/orgs/" + orgId + "/webhooks";
+    }
+
+    private static Response create(TestUser admin, String path, List<String> events, List<UUID> userIds) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("url", receiver.url(path));
+        body.put("events", events);
+        if (userIds != null) {
+            body.put("userIds", userIds);
+        }
+        return as(admin.token()).body(body).post(webhooks(admin.orgId()));
+    }
+
+    private static void setStatus(TestUser user, String status) {
+        as(user.token()).body(Map.of("status", status)).put("/api/me/availability").then().statusCode(200);
+    }
+
+    private static List<Received> ofOrg(UUID orgId, String type) {
+        return receiver.accepted().stream()
+                .filter(r -> orgId.toString().equals(r.json().getString("orgId")) && (type == null || type.equals(r.type())))
+                .toList();
+    }
+
+    @Test
+    void everyEventArrivesInSeqOrderSignedSoThatThePublishedLibraryAcceptsIt() throws Exception {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser user = TestApi.user(org);
+        Response created = create(admin, "/ordered", List.of("presence.changed", "status.changed"), null);
+        created.then().statusCode(201);
+        String secret = created.path("secret");
+        assertThat(secret).startsWith("whsec_");
+        String id = created.path("id");
+        as(admin.token()).get(webhooks(org) + "/" + id).then().statusCode(200);
+        assertThat(as(admin.token()).get(webhooks(org) + "/" + id).asString()).doesNotContain("secret").doesNotContain(secret);
+        assertThat(as(admin.token()).get(webhooks(org)).asString()).doesNotContain(secret);
+
+        List<String> statuses = List.of("do_not_disturb", "available", "offline", "available_for_colleagues", "available");
+        for (String status : statuses) {
+            setStatus(user, status);
+        }
+        await().atMost(PATIENCE).until(() -> ofOrg(org, "status.changed").size() >= statuses.size());
+
+        List<Received> all = ofOrg(org, null);
+        long previous = 0;
+        for (Received event : all) {
+            event.verify(secret);
+            assertThat(event.seq()).isGreaterThanOrEqualTo(previous);
+            previous = event.seq();
+            assertThat(event.json().fieldNames()).containsExactlyInAnyOrder("type", "seq", "orgId", "occurredAt", "data");
+            assertThat(event.id()).startsWith("msg_").doesNotContain(".");
+        }
+        List<Received> changes = ofOrg(org, "status.changed");
+        assertThat(changes).extracting(r -> r.json().getJsonObject("data").getString("status")).containsExactlyElementsOf(statuses);
+        assertThat(changes).extracting(r -> r.json().getJsonObject("data").getString("userId")).containsOnly(user.id().toString());
+        assertThat(changes.get(1).json().getJsonObject("data").getString("previousStatus")).isEqualTo("do_not_disturb");
+        // every status change is also a change colleagues see, with the same seq
+        List<Long> presenceSeqs = ofOrg(org, "presence.changed").stream().map(Received::seq).toList();
+        assertThat(presenceSeqs).containsAll(changes.stream().map(Received::seq).toList());
+        assertThat(ofOrg(org, "presence.changed").get(0).json().getJsonObject("data").getString("availability")).isNotNull();
+
+        // the deliveries log shows each accepted attempt
+        List<Map<String, Object>> log = as(admin.token()).get(webhooks(org) + "/" + id + "/deliveries").then().statusCode(200)
+                .extract().path("items");
+        assertThat(log).isNotEmpty().allSatisfy(item -> {
+            assertThat(item).containsEntry("outcome", "delivered").containsEntry("statusCode", 204).containsEntry("attempt", 1);
+            assertThat(item.get("at")).isNotNull();
+            assertThat(item.get("durationMs")).isNotNull();
+        });
+    }
+
+    @Test
+    void aReceiverDownForAWhileGetsEverythingInOrderOnceItIsBack() throws Exception {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser user = TestApi.user(org);
+        try (WebhookReceiver flaky = new WebhookReceiver()) {
+            flaky.answer(503);
+            Map<String, Object> body = Map.of("url", flaky.url("/down"), "events", List.of("status.changed"));
+            String secret = as(admin.token()).body(body).post(webhooks(org)).then().statusCode(201).extract().path("secret");
+            List<String> statuses = List.of("do_not_disturb", "available", "offline", "available");
+            for (String status : statuses) {
+                setStatus(user, status);
+            }
+            // refused for a few attempts (seconds, with the test profile's backoff): 503, then no answer at all
+            await().atMost(PATIENCE).until(() -> flaky.all().size() >= 2);
+            flaky.answer(0);
+            await().atMost(PATIENCE).until(() -> flaky.all().size() >= 4);
+            assertThat(flaky.accepted()).isEmpty();
+            flaky.answer(204);
+            await().atMost(PATIENCE).until(() -> flaky.accepted().size() >= statuses.size());
+
+            List<Received> accepted = flaky.accepted();
+            assertThat(accepted).extracting(r -> r.json().getJsonObject("data").getString("status")).containsExactlyElementsOf(statuses);
+            assertThat(accepted).extracting(Received::seq).isSorted().doesNotHaveDuplicates();
+            assertThat(accepted).extracting(Received::id).doesNotHaveDuplicates();
+            for (Received event : accepted) {
+                event.verify(secret);
+            }
+            // the first event was retried under the same message id
+            String firstId = accepted.get(0).id();
+            assertThat(flaky.all().stream().filter(r -> r.id().equals(firstId)).count()).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void aReceiverFailingForGoodEndsDeadLetteredAndTheEndpointDisabledWithTheReason() throws Exception {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser user = TestApi.user(org);
+        try (WebhookReceiver broken = new WebhookReceiver()) {
+            broken.answer(500);
+            String id = as(admin.token()).body(Map.of("url", broken.url("/broken"), "events", List.of("status.changed")))
+                    .post(webhooks(org)).then().statusCode(201).extract().path("id");
+            setStatus(user, "do_not_disturb");
+            String deliveries = webhooks(org) + "/" + id + "/deliveries";
+            await().atMost(PATIENCE).until(() -> as(admin.token()).get(deliveries).then().extract()
+                    .<List<String>>path("items.outcome").contains("dead"));
+            // a later event keeps failing until the endpoint has failed for disable-after
+            setStatus(user, "available");
+            await().atMost(PATIENCE).until(() -> !as(admin.token()).get(webhooks(org) + "/" + id).then().extract()
+                    .<Boolean>path("enabled"));
+
+            Response webhook = as(admin.token()).get(webhooks(org) + "/" + id);
+            assertThat(webhook.<String>path("disabledReason")).contains("HTTP 500");
+            assertThat(webhook.<String>path("disabledAt")).isNotNull();
+            assertThat(webhook.<String>path("failingSince")).isNotNull();
+            List<Map<String, Object>> log = as(admin.token()).get(deliveries).then().extract().path("items");
+            assertThat(log).extracting(item -> item.get("statusCode")).containsOnly(500);
+            assertThat(log).extracting(item -> item.get("outcome")).contains("retrying", "dead");
+            assertThat(log).extracting(item -> item.get("error")).containsOnly("HTTP 500");
+
+            // nothing more is attempted while disabled; enabling again (PUT) resumes and clears the reason
+            broken.answer(204);
+            as(admin.token()).body(Map.of("url", broken.url("/broken"), "events", List.of("status.changed"), "enabled", true))
+                    .put(webhooks(org) + "/" + id).then().statusCode(200).body("enabled", Matchers.is(true))
+                    .body("disabledReason", Matchers.nullValue());
+            await().atMost(PATIENCE).until(() -> !broken.accepted().isEmpty());
+            assertThat(broken.accepted().get(0).json().getJsonObject("data").getString("status")).isEqualTo("available");
+        }
+    }
+
+    @Test
+    void aTestPingIsSignedAndLoggedAndAReplayResendsStoredEventsUnderTheirIds() throws Exception {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser user = TestApi.user(org);
+        Response created = create(admin, "/ping", List.of("status.changed"), null);
+        String secret = created.path("secret");
+        String id = created.path("id");
+
+        Response ping = as(admin.token()).post(webhooks(org) + "/" + id + "/test");
+        ping.then().statusCode(200).body("outcome", Matchers.is("ping")).body("statusCode", Matchers.is(204));
+        Received received = receiver.accepted().stream().filter(r -> r.id().equals(ping.path("messageId"))).findFirst().orElseThrow();
+        received.verify(secret);
+        assertThat(received.type()).isEqualTo("ping");
+        assertThat(received.json().getJsonObject("data").getString("webhookId")).isEqualTo(id);
+        assertThat(as(admin.token()).get(webhooks(org) + "/" + id + "/deliveries").then().extract().<String>path("items[0].outcome"))
+                .isEqualTo("ping");
+
+        setStatus(user, "do_not_disturb");
+        setStatus(user, "available");
+        await().atMost(PATIENCE).until(() -> ofOrg(org, "status.changed").size() >= 2);
+        List<Received> original = ofOrg(org, "status.changed");
+        long firstSeq = original.get(0).seq();
+
+        Response replay = as(admin.token()).body(Map.of("since", firstSeq - 1)).post(webhooks(org) + "/" + id + "/replay");
+        replay.then().statusCode(202).body("queued", Matchers.is(2));
+        assertThat(replay.<Number>path("firstSeq").longValue()).isEqualTo(firstSeq);
+        await().atMost(PATIENCE).until(() -> ofOrg(org, "status.changed").size() >= 4);
+        List<Received> again = ofOrg(org, "status.changed").subList(2, 4);
+        assertThat(again).extracting(Received::id).containsExactlyElementsOf(original.stream().map(Received::id).toList());
+        assertThat(again).extracting(Received::body).containsExactlyElementsOf(original.stream().map(Received::body).toList());
+        for (Received event : again) {
+            event.verify(secret);
+        }
+        // since the last seq: nothing to re-send
+        as(admin.token()).body(Map.of("since", original.get(1).seq())).post(webhooks(org) + "/" + id + "/replay")
+                .then().statusCode(202).body("queued", Matchers.is(0));
+    }
+
+    @Test
+    void aUserFilterAdmitsOnlyTheChosenMembers() {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser watched = TestApi.user(org);
+        TestUser other = TestApi.user(org);
+        create(admin, "/filtered", List.of("status.changed", "presence.changed"), List.of(watched.id())).then().statusCode(201)
+                .body("userIds", Matchers.contains(watched.id().toString()));
+        setStatus(other, "do_not_disturb");
+        setStatus(watched, "do_not_disturb");
+        await().atMost(PATIENCE).until(() -> ofOrg(org, "status.changed").size() >= 1);
+        setStatus(other, "offline");
+        setStatus(watched, "offline");
+        await().atMost(PATIENCE).until(() -> ofOrg(org, "status.changed").size() >= 2);
+        List<String> about = new ArrayList<>();
+        ofOrg(org, null).forEach(r -> about.add(r.json().getJsonObject("data").getString("userId")));
+        assertThat(about).containsOnly(watched.id().toString());
+    }
+
+    @Test
+    void inputIsCheckedAndAnotherOrgSeesNothing() {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser member = TestApi.user(org);
+        UUID otherOrg = TestApi.createOrg();
+        TestUser stranger = TestApi.admin(otherOrg);
+        TestUser foreigner = TestApi.user(otherOrg);
+        String id = create(admin, "/checked", List.of("presence.changed"), null).then().statusCode(201).extract().path("id");
+
+        as(stranger.token()).get(webhooks(org) + "/" + id).then().statusCode(404);
+        as(stranger.token()).get(webhooks(otherOrg) + "/" + id).then().statusCode(404);
+        as(stranger.token()).post(webhooks(otherOrg) + "/" + id + "/test").then().statusCode(404);
+        as(stranger.token()).body(Map.of("since", 0)).post(webhooks(otherOrg) + "/" + id + "/replay").then().statusCode(404);
+        as(stranger.token()).get(webhooks(otherOrg) + "/" + id + "/deliveries").then().statusCode(404);
+        as(stranger.token()).delete(webhooks(otherOrg) + "/" + id).then().statusCode(404);
+        assertThat(as(stranger.token()).get(webhooks(otherOrg)).then().statusCode(200).extract().<List<Object>>path("items")).isEmpty();
+        as(member.token()).get(webhooks(org)).then().statusCode(403);
+
+        create(admin, "/x", List.of("presence.changed", "call.not_reached", "group.availability"), null).then().statusCode(201);
+        create(admin, "/x", List.of("presence.exploded"), null).then().statusCode(422).body("errors[0].field", Matchers.is("events"));
+        create(admin, "/x", List.of(), null).then().statusCode(400);
+        create(admin, "/x", List.of("status.changed"), List.of(foreigner.id())).then().statusCode(422)
+                .body("errors[0].field", Matchers.is("userIds"));
+        as(admin.token()).body(Map.of("url", "ftp://127.0.0.1/x", "events", List.of("status.changed"))).post(webhooks(org))
+                .then().statusCode(422).body("errors[0].field", Matchers.is("url"));
+        as(admin.token()).body(Map.of("url", "not a url at all", "events", List.of("status.changed"))).post(webhooks(org))
+                .then().statusCode(422).body("errors[0].field", Matchers.is("url"));
+        as(admin.token()).body(Map.of("since", -1)).post(webhooks(org) + "/" + id + "/replay").then().statusCode(400);
+        as(admin.token()).get(webhooks(org) + "/" + id + "/deliveries?limit=1000").then().statusCode(400);
+
+        as(admin.token()).delete(webhooks(org) + "/" + id).then().statusCode(204);
+        as(admin.token()).get(webhooks(org) + "/" + id).then().statusCode(404);
+    }
+}
