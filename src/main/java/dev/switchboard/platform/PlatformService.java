@@ -27,7 +27,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class PlatformService {
 
     public enum CallState {
-        RINGING, ANSWERED, ENDED;
+        RINGING, ANSWERED, ENDED, NO_ANSWER;
+
+        /** What the device's call state becomes: a step that was not answered ended there. */
+        String stored() {
+            return this == NO_ANSWER ? ENDED.wire() : wire();
+        }
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
@@ -41,7 +46,7 @@ public class PlatformService {
                     return state;
                 }
             }
-            throw new IllegalArgumentException("must be ringing, answered or ended");
+            throw new IllegalArgumentException("must be ringing, answered, ended or no_answer");
         }
     }
 
@@ -163,7 +168,7 @@ public class PlatformService {
     /** Idempotent per (call, device, state): a call only moves forward, replays change nothing. */
     @WithTransaction
     public Uni<DeviceStateView> callEvent(String sipUsername, String callId, CallState state) {
-        return NativeSql.row(CALL, sipUsername, callId, state.wire()).flatMap(row -> recorded(row, row != null && (Boolean) row[4]));
+        return NativeSql.row(CALL, sipUsername, callId, state.stored()).flatMap(row -> recorded(row, row != null && (Boolean) row[4]));
     }
 
     /**

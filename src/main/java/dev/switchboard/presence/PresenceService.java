@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.account.UserRepository;
+import dev.switchboard.availability.GroupAvailability;
 import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.organization.OrganizationRepository;
@@ -17,7 +18,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class PresenceService {
 
-    public record OrgPresence(long seq, List<PresenceView> colleagues) {
+    /** The org at {@code seq}: every member's presence, and every ring group's availability. */
+    public record OrgPresence(long seq, List<PresenceView> colleagues, List<GroupAvailability> groups) {
     }
 
     private final UserRepository users;
@@ -64,7 +66,7 @@ public class PresenceService {
                                             derived.presence().availability(), derived.presence().effectiveStatus(),
                                             derived.presence().context(), derived.presence().reach(), loaded.user().createdAt)
                                     : stored.view();
-                            return Selves.of(published, loaded.user(), derived);
+                            return Selves.of(published, loaded.user(), loaded.situation(), derived);
                         }));
     }
 }
