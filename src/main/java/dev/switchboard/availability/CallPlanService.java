@@ -48,8 +48,8 @@ public class CallPlanService {
     private static final String OWNED = "SELECT "
             + "(SELECT coalesce(array_agg(id), '{}') FROM voip_accounts WHERE id = ANY($2) AND user_id = $1), "
             + "(SELECT coalesce(array_agg(id), '{}') FROM fixed_destinations WHERE id = ANY($3) AND user_id = $1), "
-            + "(SELECT coalesce(array_agg(id), '{}') FROM users WHERE id = ANY($4) AND org_id = $5), "
-            + "(SELECT coalesce(array_agg(id), '{}') FROM ring_groups WHERE id = ANY($6) AND org_id = $5)";
+            + "(SELECT coalesce(array_agg(id), '{}') FROM users WHERE id = ANY($5) AND org_id = $4), "
+            + "(SELECT coalesce(array_agg(id), '{}') FROM ring_groups WHERE id = ANY($6) AND org_id = $4)";
 
     private final PresenceChanges presence;
 

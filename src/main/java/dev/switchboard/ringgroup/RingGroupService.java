@@ -184,7 +184,7 @@ public class RingGroupService {
         if (members != null) {
             if (members.size() > MAX_MEMBERS) {
                 errors.add(new Problem.FieldError("members", "at most " + MAX_MEMBERS + " members"));
-            } else if (members.contains(null)) {
+            } else if (members.stream().anyMatch(java.util.Objects::isNull)) {
                 errors.add(new Problem.FieldError("members", "must not contain null"));
             } else if (new HashSet<>(members).size() != members.size()) {
                 errors.add(new Problem.FieldError("members", "must not contain a user twice"));
