@@ -126,7 +126,9 @@ class CallPlanResourceTest {
                 .put("/api/me/call-plan").then().statusCode(200);
 
         // Unlinking the softphone: the first step keeps the desk phone alone, which is the destination now.
-        as(boss.token()).body(Map.of("userId", (Object) null)).patch("/api/orgs/" + org + "/voip-accounts/" + soft).then().statusCode(200);
+        Map<String, Object> unlink = new java.util.HashMap<>();
+        unlink.put("userId", null);
+        as(boss.token()).body(unlink).patch("/api/orgs/" + org + "/voip-accounts/" + soft).then().statusCode(200);
         as(anna.token()).get("/api/me/call-plan").then().statusCode(200)
                 .body("steps[0].targets.id", equalTo(List.of(desk)));
         as(anna.token()).get("/api/orgs/" + org + "/users/" + anna.id() + "/availability").then().statusCode(200)
