@@ -72,6 +72,12 @@ public class PresenceRecorder implements PresenceChanges {
         return store.nextSeq(orgId).flatMap(seq -> {
             OrgEvent event = new OrgEvent(orgId, seq, Frames.ColleagueRemoved.TYPE, userId, frames.encode(new Frames.ColleagueRemoved(seq, userId)));
             return publisher.stored(store.event(orgId, seq, event.type(), userId, event.frame()), event, null);
+        }).flatMap(stored -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (PresenceObserver observer : observers) {
+                chain = chain.flatMap(ignored -> observer.removed(orgId, userId));
+            }
+            return chain;
         });
     }
 

@@ -55,13 +55,32 @@ public class RingGroupAvailability implements PresenceObserver {
                 .flatMap(groups -> announce(orgId, groups));
     }
 
+    /**
+     * A deleted member left their groups with their rows: every group of the org whose count no
+     * longer matches what the stream said is announced (the sequence row is already held).
+     */
+    @Override
+    public Uni<Void> removed(UUID orgId, UUID userId) {
+        return NativeSql.rows(RECOUNT, orgId).flatMap(groups -> announce(orgId, groups, true));
+    }
+
+    private static final String RECOUNT = "SELECT g.id, g.name, g.internal_number, g.published_available, c.available, c.members "
+            + "FROM ring_groups g CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE m.counted) AS available, count(*) AS members "
+            + "FROM ring_group_members m WHERE m.group_id = g.id) c "
+            + "WHERE g.org_id = $1 AND (g.published_available, g.published_members) IS DISTINCT FROM (c.available::int, c.members::int) "
+            + "ORDER BY g.id";
+
     private Uni<Void> announce(UUID orgId, List<Object[]> groups) {
+        return announce(orgId, groups, false);
+    }
+
+    private Uni<Void> announce(UUID orgId, List<Object[]> groups, boolean membersChanged) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Object[] g : groups) {
             GroupAvailability now = new GroupAvailability((UUID) g[0], (String) g[1], (String) g[2], ((Number) g[4]).intValue(),
                     ((Number) g[5]).intValue());
             // Emitted only when n changed (m only changes with admin edits, which announce themselves).
-            if (g[3] == null || ((Number) g[3]).intValue() != now.available()) {
+            if (membersChanged || g[3] == null || ((Number) g[3]).intValue() != now.available()) {
                 chain = chain.flatMap(ignored -> events.changed(orgId, now));
             }
         }

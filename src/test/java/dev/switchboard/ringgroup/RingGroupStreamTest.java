@@ -43,12 +43,14 @@ class RingGroupStreamTest {
         TestUser boss = admin(org);
         TestUser anna = user(org);
         TestUser watcher = user(org);
+        TestUser bob = user(org); // nothing selected: never counted
         Response desk = createVoipAccount(org, "desk_phone", anna.id());
         String sip = desk.path("sipUsername");
         String deskId = desk.path("id");
         as(anna.token()).body(Map.of("destination", Map.of("type", "voip_account", "id", deskId))).put("/api/me/availability")
                 .then().statusCode(200);
-        String groupId = as(boss.token()).body(Map.of("name", "Sales", "strategy", "ring_all", "members", List.of(anna.id().toString())))
+        String groupId = as(boss.token()).body(Map.of("name", "Sales", "strategy", "ring_all", "members",
+                List.of(anna.id().toString(), bob.id().toString())))
                 .post("/api/orgs/" + org + "/ring-groups").then().statusCode(201).body("available", equalTo(0))
                 .extract().path("id");
 
@@ -57,7 +59,7 @@ class RingGroupStreamTest {
             JsonObject group = snapshot.getJsonArray("groups").getJsonObject(0);
             assertThat(group.getString("groupId")).isEqualTo(groupId);
             assertThat(group.getInteger("available")).isZero();
-            assertThat(group.getInteger("members")).isEqualTo(1);
+            assertThat(group.getInteger("members")).isEqualTo(2);
             long seq = snapshot.getLong("seq");
 
             // Anna's desk phone registers: she can take a call now, so 1 of 1.
@@ -68,7 +70,7 @@ class RingGroupStreamTest {
             assertThat(frame.getJsonObject("group").getString("groupId")).isEqualTo(groupId);
             assertThat(frame.getJsonObject("group").getString("name")).isEqualTo("Sales");
             assertThat(frame.getJsonObject("group").getInteger("available")).isEqualTo(1);
-            assertThat(frame.getJsonObject("group").getInteger("members")).isEqualTo(1);
+            assertThat(frame.getJsonObject("group").getInteger("members")).isEqualTo(2);
 
             // A change that does not change n (a ringing call with call waiting on) sends no group frame.
             as(platform()).body(Map.of("callId", "g-1", "sipUsername", sip, "state", "ringing"))
@@ -79,6 +81,10 @@ class RingGroupStreamTest {
             // DND: she cannot take a call, 0 of 1 again.
             as(anna.token()).body(Map.of("status", "do_not_disturb")).put("/api/me/availability").then().statusCode(200);
             assertThat(socket.next("group").getJsonObject("group").getInteger("available")).isZero();
+
+            // A member deleted: the group has one member fewer.
+            as(boss.token()).delete("/api/orgs/" + org + "/users/" + bob.id()).then().statusCode(204);
+            assertThat(socket.next("group").getJsonObject("group").getInteger("members")).isEqualTo(1);
         }
         // The REST snapshot shows the same, and the group's own view too.
         as(watcher.token()).get("/api/orgs/" + org + "/presence").then().statusCode(200)
