@@ -30,7 +30,6 @@ public final class CallPlanDtos {
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record FallbackBody(String type, UUID id) {
-        static final FallbackBody REJECT = new FallbackBody("reject", null);
     }
 
     /** The four fallbacks; an absent one is {@code reject}. */

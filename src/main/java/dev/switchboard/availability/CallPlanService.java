@@ -37,7 +37,8 @@ public class CallPlanService {
             + "(SELECT json_agg(json_build_array(t.step, t.ring_seconds, CASE WHEN t.voip_account_id IS NULL THEN 'fixed_destination' "
             + "ELSE 'voip_account' END, coalesce(t.voip_account_id, t.fixed_destination_id)) ORDER BY t.step, t.position)::text "
             + "FROM call_plan_targets t WHERE t.user_id = u.id), "
-            + "(SELECT json_agg(json_build_array(f.kind, f.type, coalesce(f.fixed_destination_id, f.target_user_id, f.target_group_id)))::text "
+            + "(SELECT json_agg(json_build_array(f.kind, f.type, coalesce(f.fixed_destination_id, f.target_user_id, f.target_group_id), "
+            + "NULL))::text "
             + "FROM call_plan_fallbacks f WHERE f.user_id = u.id) "
             + "FROM users u WHERE u.id = $1 AND u.org_id = $2";
 
@@ -275,38 +276,19 @@ public class CallPlanService {
 
     // ---------------------------------------------------------------- reading
 
+    /** The stored plan (parsed as the derivation reads it) as the API shows it. */
     private static CallPlanView view(Object[] row) {
-        List<StepBody> steps = new ArrayList<>();
-        if (row[2] != null) {
-            int current = Integer.MIN_VALUE;
-            List<TargetBody> targets = null;
-            int ringSeconds = 0;
-            for (Object element : new JsonArray((String) row[2])) {
-                JsonArray t = (JsonArray) element;
-                if (t.getInteger(0) != current) {
-                    if (targets != null) {
-                        steps.add(new StepBody(targets, ringSeconds));
-                    }
-                    current = t.getInteger(0);
-                    ringSeconds = t.getInteger(1);
-                    targets = new ArrayList<>();
-                }
-                targets.add(new TargetBody(t.getString(2), UUID.fromString(t.getString(3))));
-            }
-            if (targets != null) {
-                steps.add(new StepBody(targets, ringSeconds));
-            }
-        }
-        Map<String, FallbackBody> fallbacks = new LinkedHashMap<>();
-        if (row[3] != null) {
-            for (Object element : new JsonArray((String) row[3])) {
-                JsonArray f = (JsonArray) element;
-                fallbacks.put(f.getString(0), new FallbackBody(f.getString(1), f.getString(2) == null ? null : UUID.fromString(f.getString(2))));
-            }
-        }
-        FallbacksBody all = new FallbacksBody(fallbacks.getOrDefault("unreachable", FallbackBody.REJECT),
-                fallbacks.getOrDefault("busy", FallbackBody.REJECT), fallbacks.getOrDefault("no_answer", FallbackBody.REJECT),
-                fallbacks.getOrDefault("unavailable", FallbackBody.REJECT));
-        return new CallPlanView(steps, all, (Boolean) row[1], ((Number) row[0]).longValue());
+        CallPlan plan = UserSituations.plan(row[2] == null ? null : new JsonArray((String) row[2]),
+                row[3] == null ? null : new JsonArray((String) row[3]), (Boolean) row[1]);
+        List<StepBody> steps = plan.steps().stream().map(step -> new StepBody(step.targets().stream()
+                .map(target -> new TargetBody(target.type().wire(), target.id())).toList(), step.ringSeconds())).toList();
+        FallbacksBody fallbacks = new FallbacksBody(body(plan, FallbackKind.UNREACHABLE), body(plan, FallbackKind.BUSY),
+                body(plan, FallbackKind.NO_ANSWER), body(plan, FallbackKind.UNAVAILABLE));
+        return new CallPlanView(steps, fallbacks, plan.callWaiting(), ((Number) row[0]).longValue());
+    }
+
+    private static FallbackBody body(CallPlan plan, FallbackKind kind) {
+        Fallback fallback = plan.fallback(kind);
+        return new FallbackBody(fallback.type().wire(), fallback.id());
     }
 }

@@ -181,7 +181,7 @@ public class UserSituations {
     }
 
     /** A plan from its target rows {@code [step, ringSeconds, type, id]} and fallback rows {@code [kind, type, id, label]}. */
-    private static CallPlan plan(JsonArray targets, JsonArray fallbacks, boolean callWaiting) {
+    static CallPlan plan(JsonArray targets, JsonArray fallbacks, boolean callWaiting) {
         List<CallPlan.Step> steps = new ArrayList<>();
         if (targets != null) {
             int currentStep = Integer.MIN_VALUE;

@@ -103,20 +103,29 @@ public class RingGroupService {
     @WithTransaction
     public Uni<RingGroupView> update(UUID orgId, UUID id, RingGroupBody body, String ifMatch) {
         Valid valid = validate(body, false);
-        return requireOrg(orgId).flatMap(rules -> NativeSql.row(
-                "SELECT internal_number, version FROM ring_groups WHERE id = $1 AND org_id = $2 FOR UPDATE", id, orgId).flatMap(row -> {
-                    if (row == null) {
+        // Lock order: the org's number lock (a new number), the sequence row, then the group row,
+        // as the presence recorder takes the sequence row before announcing a group.
+        return requireOrg(orgId).flatMap(rules -> NativeSql.value(String.class,
+                "SELECT internal_number FROM ring_groups WHERE id = $1 AND org_id = $2", id, orgId).flatMap(current -> {
+                    if (current == null) {
                         throw ApiException.notFound("ring group");
                     }
-                    long version = ((Number) row[1]).longValue();
-                    Versions.checkIfMatch(ifMatch, version);
-                    Versions.checkBodyVersion(body.version(), version);
                     return checkReferences(orgId, id, valid)
-                            .flatMap(ok -> numbers.change(orgId, (String) row[0], valid.internalNumber(), id))
-                            .flatMap(number -> events.lockSeq(orgId).flatMap(locked -> NativeSql.update(
-                                    "UPDATE ring_groups SET name = coalesce($2, name), internal_number = $3, strategy = coalesce($4, strategy), "
-                                            + "member_ring_seconds = coalesce($5::int, member_ring_seconds), version = version + 1 WHERE id = $1",
-                                    id, valid.name(), number, valid.strategy(), valid.memberRingSeconds())))
+                            .flatMap(ok -> numbers.change(orgId, current, valid.internalNumber(), id))
+                            .flatMap(number -> events.lockSeq(orgId)
+                                    .flatMap(locked -> NativeSql.value(Long.class,
+                                            "SELECT version FROM ring_groups WHERE id = $1 FOR NO KEY UPDATE", id))
+                                    .flatMap(version -> {
+                                        if (version == null) {
+                                            throw ApiException.notFound("ring group");
+                                        }
+                                        Versions.checkIfMatch(ifMatch, version);
+                                        Versions.checkBodyVersion(body.version(), version);
+                                        return NativeSql.update("UPDATE ring_groups SET name = coalesce($2, name), internal_number = $3, "
+                                                + "strategy = coalesce($4, strategy), member_ring_seconds = coalesce($5::int, member_ring_seconds), "
+                                                + "version = version + 1 WHERE id = $1",
+                                                id, valid.name(), number, valid.strategy(), valid.memberRingSeconds());
+                                    }))
                             .flatMap(updated -> valid.members() == null ? Uni.createFrom().voidItem()
                                     : NativeSql.update("DELETE FROM ring_group_members WHERE group_id = $1", id)
                                             .flatMap(deleted -> writeMembers(orgId, rules, id, valid.members())))

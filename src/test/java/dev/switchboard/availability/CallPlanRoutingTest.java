@@ -1,5 +1,10 @@
-package dev.switchboard.routing;
+package dev.switchboard.availability;
 
+import static dev.switchboard.availability.ReachabilityFaqTest.callEvent;
+import static dev.switchboard.availability.ReachabilityFaqTest.reachabilityPath;
+import static dev.switchboard.availability.ReachabilityFaqTest.register;
+import static dev.switchboard.availability.ReachabilityFaqTest.route;
+import static dev.switchboard.support.TestApi.admin;
 import static dev.switchboard.support.TestApi.as;
 import static dev.switchboard.support.TestApi.createOrg;
 import static dev.switchboard.support.TestApi.createVoipAccount;
@@ -17,6 +22,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.availability.ReachabilityFaqTest.Device;
 import dev.switchboard.support.TestApi.TestUser;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -29,12 +35,6 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 class CallPlanRoutingTest {
-
-    record Device(UUID id, String sipUsername, String internalNumber) {
-        static Device of(Response created) {
-            return new Device(UUID.fromString(created.path("id")), created.path("sipUsername"), created.path("internalNumber"));
-        }
-    }
 
     @Test
     void busyWithoutCallWaitingGoesToTheBusyFallback() {
@@ -143,7 +143,7 @@ class CallPlanRoutingTest {
     @Test
     void aGroupOfFiveWhereTwoCanTakeACallRingsExactlyThoseTwoAndSaysWhyTheOthersWereSkipped() {
         UUID org = createOrg();
-        TestUser admin = TestApiAdmin.admin(org);
+        TestUser admin = admin(org);
         TestUser caller = user(org);
         TestUser free1 = user(org);
         TestUser free2 = user(org);
@@ -195,7 +195,7 @@ class CallPlanRoutingTest {
     @Test
     void whenNobodyInTheGroupCanTakeTheCallItGoesToTheGroupsFallback() {
         UUID org = createOrg();
-        TestUser admin = TestApiAdmin.admin(org);
+        TestUser admin = admin(org);
         TestUser caller = user(org);
         TestUser offline = user(org);
         TestUser backup = user(org);
@@ -243,7 +243,7 @@ class CallPlanRoutingTest {
         UUID other = createOrg();
         TestUser anna = user(org);
         TestUser stranger = user(other);
-        TestUser otherAdmin = TestApiAdmin.admin(other);
+        TestUser otherAdmin = admin(other);
         String foreignGroup = as(otherAdmin.token()).body(Map.of("name", "Theirs", "strategy", "ring_all"))
                 .post("/api/orgs/" + other + "/ring-groups").then().statusCode(201).extract().path("id");
 
@@ -263,13 +263,6 @@ class CallPlanRoutingTest {
     }
 
     // --- helpers -------------------------------------------------------------------------------
-
-    /** Admins are created like users (TestApi.admin), kept apart so the imports stay readable. */
-    static final class TestApiAdmin {
-        static TestUser admin(UUID org) {
-            return dev.switchboard.support.TestApi.admin(org);
-        }
-    }
 
     static Map<String, Object> voip(UUID id) {
         return Map.of("type", "voip_account", "id", id.toString());
@@ -294,33 +287,17 @@ class CallPlanRoutingTest {
 
     static Device registeredDevice(UUID org, TestUser owner) {
         Device device = Device.of(createVoipAccount(org, "desk_phone", owner.id()));
-        as(platform()).body(Map.of("registered", true, "expiresIn", 3600))
-                .put("/api/platform/registrations/" + device.sipUsername()).then().statusCode(200);
+        register(device, 3600);
         return device;
     }
 
     static void selectDevice(TestUser user, Device device) {
-        as(user.token()).body(Map.of("destination", Map.of("type", "voip_account", "id", device.id().toString())))
-                .put("/api/me/availability").then().statusCode(200);
+        ReachabilityFaqTest.selectDevice(user, device, "available");
     }
 
     static UUID fixed(UUID org, TestUser user, String number) {
         String id = as(operator()).body(Map.of("number", number, "description", "mobile"))
                 .post("/api/orgs/" + org + "/users/" + user.id() + "/fixed-destinations").then().statusCode(201).extract().path("id");
         return UUID.fromString(id);
-    }
-
-    static void callEvent(Device device, String callId, String state) {
-        as(platform()).body(Map.of("callId", callId, "sipUsername", device.sipUsername(), "state", state))
-                .post("/api/platform/call-events").then().statusCode(200);
-    }
-
-    static JsonPath route(UUID org, String from, String to) {
-        return as(platform()).body(Map.of("from", from, "to", to)).post("/api/orgs/" + org + "/calls/route")
-                .then().statusCode(200).extract().jsonPath();
-    }
-
-    static String reachabilityPath(TestUser user) {
-        return "/api/orgs/" + user.orgId() + "/users/" + user.id() + "/reachability";
     }
 }
