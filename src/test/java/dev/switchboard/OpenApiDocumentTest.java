@@ -62,7 +62,17 @@ class OpenApiDocumentTest {
                 "POST /api/orgs/{orgId}/voip-accounts/{id}/credentials",
                 "POST /api/orgs/{orgId}/users/{userId}/fixed-destinations",
                 "GET /api/orgs/{orgId}/users/{userId}/fixed-destinations",
-                "DELETE /api/orgs/{orgId}/users/{userId}/fixed-destinations/{id}");
+                "DELETE /api/orgs/{orgId}/users/{userId}/fixed-destinations/{id}",
+                "GET /api/orgs/{orgId}/users/{userId}/call-plan",
+                "PUT /api/orgs/{orgId}/users/{userId}/call-plan",
+                "GET /api/me/call-plan",
+                "PUT /api/me/call-plan",
+                "POST /api/orgs/{orgId}/ring-groups",
+                "GET /api/orgs/{orgId}/ring-groups",
+                "GET /api/orgs/{orgId}/ring-groups/{id}",
+                "PATCH /api/orgs/{orgId}/ring-groups/{id}",
+                "DELETE /api/orgs/{orgId}/ring-groups/{id}",
+                "POST /api/orgs/{orgId}/calls/route");
     }
 
     @ParameterizedTest(name = "{0} is documented with at least one 4xx response")

@@ -17,6 +17,7 @@ import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.availability.AvailabilityDtos.AvailabilityView;
 import dev.switchboard.availability.AvailabilityDtos.SetAvailability;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.Problem;
 import dev.switchboard.common.Versions;
@@ -90,11 +91,29 @@ public class AvailabilityService {
                 AvailabilityView before = AvailabilityView.of(user);
                 apply(user, request);
                 return users.flush()
-                        .flatMap(flushed -> presence.userChanged(orgId, userId))
+                        .flatMap(flushed -> request.destinationPresent() ? selectInPlan(userId, request.destination())
+                                : Uni.createFrom().voidItem())
+                        .flatMap(planned -> presence.userChanged(orgId, userId))
                         .flatMap(done -> history.write(AvailabilityHistory.changes(actor, orgId, userId, before, AvailabilityView.of(user))))
                         .map(done -> AvailabilityView.of(user));
             });
         });
+    }
+
+    /**
+     * Selecting a destination makes the call plan that one step, keeping the first step's ring
+     * time and every fallback; none: no steps. One statement (the plan's trigger keeps the v1
+     * destination columns, just written through the entity, as they are).
+     */
+    private static final String SELECT_IN_PLAN = "WITH old AS (DELETE FROM call_plan_targets WHERE user_id = $1 RETURNING step, ring_seconds) "
+            + "INSERT INTO call_plan_targets (user_id, step, position, ring_seconds, voip_account_id, fixed_destination_id) "
+            + "SELECT $1, 1, 1, coalesce((SELECT ring_seconds FROM old ORDER BY step LIMIT 1), " + CallPlan.DEFAULT_RING_SECONDS + "), $2, $3 "
+            + "WHERE $2::uuid IS NOT NULL OR $3::uuid IS NOT NULL";
+
+    private static Uni<Void> selectInPlan(UUID userId, Destination destination) {
+        UUID voip = destination != null && destination.type() == DestinationType.VOIP_ACCOUNT ? destination.id() : null;
+        UUID fixed = destination != null && destination.type() == DestinationType.FIXED_DESTINATION ? destination.id() : null;
+        return NativeSql.update(SELECT_IN_PLAN, userId, voip, fixed).replaceWithVoid();
     }
 
     @WithSession

@@ -49,38 +49,159 @@ public final class PresenceDerivation {
     public static Derived derive(UserSituation s, Instant now) {
         Objects.requireNonNull(s, "situation");
         UserStatus status = effectiveStatus(s.status(), s.until(), now);
-        RouteDecision internalRoute = routeToUser(s, true, now);
-        RouteDecision externalRoute = routeToUser(s, false, now);
+        Own internal = own(s, true, now);
+        RouteDecision internalRoute = internal.decision();
+        RouteDecision externalRoute = own(s, false, now).decision();
         List<CallContext> context = callContext(s.devices());
 
         // Reach is the internal routing decision itself, so presence and routing cannot disagree.
         PresenceState presence = new PresenceState(
-                availability(status, internalRoute, context), context, internalRoute.reach(), status);
+                availability(status, internal, context), context, internalRoute.reach(), status);
         Reachability reachability = new Reachability(
-                !(internalRoute instanceof RouteDecision.Reject),
-                !(externalRoute instanceof RouteDecision.Reject),
-                reasons(s, status, context));
+                internalRoute.reach() != Reach.UNREACHABLE,
+                externalRoute.reach() != Reach.UNREACHABLE,
+                reasons(s, status, context), PlanWords.of(s));
         return new Derived(presence, reachability);
     }
 
-    /** The routing decision for a call to the user's own number. */
+    /**
+     * The first thing a call to the user's own number does, from the user's own plan: its first
+     * step, or the fallback that applies (a fallback to another user or group is followed by
+     * {@link RoutePlanner}; seen from this user alone the call does not reach them: a reject).
+     */
     public static RouteDecision routeToUser(UserSituation s, boolean internalCaller, Instant now) {
         Objects.requireNonNull(s, "situation");
+        return own(s, internalCaller, now).decision();
+    }
+
+    /**
+     * Whether the user can take a call now ({@code null}) or why not: a ring group skips a member
+     * whose own route would not ring (status says no, busy without call waiting, nothing can ring).
+     */
+    public static Reason cannotTakeCall(UserSituation s, boolean internalCaller, Instant now) {
+        Own own = own(s, internalCaller, now);
+        return own.rings() ? null : own.cause();
+    }
+
+    // ---------------------------------------------------------------- the user's own plan
+
+    /**
+     * A call evaluated against the user's own plan: the steps that can ring now (targets that
+     * cannot ring left out, steps left empty dropped), or, when none can, the fallback situation
+     * and its cause. The checks come in a fixed order: status, then busy, then the targets.
+     */
+    record Own(UserSituation situation, List<PlannedStep> steps, FallbackKind kind, Reason cause) {
+
+        boolean rings() {
+            return !steps.isEmpty();
+        }
+
+        /** The fallback that applies when nothing rings, or when nobody answers. */
+        Fallback fallback() {
+            return situation.plan().fallback(rings() ? FallbackKind.NO_ANSWER : kind);
+        }
+
+        RouteDecision decision() {
+            if (rings()) {
+                PlannedStep first = steps.get(0);
+                List<RouteTarget> devices = first.targets().stream().map(PlanTarget::routeTarget)
+                        .filter(Objects::nonNull).toList();
+                return devices.isEmpty()
+                        ? new RouteDecision.Forward(first.targets().get(0).forwardTo(), first.reason().message())
+                        : new RouteDecision.Ring(devices, first.reason().message());
+            }
+            Fallback fallback = fallback();
+            return switch (fallback.type()) {
+                case VOICEMAIL -> new RouteDecision.Voicemail(situation.userId(), cause);
+                case FIXED_DESTINATION -> {
+                    FixedDestinationInfo fixed = ownFixed(situation, fallback.id());
+                    yield fixed == null ? new RouteDecision.Reject(cause)
+                            : new RouteDecision.Forward(fixed.number(), forwardByFallback(fixed, kind, cause));
+                }
+                // Another user or group: RoutePlanner follows it; this user is not reached.
+                case USER, GROUP, REJECT -> new RouteDecision.Reject(cause);
+            };
+        }
+    }
+
+    static Own own(UserSituation s, boolean internalCaller, Instant now) {
         UserStatus status = effectiveStatus(s.status(), s.until(), now);
         Reason statusBlock = statusBlock(status, s.until(), internalCaller, Voice.OWNER, null);
         if (statusBlock != null) {
-            return new RouteDecision.Reject(statusBlock);
+            return new Own(s, List.of(), FallbackKind.UNAVAILABLE, statusBlock);
         }
-        Selected selected = resolve(s);
-        List<Reason> problems = destinationProblems(selected);
-        if (!problems.isEmpty()) {
-            return new RouteDecision.Reject(problems.get(0));
+        if (s.inCall() && !s.plan().callWaiting()) {
+            return new Own(s, List.of(), FallbackKind.BUSY, new Reason(ReasonCode.IN_CALL,
+                    "You are in a call and call waiting is off — a new call goes to your busy fallback."));
         }
-        if (selected instanceof Selected.Fixed fixed) {
-            FixedDestinationInfo f = fixed.info();
-            return new RouteDecision.Forward(f.number(), "Forwarding to the selected fixed destination " + f.label() + ".");
+        Steps steps = steps(s);
+        if (steps.planned().isEmpty()) {
+            return new Own(s, List.of(), FallbackKind.UNREACHABLE, steps.problems().get(0));
         }
-        return ring(((Selected.Device) selected).state(), Voice.OWNER);
+        return new Own(s, steps.planned(), null, null);
+    }
+
+    /** The steps that can ring now, and, when none can, every reason why (never empty then). */
+    private record Steps(List<PlannedStep> planned, List<Reason> problems) {
+    }
+
+    private static Steps steps(UserSituation s) {
+        List<PlannedStep> planned = new ArrayList<>(s.plan().steps().size());
+        List<Reason> problems = new ArrayList<>();
+        boolean single = s.plan().steps().size() == 1 && s.plan().steps().get(0).targets().size() == 1;
+        for (CallPlan.Step step : s.plan().steps()) {
+            List<PlanTarget> targets = new ArrayList<>(step.targets().size());
+            List<String> phrases = new ArrayList<>(step.targets().size());
+            for (Destination target : step.targets()) {
+                Selected selected = resolve(s, target);
+                if (selected instanceof Selected.Fixed fixed) {
+                    targets.add(PlanTarget.forward(fixed.info().number()));
+                    phrases.add((single ? "forwarding to the selected fixed destination " : "forwarding to ") + fixed.info().label());
+                } else if (selected instanceof Selected.Device device) {
+                    List<Reason> deviceProblems = deviceProblems(device.state(), Voice.OWNER);
+                    if (deviceProblems.isEmpty()) {
+                        DeviceState d = device.state();
+                        targets.add(PlanTarget.device(target(d)));
+                        String name = (single ? "the selected " : "your ") + d.label();
+                        phrases.add(needsWakeUp(d) ? "waking " + name + " by push, then ringing it" : "ringing " + name);
+                    } else {
+                        problems.addAll(deviceProblems);
+                    }
+                } else {
+                    problems.add(new Reason(ReasonCode.NO_DESTINATION, ((Selected.None) selected).message()));
+                }
+            }
+            if (!targets.isEmpty()) {
+                String reason = capitalize(join(phrases)) + (phrases.size() > 1 ? " at once." : ".");
+                planned.add(new PlannedStep(targets, step.ringSeconds(), new Reason(ReasonCode.OK, reason)));
+            }
+        }
+        if (s.plan().steps().isEmpty()) {
+            problems.add(new Reason(ReasonCode.NO_DESTINATION,
+                    "You have not chosen where calls should ring — calls to you will not ring."));
+        }
+        return new Steps(planned, planned.isEmpty() ? problems : List.of());
+    }
+
+    static FixedDestinationInfo ownFixed(UserSituation s, java.util.UUID id) {
+        for (FixedDestinationInfo fixed : s.fixedDestinations()) {
+            if (fixed.id().equals(id)) {
+                return fixed;
+            }
+        }
+        return null;
+    }
+
+    private static String forwardByFallback(FixedDestinationInfo fixed, FallbackKind kind, Reason cause) {
+        return "Forwarding to " + fixed.label() + " (the " + PlanWords.situation(kind) + " fallback): " + cause.message();
+    }
+
+    /** "a", "a and b", "a, b and c". */
+    static String join(List<String> parts) {
+        if (parts.size() <= 1) {
+            return parts.isEmpty() ? "" : parts.get(0);
+        }
+        return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
     }
 
     /**
@@ -109,18 +230,24 @@ public final class PresenceDerivation {
 
     // ---------------------------------------------------------------- derivation steps
 
-    private static Availability availability(UserStatus status, RouteDecision internalRoute, List<CallContext> context) {
+    private static Availability availability(UserStatus status, Own internal, List<CallContext> context) {
         // Busy wins over everything: it is the most truthful thing colleagues can be told.
         if (context.contains(CallContext.IN_CALL)) {
             return Availability.BUSY;
         }
-        if (internalRoute instanceof RouteDecision.Reject reject) {
-            ReasonCode code = reject.reason().code();
-            return code == ReasonCode.STATUS_DND || code == ReasonCode.DEVICE_DND
+        // A status that says no shows as such, even when a fallback still forwards the call.
+        if (status == UserStatus.DO_NOT_DISTURB) {
+            return Availability.DO_NOT_DISTURB;
+        }
+        if (status == UserStatus.OFFLINE) {
+            return Availability.OFFLINE;
+        }
+        if (internal.decision().reach() == Reach.UNREACHABLE) {
+            return internal.cause() != null && internal.cause().code() == ReasonCode.DEVICE_DND
                     ? Availability.DO_NOT_DISTURB
                     : Availability.OFFLINE;
         }
-        // Only available / colleagues-only statuses get past the status check, so the call rings or forwards.
+        // Only available / colleagues-only statuses get here, and the call rings or forwards.
         return status == UserStatus.AVAILABLE_FOR_COLLEAGUES ? Availability.AVAILABLE_FOR_COLLEAGUES : Availability.AVAILABLE;
     }
 
@@ -137,46 +264,56 @@ public final class PresenceDerivation {
 
     /** Every applicable reason, in the same order the routing checks them; [OK] when there is none. */
     private static List<Reason> reasons(UserSituation s, UserStatus status, List<CallContext> context) {
-        Selected selected = resolve(s);
         List<Reason> reasons = new ArrayList<>();
         if (status == UserStatus.OFFLINE || status == UserStatus.DO_NOT_DISTURB) {
             reasons.add(statusBlock(status, s.until(), true, Voice.OWNER, null));
         }
         // Destination problems are listed even behind a blocking status: they say what will still
-        // be wrong once the status is lifted.
-        reasons.addAll(destinationProblems(selected));
+        // be wrong once the status is lifted. Only when nothing in the plan can ring.
+        Steps steps = steps(s);
+        reasons.addAll(steps.problems());
         if (status == UserStatus.AVAILABLE_FOR_COLLEAGUES) {
             reasons.add(statusBlock(status, s.until(), false, Voice.OWNER, null));
         }
         if (context.contains(CallContext.IN_CALL)) {
-            reasons.add(new Reason(ReasonCode.IN_CALL, "You are in a call, so colleagues see you as busy — new calls"
-                    + " still follow your status and destination; the platform may offer them as call waiting."));
+            reasons.add(s.plan().callWaiting()
+                    ? new Reason(ReasonCode.IN_CALL, "You are in a call, so colleagues see you as busy — new calls"
+                            + " still follow your status and destination; the platform may offer them as call waiting.")
+                    : new Reason(ReasonCode.IN_CALL, "You are in a call and call waiting is off, so colleagues see you as"
+                            + " busy — new calls go to your busy fallback (" + PlanWords.fallback(s.plan().fallback(FallbackKind.BUSY))
+                            + ")."));
         }
         if (reasons.isEmpty()) {
             // Nothing blocks and the status is plain available, so the call rings or forwards.
-            reasons.add(new Reason(ReasonCode.OK, okMessage(selected)));
+            reasons.add(new Reason(ReasonCode.OK, okMessage(s, steps.planned())));
         }
         return reasons;
     }
 
-    /** The positive sentence for [OK]; only called when the selected destination has no problem. */
-    private static String okMessage(Selected selected) {
-        if (selected instanceof Selected.Fixed fixed) {
-            return "Calls to you are forwarded to " + fixed.info().label() + ".";
+    /** The positive sentence for [OK]; only called when some step can ring. */
+    private static String okMessage(UserSituation s, List<PlannedStep> planned) {
+        Destination single = s.plan().steps().size() == 1 ? s.plan().destination() : null;
+        if (single != null) {
+            Selected selected = resolve(s, single);
+            if (selected instanceof Selected.Fixed fixed) {
+                return "Calls to you are forwarded to " + fixed.info().label() + ".";
+            }
+            DeviceState d = ((Selected.Device) selected).state();
+            return needsWakeUp(d)
+                    ? "Calls to you ring on your " + d.label() + ", waking it by push first."
+                    : "Calls to you ring on your " + d.label() + ".";
         }
-        DeviceState d = ((Selected.Device) selected).state();
-        return needsWakeUp(d)
-                ? "Calls to you ring on your " + d.label() + ", waking it by push first."
-                : "Calls to you ring on your " + d.label() + ".";
+        String first = planned.get(0).reason().message();
+        return "Calls to you follow your call plan, starting with: " + Character.toLowerCase(first.charAt(0)) + first.substring(1);
     }
 
     // ---------------------------------------------------------------- checks shared by routing and reasons
 
     /** Who a message talks to: the owner ("your desk phone") or a caller of the device ("desk phone 201"). */
-    private enum Voice { OWNER, DEVICE }
+    enum Voice { OWNER, DEVICE }
 
     /** The selected destination, resolved against what the user owns. */
-    private sealed interface Selected {
+    sealed interface Selected {
         record None(String message) implements Selected {
         }
 
@@ -187,12 +324,9 @@ public final class PresenceDerivation {
         }
     }
 
-    private static Selected resolve(UserSituation s) {
-        Destination d = s.destination();
-        if (d == null) {
-            return new Selected.None("You have not chosen where calls should ring — calls to you will not ring.");
-        }
-        // A destination that is no longer among the user's own (deleted or unlinked) counts as none.
+    /** A target of the plan, resolved against what the user owns now. */
+    static Selected resolve(UserSituation s, Destination d) {
+        // A target that is no longer among the user's own (deleted or unlinked) counts as none.
         if (d.type() == DestinationType.VOIP_ACCOUNT) {
             for (DeviceState device : s.devices()) {
                 if (device.voipAccountId().equals(d.id())) {
@@ -200,27 +334,16 @@ public final class PresenceDerivation {
                 }
             }
         } else {
-            for (FixedDestinationInfo fixed : s.fixedDestinations()) {
-                if (fixed.id().equals(d.id())) {
-                    return new Selected.Fixed(fixed);
-                }
+            FixedDestinationInfo fixed = ownFixed(s, d.id());
+            if (fixed != null) {
+                return new Selected.Fixed(fixed);
             }
         }
         return new Selected.None("Your selected destination no longer exists — calls to you will not ring.");
     }
 
-    private static List<Reason> destinationProblems(Selected selected) {
-        if (selected instanceof Selected.None none) {
-            return List.of(new Reason(ReasonCode.NO_DESTINATION, none.message()));
-        }
-        if (selected instanceof Selected.Device device) {
-            return deviceProblems(device.state(), Voice.OWNER);
-        }
-        return List.of(); // a fixed destination is always forwardable
-    }
-
     /** Why this device would not ring, deliberate DND first, then registration. */
-    private static List<Reason> deviceProblems(DeviceState d, Voice voice) {
+    static List<Reason> deviceProblems(DeviceState d, Voice voice) {
         List<Reason> problems = new ArrayList<>(2);
         String subject = voice == Voice.OWNER ? "Your " + d.label() : capitalize(d.label());
         String consequence = voice == Voice.OWNER ? "calls to you will not ring." : "calls to this device will not ring.";
@@ -265,16 +388,19 @@ public final class PresenceDerivation {
         String reason = wakeUp
                 ? "Waking " + device + " by push, then ringing it."
                 : "Ringing " + device + ".";
-        return new RouteDecision.Ring(
-                List.of(new RouteTarget(d.voipAccountId(), d.sipUsername(), d.kind(), wakeUp)), capitalize(reason));
+        return new RouteDecision.Ring(List.of(target(d)), capitalize(reason));
+    }
+
+    static RouteTarget target(DeviceState d) {
+        return new RouteTarget(d.voipAccountId(), d.sipUsername(), d.kind(), needsWakeUp(d));
     }
 
     /** An unregistered app reaches routing only with a push device: the platform must wake it first. */
-    private static boolean needsWakeUp(DeviceState d) {
+    static boolean needsWakeUp(DeviceState d) {
         return d.kind() == DeviceKind.APP && !d.registered();
     }
 
-    private static String capitalize(String s) {
+    static String capitalize(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }

@@ -3,6 +3,8 @@ package dev.switchboard.availability;
 import java.util.List;
 import java.util.Objects;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -12,15 +14,33 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param external a call from outside the organization would ring or be forwarded now
  * @param reasons  {@code [OK]} when there is nothing to report, otherwise every applicable
  *                 reason, most important first (never empty)
+ * @param plan     the whole call plan in words: each step, then each fallback that is set
  */
 @RegisterForReflection
-public record Reachability(boolean internal, boolean external, List<Reason> reasons) {
+public record Reachability(boolean internal, boolean external, List<Reason> reasons, List<Words> plan) {
+
+    /**
+     * One part of the plan in words.
+     *
+     * @param step        1-based step number (steps only)
+     * @param ringSeconds the step's ring time (steps only)
+     * @param fallback    {@code unreachable}, {@code busy}, {@code noAnswer} or {@code unavailable}
+     *                    (fallbacks only)
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Words(String words, Integer step, Integer ringSeconds, String fallback) {
+        public Words {
+            Objects.requireNonNull(words, "words");
+        }
+    }
 
     public Reachability {
         reasons = List.copyOf(Objects.requireNonNull(reasons, "reasons"));
         if (reasons.isEmpty()) {
             throw new IllegalArgumentException("reasons must not be empty; use OK");
         }
+        plan = plan == null ? List.of() : List.copyOf(plan);
     }
 
     /** The reason codes in order, convenient for callers and tests. */

@@ -16,7 +16,13 @@ public enum ReasonCode {
     DEVICE_UNREGISTERED("DEVICE_UNREGISTERED"),
     DEVICE_DND("DEVICE_DND"),
     APP_NO_PUSH_DEVICE("APP_NO_PUSH_DEVICE"),
-    IN_CALL("IN_CALL");
+    IN_CALL("IN_CALL"),
+    /** Nobody answered within the ring time and there is no fallback (v2). */
+    NO_ANSWER("NO_ANSWER"),
+    /** Nobody in the ring group can take a call now (v2). */
+    NO_MEMBER_AVAILABLE("NO_MEMBER_AVAILABLE"),
+    /** Fallbacks led through more users or groups than the limit (v2). */
+    TOO_MANY_HOPS("TOO_MANY_HOPS");
 
     private final String wire;
 

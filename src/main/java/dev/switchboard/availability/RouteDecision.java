@@ -5,11 +5,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
-/** The dial-plan answer for one call: ring devices, forward to an external number, or reject. */
-public sealed interface RouteDecision permits RouteDecision.Ring, RouteDecision.Forward, RouteDecision.Reject {
+/**
+ * The first thing a call does (v1's dial-plan answer): ring devices, forward to an external number,
+ * reject, or (v2) go to a user's voicemail.
+ */
+public sealed interface RouteDecision permits RouteDecision.Ring, RouteDecision.Forward, RouteDecision.Reject,
+        RouteDecision.Voicemail {
 
-    /** Wire value of the action: "ring", "forward" or "reject" (serialized as {@code action}). */
+    /** Wire value of the action: "ring", "forward", "reject" or "voicemail" (serialized as {@code action}). */
     @JsonProperty("action")
     String action();
 
@@ -68,6 +73,25 @@ public sealed interface RouteDecision permits RouteDecision.Ring, RouteDecision.
         @Override
         public String action() {
             return "reject";
+        }
+
+        @Override
+        public Reach reach() {
+            return Reach.UNREACHABLE;
+        }
+    }
+
+    /** The user's voicemail takes the call (a fallback); {@code reason} says why the user is not rung. */
+    @JsonPropertyOrder({"action", "voicemail", "reason"})
+    record Voicemail(UUID voicemail, Reason reason) implements RouteDecision {
+        public Voicemail {
+            Objects.requireNonNull(voicemail, "voicemail");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public String action() {
+            return "voicemail";
         }
 
         @Override

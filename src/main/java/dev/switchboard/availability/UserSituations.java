@@ -1,7 +1,12 @@
 package dev.switchboard.availability;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +23,10 @@ import io.vertx.core.json.JsonArray;
 
 /**
  * Gathers, from the database, everything the pure derivation needs to know about one user: in one
- * statement, the user's devices with their live state and push reachability, and their fixed
- * destinations, each list aggregated as JSON. Presence, reachability and routing all read it here.
+ * statement, the user's devices with their live state and push reachability, their fixed
+ * destinations, their call plan with its fallbacks and their ring group memberships, each list
+ * aggregated as JSON. Presence, reachability and routing all read it here; routing to a ring group
+ * reads the group with every member's situation in the same one statement.
  */
 @ApplicationScoped
 public class UserSituations {
@@ -34,19 +41,22 @@ public class UserSituations {
      * @param orgFound    the organization exists
      * @param rules       its settings (null when not found)
      * @param callerKnown the calling number is one of the organization's (true when none was asked for)
-     * @param ownerId     the number's owner, a user or a VoIP account; null when nobody has it
+     * @param ownerId     the number's owner, a user, a VoIP account or a ring group; null when nobody has it
      * @param device      the VoIP account when the owner is one, else null
      * @param user        the owning user's situation: the owner itself, or the device's owner; null for
-     *                    an unowned device
+     *                    an unowned device and a group
+     * @param group       the ring group when the owner is one, else null
      */
     public record Callee(boolean orgFound, OrgRules rules, boolean callerKnown, UUID ownerId, DeviceState device,
-            UserSituation user) {
+            UserSituation user, GroupSituation group) {
     }
 
-    /** A user's devices and fixed destinations as two JSON texts, for the user id expression {@code %1$s}. */
-    private final String owned;
     private final String ownedSql;
     private final String calleeSql;
+    private final String usersSql;
+    private final String groupSql;
+    /** A whole user {@code u}, with {@code ps} their published presence left-joined: one JSON array. */
+    private final String user;
 
     public UserSituations(PushReachability push) {
         // Over a VoIP account a, its registration r left-joined: one element of the devices array.
@@ -54,40 +64,59 @@ public class UserSituations {
                 + LiveDeviceStates.REGISTERED + ", a.dnd, " + push.wakeableSql() + ", " + LiveDeviceStates.RINGING + ", "
                 + LiveDeviceStates.IN_CALL + ")";
         String accounts = " FROM voip_accounts a LEFT JOIN device_registrations r ON r.voip_account_id = a.id ";
-        // Ordered as the API lists them: devices by internal number, fixed destinations by creation.
-        this.owned = "(SELECT json_agg(" + device + " ORDER BY a.internal_number)::text" + accounts + "WHERE a.user_id = %1$s), "
-                + "(SELECT json_agg(json_build_array(f.id, f.number, f.description) ORDER BY f.created_at, f.id)::text "
-                + "FROM fixed_destinations f WHERE f.user_id = %1$s)";
-        this.ownedSql = "SELECT " + owned.formatted("$1");
+        // Everything a user owns, as JSON values, for the user whose id is %1$s. Ordered as the
+        // API lists them: devices by internal number, fixed destinations by creation, plan targets
+        // by step and position.
+        List<String> ownedColumns = List.of("(SELECT json_agg(" + device + " ORDER BY a.internal_number)" + accounts + "WHERE a.user_id = %1$s)",
+                "(SELECT json_agg(json_build_array(f.id, f.number, f.description) ORDER BY f.created_at, f.id) "
+                + "FROM fixed_destinations f WHERE f.user_id = %1$s)",
+                "(SELECT json_agg(json_build_array(t.step, t.ring_seconds, CASE WHEN t.voip_account_id IS NULL "
+                + "THEN 'fixed_destination' ELSE 'voip_account' END, coalesce(t.voip_account_id, t.fixed_destination_id)) "
+                + "ORDER BY t.step, t.position) FROM call_plan_targets t WHERE t.user_id = %1$s)",
+                // each fallback with the words that name what it leads to
+                "(SELECT json_agg(json_build_array(fb.kind, fb.type, coalesce(fb.fixed_destination_id, fb.target_user_id, "
+                + "fb.target_group_id), CASE fb.type "
+                + "WHEN 'fixed_destination' THEN (SELECT f.number || CASE WHEN f.description = '' THEN '' ELSE ' (' || f.description || ')' END "
+                + "FROM fixed_destinations f WHERE f.id = fb.fixed_destination_id) "
+                + "WHEN 'user' THEN (SELECT x.name || ' (' || x.internal_number || ')' FROM users x WHERE x.id = fb.target_user_id) "
+                + "WHEN 'group' THEN (SELECT 'ring group ' || g.name || ' (' || g.internal_number || ')' FROM ring_groups g "
+                + "WHERE g.id = fb.target_group_id) END)) FROM call_plan_fallbacks fb WHERE fb.user_id = %1$s)",
+                "(SELECT json_agg(json_build_array(m.group_id, m.counted)) FROM ring_group_members m WHERE m.user_id = %1$s)");
+        String owned = String.join(", ", ownedColumns);
+        // A whole user u (with the published presence ps left-joined): one JSON array.
+        this.user = "json_build_array(u.id, u.status, u.status_until, u.call_waiting, u.name, ps.since, "
+                + owned.formatted("u.id") + ")";
+        String userFrom = " FROM users u LEFT JOIN presence_states ps ON ps.user_id = u.id ";
+        // A whole ring group g with its fallback and every member's situation, in the group's order.
+        String group = "json_build_array(g.id, g.name, g.internal_number, g.strategy, g.member_ring_seconds, g.rotation, "
+                + "(SELECT json_build_array(gf.type, coalesce(gf.target_user_id, gf.target_group_id)) FROM ring_group_fallbacks gf "
+                + "WHERE gf.group_id = g.id), "
+                + "(SELECT json_agg(" + user + " ORDER BY m.position)" + userFrom.replace(" FROM ", " FROM ring_group_members m JOIN ")
+                        .replace("users u ", "users u ON u.id = m.user_id ")
+                + "WHERE m.group_id = g.id))";
+        this.ownedSql = "SELECT " + String.join(", ", ownedColumns.stream().map(column -> column.formatted("$1") + "::text").toList())
+                + ", (SELECT call_waiting FROM users WHERE id = $1)";
         this.calleeSql = "SELECT o.apply_user_status_to_devices, o.show_call_context, "
                 + "$2::text IS NULL OR EXISTS (SELECT 1 FROM internal_numbers n WHERE n.org_id = o.id AND n.number = $2::text), "
                 + "t.owner_id, (SELECT " + device + "::text" + accounts + "WHERE a.id = t.owner_id), "
-                + "u.id, u.status, u.status_until, u.destination_type, u.destination_id, " + owned.formatted("u.id")
+                + "CASE WHEN u.id IS NULL THEN NULL ELSE " + user + "::text END, "
+                + "CASE WHEN g.id IS NULL THEN NULL ELSE " + group + "::text END"
                 + " FROM organizations o LEFT JOIN internal_numbers t ON t.org_id = o.id AND t.number = $3 "
                 + "LEFT JOIN voip_accounts v ON v.id = t.owner_id "
                 // The owner is a user, or a device whose user is wanted; an unowned device's id names no user.
                 + "LEFT JOIN users u ON u.id = coalesce(v.user_id, t.owner_id) "
+                + "LEFT JOIN presence_states ps ON ps.user_id = u.id "
+                + "LEFT JOIN ring_groups g ON g.id = t.owner_id "
                 + "WHERE o.id = $1";
+        this.usersSql = "SELECT " + user + "::text" + userFrom + "WHERE u.id = ANY($1) AND u.org_id = $2";
+        this.groupSql = "SELECT " + group + "::text FROM ring_groups g WHERE g.id = $1 AND g.org_id = $2";
     }
 
     /** The user's situation; the user and organization as the caller holds them (possibly just changed). */
     public Uni<Loaded> load(User user, Organization org) {
-        return NativeSql.row(ownedSql, user.id).map(row -> new Loaded(user, org, situation(user, (String) row[0], (String) row[1], rules(org))));
-    }
-
-    /**
-     * The two columns (JSON texts) a situation is built from, for the user whose id is the SQL
-     * expression {@code userId}: for statements that read the user with more besides (one round
-     * trip); {@link #situation} builds it from them.
-     */
-    public String ownedColumns(String userId) {
-        return owned.formatted(userId);
-    }
-
-    /** The situation of {@code user} from the two columns of {@link #ownedColumns}. */
-    public static UserSituation situation(User user, String devices, String fixed, OrgRules rules) {
-        return new UserSituation(user.id, user.status, user.statusUntil, destination(user.destinationType, user.destinationId),
-                devices(devices), fixed(fixed), rules);
+        return NativeSql.row(ownedSql, user.id).map(row -> new Loaded(user, org, new UserSituation(user.id, user.status,
+                user.statusUntil, plan(json(row[2]), json(row[3]), row[5] == null || (Boolean) row[5]), devices(json(row[0])),
+                fixed(json(row[1])), rules(org), groups(json(row[4])))));
     }
 
     /**
@@ -97,29 +126,122 @@ public class UserSituations {
     public Uni<Callee> callee(UUID orgId, String from, String to) {
         return NativeSql.row(calleeSql, orgId, from, to).map(row -> {
             if (row == null) {
-                return new Callee(false, null, false, null, null, null);
+                return new Callee(false, null, false, null, null, null, null);
             }
             OrgRules rules = new OrgRules((Boolean) row[0], (Boolean) row[1]);
             DeviceState device = row[4] == null ? null : device(new JsonArray((String) row[4]));
-            UserSituation user = row[5] == null ? null : new UserSituation((UUID) row[5], UserStatus.fromWire((String) row[6]),
-                    NativeSql.instant(row[7]), destination(row[8] == null ? null : DestinationType.fromWire((String) row[8]), (UUID) row[9]),
-                    devices((String) row[10]), fixed((String) row[11]), rules);
-            return new Callee(true, rules, (Boolean) row[2], (UUID) row[3], device, user);
+            UserSituation user = row[5] == null ? null : user(new JsonArray((String) row[5]), rules).situation();
+            GroupSituation group = row[6] == null ? null : group(new JsonArray((String) row[6]), rules);
+            return new Callee(true, rules, (Boolean) row[2], (UUID) row[3], device, user, group);
         });
+    }
+
+    /**
+     * The column (JSON text) a user's situation is built from, for statements that read the user
+     * with more besides in one round trip: over {@code users u} with {@code presence_states ps}
+     * left-joined on {@code ps.user_id = u.id}; {@link #situation(String, OrgRules)} reads it.
+     */
+    public String userColumn() {
+        return user + "::text";
+    }
+
+    /** The situation in a {@link #userColumn} value. */
+    public static UserSituation situation(String userColumn, OrgRules rules) {
+        return user(new JsonArray(userColumn), rules).situation();
+    }
+
+    /** The org's users among {@code ids}, with their situations (a route's fallback hop). */
+    public Uni<Map<UUID, UserSituation>> users(UUID orgId, OrgRules rules, List<UUID> ids) {
+        return NativeSql.column(String.class, usersSql, NativeSql.uuids(ids), orgId).map(rows -> {
+            Map<UUID, UserSituation> users = new HashMap<>();
+            rows.forEach(text -> {
+                UserSituation s = user(new JsonArray(text), rules).situation();
+                users.put(s.userId(), s);
+            });
+            return users;
+        });
+    }
+
+    /** The org's ring group {@code groupId} with every member's situation, or null. */
+    public Uni<GroupSituation> group(UUID orgId, OrgRules rules, UUID groupId) {
+        return NativeSql.value(String.class, groupSql, groupId, orgId)
+                .map(text -> text == null ? null : group(new JsonArray(text), rules));
     }
 
     public static OrgRules rules(Organization org) {
         return new OrgRules(org.applyUserStatusToDevices, org.showCallContext);
     }
 
-    private static Destination destination(DestinationType type, UUID id) {
-        return type == null ? null : new Destination(type, id);
+    private static JsonArray json(Object text) {
+        return text == null ? null : new JsonArray((String) text);
     }
 
-    private static List<DeviceState> devices(String json) {
+    private static GroupSituation.Member user(JsonArray u, OrgRules rules) {
+        UserSituation situation = new UserSituation(UUID.fromString(u.getString(0)), UserStatus.fromWire(u.getString(1)),
+                instant(u.getString(2)), plan(u.getJsonArray(8), u.getJsonArray(9), u.getBoolean(3)), devices(u.getJsonArray(6)),
+                fixed(u.getJsonArray(7)), rules, groups(u.getJsonArray(10)));
+        return new GroupSituation.Member(situation, u.getString(4), instant(u.getString(5)));
+    }
+
+    private static GroupSituation group(JsonArray g, OrgRules rules) {
+        JsonArray fallback = g.getJsonArray(6);
+        Fallback f = fallback == null ? Fallback.REJECT
+                : new Fallback(FallbackType.fromWire(fallback.getString(0)), uuid(fallback.getString(1)), null);
+        List<GroupSituation.Member> members = new ArrayList<>();
+        JsonArray list = g.getJsonArray(7);
+        if (list != null) {
+            list.forEach(element -> members.add(user((JsonArray) element, rules)));
+        }
+        return new GroupSituation(UUID.fromString(g.getString(0)), g.getString(1), g.getString(2),
+                RingStrategy.fromWire(g.getString(3)), g.getInteger(4), members, f, g.getLong(5));
+    }
+
+    /** A plan from its target rows {@code [step, ringSeconds, type, id]} and fallback rows {@code [kind, type, id, label]}. */
+    static CallPlan plan(JsonArray targets, JsonArray fallbacks, boolean callWaiting) {
+        List<CallPlan.Step> steps = new ArrayList<>();
+        if (targets != null) {
+            int currentStep = Integer.MIN_VALUE;
+            List<Destination> current = null;
+            int ringSeconds = 0;
+            for (Object element : targets) {
+                JsonArray t = (JsonArray) element;
+                if (t.getInteger(0) != currentStep) {
+                    if (current != null) {
+                        steps.add(new CallPlan.Step(current, ringSeconds));
+                    }
+                    currentStep = t.getInteger(0);
+                    ringSeconds = t.getInteger(1);
+                    current = new ArrayList<>();
+                }
+                current.add(new Destination(DestinationType.fromWire(t.getString(2)), UUID.fromString(t.getString(3))));
+            }
+            if (current != null) {
+                steps.add(new CallPlan.Step(current, ringSeconds));
+            }
+        }
+        Map<FallbackKind, Fallback> byKind = new EnumMap<>(FallbackKind.class);
+        if (fallbacks != null) {
+            fallbacks.forEach(element -> {
+                JsonArray f = (JsonArray) element;
+                byKind.put(FallbackKind.fromColumn(f.getString(0)),
+                        new Fallback(FallbackType.fromWire(f.getString(1)), uuid(f.getString(2)), f.getString(3)));
+            });
+        }
+        return new CallPlan(steps, byKind, callWaiting);
+    }
+
+    private static Map<UUID, Boolean> groups(JsonArray json) {
+        Map<UUID, Boolean> groups = new HashMap<>();
+        if (json != null) {
+            json.forEach(element -> groups.put(UUID.fromString(((JsonArray) element).getString(0)), ((JsonArray) element).getBoolean(1)));
+        }
+        return groups;
+    }
+
+    private static List<DeviceState> devices(JsonArray json) {
         List<DeviceState> devices = new ArrayList<>();
         if (json != null) {
-            new JsonArray(json).forEach(element -> devices.add(device((JsonArray) element)));
+            json.forEach(element -> devices.add(device((JsonArray) element)));
         }
         return devices;
     }
@@ -130,14 +252,22 @@ public class UserSituations {
                 d.getBoolean(9));
     }
 
-    private static List<FixedDestinationInfo> fixed(String json) {
+    private static List<FixedDestinationInfo> fixed(JsonArray json) {
         List<FixedDestinationInfo> fixed = new ArrayList<>();
         if (json != null) {
-            new JsonArray(json).forEach(element -> {
+            json.forEach(element -> {
                 JsonArray f = (JsonArray) element;
                 fixed.add(new FixedDestinationInfo(UUID.fromString(f.getString(0)), f.getString(1), f.getString(2)));
             });
         }
         return fixed;
+    }
+
+    private static UUID uuid(String text) {
+        return text == null ? null : UUID.fromString(text);
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : OffsetDateTime.parse(text).toInstant();
     }
 }

@@ -40,9 +40,12 @@ public class PlatformResource {
     public record Dnd(@NotNull Boolean dnd) {
     }
 
-    /** {@code step}: the plan step the platform was ringing (as it numbers them; kept in the history). */
+    /**
+     * {@code step}: which step of the route's plan this device was rung in (1-based, optional);
+     * {@code no_answer}: the step's ring time ran out on this device (for the device, the call ended).
+     */
     public record CallEvent(@NotBlank @Size(max = 256) String callId, @NotBlank @Size(max = 64) String sipUsername, @NotNull CallState state,
-            @Min(0) @Max(100) Integer step) {
+            @Min(1) @Max(1000) Integer step) {
     }
 
     private final PlatformService platform;

@@ -53,7 +53,7 @@ public class CatchUp {
                 .flatMap(seq -> {
                     progress.accept("reading the colleagues at seq " + seq);
                     return SafeContext.backOnCallerContext(peer.stream.colleagues(seq, () -> presence.snapshot(peer.orgId)
-                            .map(org -> encoder.colleagues(org.seq(), org.colleagues()))));
+                            .map(org -> encoder.colleagues(org.seq(), org.colleagues(), org.groups()))));
                 })
                 .flatMap(colleagues -> {
                     progress.accept("reading the user's own view");

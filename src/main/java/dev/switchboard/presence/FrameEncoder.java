@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.switchboard.availability.GroupAvailability;
+
 /**
  * The one place that turns presence frames (records of {@link Frames}) into the text sent on the
  * wire, with the application's ObjectMapper.
@@ -37,17 +39,22 @@ public class FrameEncoder {
 
     /** The colleagues of a snapshot, encoded once for every socket of the org at {@code seq}. */
     Colleagues colleagues(long seq, List<PresenceView> colleagues) {
-        return new Colleagues(seq, write(colleagues));
+        return colleagues(seq, colleagues, List.of());
     }
 
-    /** {@code encode(new Frames.Snapshot(colleagues.seq(), me, <the colleagues>))}, reusing their text. */
+    /** The colleagues and ring groups of a snapshot, encoded once for every socket of the org at {@code seq}. */
+    Colleagues colleagues(long seq, List<PresenceView> colleagues, List<GroupAvailability> groups) {
+        return new Colleagues(seq, write(colleagues), write(groups));
+    }
+
+    /** {@code encode(new Frames.Snapshot(colleagues.seq(), me, <the colleagues>, <the groups>))}, reusing their text. */
     String snapshot(SelfView me, Colleagues colleagues) {
         return "{\"type\":\"snapshot\",\"seq\":" + colleagues.seq() + ",\"me\":" + write(me) + ",\"colleagues\":"
-                + colleagues.json() + "}";
+                + colleagues.json() + ",\"groups\":" + colleagues.groups() + "}";
     }
 
-    /** An org's colleagues at {@code seq}, as JSON text. */
-    record Colleagues(long seq, String json) {
+    /** An org's colleagues and ring groups at {@code seq}, as JSON text. */
+    record Colleagues(long seq, String json, String groups) {
     }
 
     private String write(Object value) {

@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.switchboard.availability.GroupAvailability;
+
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -52,13 +54,38 @@ public final class Frames {
         }
     }
 
+    /** A ring group's availability changed ("n of m can take a call"), or the group is new or renamed. */
+    @RegisterForReflection
+    public record Group(String type, long seq, GroupAvailability group) implements ServerFrame {
+        public static final String TYPE = "group";
+
+        public Group(long seq, GroupAvailability group) {
+            this(TYPE, seq, group);
+        }
+    }
+
+    /** A ring group was deleted. */
+    @RegisterForReflection
+    public record GroupRemoved(String type, long seq, UUID groupId) implements ServerFrame {
+        public static final String TYPE = "group_removed";
+
+        public GroupRemoved(long seq, UUID groupId) {
+            this(TYPE, seq, groupId);
+        }
+    }
+
     // --- a socket's first frame ----------------------------------------------------------------
 
     /** The whole org at {@code seq}; {@link FrameEncoder#snapshot} writes it without re-encoding the colleagues. */
     @RegisterForReflection
-    public record Snapshot(String type, long seq, SelfView me, List<PresenceView> colleagues) implements ServerFrame {
+    public record Snapshot(String type, long seq, SelfView me, List<PresenceView> colleagues, List<GroupAvailability> groups)
+            implements ServerFrame {
+        public Snapshot(long seq, SelfView me, List<PresenceView> colleagues, List<GroupAvailability> groups) {
+            this("snapshot", seq, me, colleagues, groups);
+        }
+
         public Snapshot(long seq, SelfView me, List<PresenceView> colleagues) {
-            this("snapshot", seq, me, colleagues);
+            this(seq, me, colleagues, List.of());
         }
     }
 

@@ -48,4 +48,9 @@ public interface PresenceObserver {
     }
 
     Uni<Void> recorded(Recorded change);
+
+    /** A member was deleted (their rows are gone), after the org was told, in the same transaction. */
+    default Uni<Void> removed(UUID orgId, UUID userId) {
+        return Uni.createFrom().voidItem();
+    }
 }

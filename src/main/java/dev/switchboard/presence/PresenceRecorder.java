@@ -72,6 +72,12 @@ public class PresenceRecorder implements PresenceChanges {
         return store.nextSeq(orgId).flatMap(seq -> {
             OrgEvent event = new OrgEvent(orgId, seq, Frames.ColleagueRemoved.TYPE, userId, frames.encode(new Frames.ColleagueRemoved(seq, userId)));
             return publisher.stored(store.event(orgId, seq, event.type(), userId, event.frame()), event, null);
+        }).flatMap(stored -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (PresenceObserver observer : observers) {
+                chain = chain.flatMap(ignored -> observer.removed(orgId, userId));
+            }
+            return chain;
         });
     }
 
@@ -137,7 +143,7 @@ public class PresenceRecorder implements PresenceChanges {
                                 && previous.view().availability() == candidate.availability()
                                         ? withSince(candidate, previous.view().since())
                                         : changed ? candidate : previous.view();
-                        SelfView self = Selves.of(published, user, derived);
+                        SelfView self = Selves.of(published, user, loaded.situation(), derived);
                         String digest = digest(frames.encodePart(self));
                         boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
                         SelfChanged me = selfChanged ? new SelfChanged(orgId, userId, frames.encode(new Frames.Me(self))) : null;

@@ -9,7 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.account.DestinationType;
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserStatus;
+import dev.switchboard.availability.GroupAvailability;
 import dev.switchboard.availability.OrgRules;
+import dev.switchboard.availability.UserSituation;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.availability.PresenceDerivation;
@@ -25,7 +27,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class PresenceService {
 
-    public record OrgPresence(long seq, List<PresenceView> colleagues) {
+    /** The org at {@code seq}: every member's presence, and every ring group's availability. */
+    public record OrgPresence(long seq, List<PresenceView> colleagues, List<GroupAvailability> groups) {
     }
 
     private final OrganizationRepository organizations;
@@ -38,9 +41,9 @@ public class PresenceService {
         this.store = store;
         this.pool = pool;
         this.selfSql = "SELECT u.name, u.internal_number, u.status, u.status_until, u.destination_type, u.destination_id, "
-                + "u.created_at, o.apply_user_status_to_devices, o.show_call_context, " + situations.ownedColumns("u.id") + ", "
-                + PresenceStore.publishedColumns("p.") + " FROM users u JOIN organizations o ON o.id = u.org_id "
-                + "LEFT JOIN presence_states p ON p.user_id = u.id WHERE u.org_id = $1 AND u.id = $2";
+                + "u.created_at, o.apply_user_status_to_devices, o.show_call_context, " + situations.userColumn() + ", "
+                + PresenceStore.publishedColumns("ps.") + " FROM users u JOIN organizations o ON o.id = u.org_id "
+                + "LEFT JOIN presence_states ps ON ps.user_id = u.id WHERE u.org_id = $1 AND u.id = $2";
     }
 
     /** Every member's published presence with the org sequence number it is current at (one database snapshot). */
@@ -87,14 +90,14 @@ public class PresenceService {
             user.destinationId = (UUID) values[5];
             user.createdAt = NativeSql.instant(values[6]);
             OrgRules rules = new OrgRules((Boolean) values[7], (Boolean) values[8]);
-            var derived = PresenceDerivation.derive(UserSituations.situation(user, (String) values[9], (String) values[10], rules),
-                    Instant.now());
-            PresenceView stored = PresenceStore.publishedView(userId, values, 11);
+            UserSituation situation = UserSituations.situation((String) values[9], rules);
+            var derived = PresenceDerivation.derive(situation, Instant.now());
+            PresenceView stored = PresenceStore.publishedView(userId, values, 10);
             PresenceView published = stored != null ? stored
                     : new PresenceView(userId, user.name, user.internalNumber, derived.presence().availability(),
                             derived.presence().effectiveStatus(), derived.presence().context(), derived.presence().reach(),
                             user.createdAt);
-            return Selves.of(published, user, derived);
+            return Selves.of(published, user, situation, derived);
         });
     }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.availability.Availability;
+import dev.switchboard.availability.GroupAvailability;
 import dev.switchboard.account.CallContext;
 import dev.switchboard.availability.Reach;
 import dev.switchboard.account.UserStatus;
@@ -109,6 +110,22 @@ public class PresenceStore {
         return new Write(List.of("UPDATE presence_states SET self_digest = $2 WHERE user_id = $1"), List.of(userId, digest));
     }
 
+    /**
+     * Locks the org's sequence row without taking a number, so that what is decided next (a ring
+     * group's availability) sees every change committed by an earlier writer of the org's events.
+     */
+    Uni<Void> lockSeq(UUID orgId) {
+        return NativeSql.update("INSERT INTO presence_sequences (org_id, seq) VALUES ($1, 0) "
+                + "ON CONFLICT (org_id) DO UPDATE SET seq = presence_sequences.seq", orgId).replaceWithVoid();
+    }
+
+    /** Stores what the stream says of a ring group now, and org event {@code seq} that says it. */
+    Write group(UUID orgId, GroupAvailability group, long seq, String type, String frame) {
+        return new Write(List.of("UPDATE ring_groups SET published_available = $4, published_members = $5 WHERE id = $3",
+                "INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($1, $2, $6, $3, $7)"),
+                List.of(orgId, seq, group.groupId(), group.available(), group.members(), type, frame));
+    }
+
     /** Drops org events older than the replay window: a client resuming from before gets a snapshot. */
     Uni<Void> pruneEvents(Duration replayWindow) {
         return NativeSql.update("DELETE FROM presence_events WHERE created_at < statement_timestamp() - make_interval(secs => $1)",
@@ -120,7 +137,11 @@ public class PresenceStore {
      * two come from one database snapshot and can never disagree.
      */
     Uni<PresenceService.OrgPresence> snapshot(UUID orgId) {
-        String sql = "SELECT s.seq, p.user_id, " + prefixed("p.") + " FROM (SELECT " + CURRENT_SEQ + " AS seq) s "
+        // The groups ride along on every row (one statement, one database snapshot): what the
+        // stream last said of each, as stored with the event that said it.
+        String sql = "SELECT s.seq, p.user_id, " + prefixed("p.") + ", s.groups FROM (SELECT " + CURRENT_SEQ + " AS seq, "
+                + "(SELECT json_agg(json_build_array(g.id, g.name, g.internal_number, g.published_available, g.published_members) "
+                + "ORDER BY g.name, g.id)::text FROM ring_groups g WHERE g.org_id = $1 AND g.published_available IS NOT NULL) AS groups) s "
                 + "LEFT JOIN presence_states p ON p.org_id = $1 ORDER BY p.name, p.user_id";
         return NativeSql.rows(sql, orgId).map(rows -> {
             long seq = ((Number) rows.get(0)[0]).longValue();
@@ -130,7 +151,16 @@ public class PresenceStore {
                     colleagues.add(view((UUID) row[1], row, 2));
                 }
             }
-            return new PresenceService.OrgPresence(seq, colleagues);
+            List<GroupAvailability> groups = new ArrayList<>();
+            Object groupsJson = rows.get(0)[9];
+            if (groupsJson != null) {
+                new io.vertx.core.json.JsonArray((String) groupsJson).forEach(element -> {
+                    io.vertx.core.json.JsonArray g = (io.vertx.core.json.JsonArray) element;
+                    groups.add(new GroupAvailability(UUID.fromString(g.getString(0)), g.getString(1), g.getString(2),
+                            g.getInteger(3), g.getInteger(4)));
+                });
+            }
+            return new PresenceService.OrgPresence(seq, colleagues, groups);
         });
     }
 

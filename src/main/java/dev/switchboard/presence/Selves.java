@@ -3,6 +3,7 @@ package dev.switchboard.presence;
 import dev.switchboard.account.User;
 import dev.switchboard.availability.Destination;
 import dev.switchboard.availability.PresenceDerivation;
+import dev.switchboard.availability.UserSituation;
 
 /** Builds a user's view of themselves from their published presence and a fresh derivation. */
 public final class Selves {
@@ -10,8 +11,9 @@ public final class Selves {
     private Selves() {
     }
 
-    public static SelfView of(PresenceView published, User user, PresenceDerivation.Derived derived) {
-        Destination destination = user.destinationType == null ? null : new Destination(user.destinationType, user.destinationId);
+    public static SelfView of(PresenceView published, User user, UserSituation situation, PresenceDerivation.Derived derived) {
+        // The destination is the call plan's one-step view (a first step with a single target).
+        Destination destination = situation.destination();
         // The user always sees their own call context, even where colleagues do not.
         return new SelfView(published.userId(), published.name(), published.internalNumber(), published.availability(),
                 published.userStatus(), derived.presence().context(), published.reach(), published.since(),

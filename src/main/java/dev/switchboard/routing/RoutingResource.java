@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.switchboard.auth.Caller;
 import dev.switchboard.auth.Role;
-import dev.switchboard.availability.RouteDecision;
+import dev.switchboard.availability.RouteAnswer;
 import dev.switchboard.history.Actor;
 import dev.switchboard.routing.RoutingService.RouteRequest;
 import io.smallrye.mutiny.Uni;
@@ -35,10 +35,13 @@ public class RoutingResource {
         this.caller = caller;
     }
 
-    /** ring / forward / reject for a call from {@code from} (internal number or E.164) to internal number {@code to}. */
+    /**
+     * ring / forward / reject / voicemail for a call from {@code from} (internal number or E.164) to
+     * internal number {@code to} (a user, a VoIP account or a ring group), with the whole plan.
+     */
     @POST
     @RolesAllowed({ Role.PLATFORM_NAME, Role.OPERATOR_NAME, Role.ADMIN_NAME })
-    public Uni<RouteDecision> route(@PathParam("orgId") UUID orgId, @Valid @NotNull RouteRequest body) {
+    public Uni<RouteAnswer> route(@PathParam("orgId") UUID orgId, @Valid @NotNull RouteRequest body) {
         if (!caller.isPlatform()) {
             caller.requireAdminOf(orgId);
         }

@@ -1,19 +1,35 @@
 package dev.switchboard.routing;
 
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.constraints.Size;
 
 import dev.switchboard.account.InternalNumbers;
+import dev.switchboard.account.UserStatus;
+import dev.switchboard.availability.CallPlan;
+import dev.switchboard.availability.Fallback;
+import dev.switchboard.availability.FallbackType;
+import dev.switchboard.availability.GroupSituation;
+import dev.switchboard.availability.OrgRules;
 import dev.switchboard.availability.PresenceDerivation;
+import dev.switchboard.availability.RingStrategy;
+import dev.switchboard.availability.RouteAnswer;
 import dev.switchboard.availability.RouteDecision;
+import dev.switchboard.availability.RoutePlanner;
+import dev.switchboard.availability.UserSituation;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.NativeSql;
 import dev.switchboard.account.FixedDestinationService;
 import dev.switchboard.history.Actor;
 import dev.switchboard.history.History;
+import dev.switchboard.history.HistoryItem;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
@@ -36,11 +52,15 @@ public class RoutingService {
     }
 
     /**
-     * Read-only and one statement: the callee's whole situation comes back at once, no transaction,
-     * no lock. The decision goes to the callee's history, asked for by {@code actor}.
+     * One read for a user without fallbacks to others (the common case): the callee's whole
+     * situation comes back at once, no transaction, no lock. Each fallback to another user or group
+     * that the answer follows costs one more read (at most {@link RoutePlanner#MAX_HOPS}); a call to
+     * a round_robin group advances its rotation in one more statement. The answer goes to the
+     * callee's history (queued: the answer does not wait for it), asked for by {@code actor}; a
+     * group's skipped members each get a {@code skipped_in_group} item.
      */
     @WithSession
-    public Uni<RouteDecision> route(UUID orgId, RouteRequest request, Actor actor) {
+    public Uni<RouteAnswer> route(UUID orgId, RouteRequest request, Actor actor) {
         String from = request.from() == null ? "" : request.from().trim();
         String to = request.to() == null ? "" : request.to().trim();
         boolean external = from.matches(FixedDestinationService.E164);
@@ -48,9 +68,9 @@ public class RoutingService {
             throw ApiException.validation("from", "must be an internal number of the organization or an E.164 number");
         }
         if (!to.matches(InternalNumbers.PATTERN)) {
-            throw ApiException.validation("to", "must be an internal number of a user or a VoIP account");
+            throw ApiException.validation("to", "must be an internal number of a user, a VoIP account or a ring group");
         }
-        return situations.callee(orgId, external ? null : from, to).map(callee -> {
+        return situations.callee(orgId, external ? null : from, to).flatMap(callee -> {
             if (!callee.orgFound()) {
                 throw ApiException.notFound("organization");
             }
@@ -60,17 +80,84 @@ public class RoutingService {
             if (callee.ownerId() == null) {
                 throw ApiException.notFound("internal number " + to);
             }
-            Instant now = Instant.now();
             boolean internalCaller = !external;
-            RouteDecision decision = callee.device() == null
-                    ? PresenceDerivation.routeToUser(callee.user(), internalCaller, now)
-                    : PresenceDerivation.routeToDevice(callee.device(), callee.user(), callee.rules().applyUserStatusToDevices(),
-                            internalCaller, now);
-            if (callee.user() != null) {
-                // Queued: the answer does not wait for its history item.
-                history.routed(actor, orgId, callee.user().userId(), from, decision);
+            if (callee.device() != null) {
+                RouteDecision decision = PresenceDerivation.routeToDevice(callee.device(), callee.user(),
+                        callee.rules().applyUserStatusToDevices(), internalCaller, Instant.now());
+                RouteAnswer answer = RouteAnswer.ofDevice(decision, CallPlan.DEFAULT_RING_SECONDS);
+                if (callee.user() != null) {
+                    history.routed(actor, orgId, callee.user().userId(), from, answer);
+                }
+                return Uni.createFrom().item(answer);
             }
-            return decision;
+            Map<UUID, UserSituation> users = new HashMap<>();
+            Map<UUID, GroupSituation> groups = new HashMap<>();
+            if (callee.group() != null) {
+                return rotated(callee.group()).flatMap(group -> {
+                    groups.put(group.groupId(), group);
+                    return plan(orgId, callee.rules(), users, groups,
+                            directory -> RoutePlanner.toGroup(group.groupId(), directory, internalCaller, Instant.now()), 0)
+                            .invoke(answer -> skippedToHistory(actor, orgId, from, group, answer));
+                });
+            }
+            if (callee.user() == null) {
+                throw ApiException.notFound("internal number " + to);
+            }
+            users.put(callee.user().userId(), callee.user());
+            return plan(orgId, callee.rules(), users, groups,
+                    directory -> RoutePlanner.toUser(callee.user().userId(), directory, internalCaller, Instant.now()), 0)
+                    .invoke(answer -> history.routed(actor, orgId, callee.user().userId(), from, answer));
         });
+    }
+
+    /** Plans; when a fallback leads to someone not loaded yet, loads them and plans again. */
+    private Uni<RouteAnswer> plan(UUID orgId, OrgRules rules, Map<UUID, UserSituation> users, Map<UUID, GroupSituation> groups,
+            Function<RoutePlanner.Directory, RoutePlanner.Outcome> planner, int loads) {
+        RoutePlanner.Outcome outcome = planner.apply(new RoutePlanner.Directory(users, groups));
+        if (!outcome.missing()) {
+            return Uni.createFrom().item(outcome.answer());
+        }
+        if (loads > RoutePlanner.MAX_HOPS + 1) {
+            // Every hop loads one party, so this cannot happen; a guard, not a path.
+            throw new IllegalStateException("route planning kept asking for more parties");
+        }
+        Uni<Void> loaded = outcome.missingType() == FallbackType.USER
+                ? situations.users(orgId, rules, List.of(outcome.missingId())).invoke(found -> {
+                    users.putAll(found);
+                    if (!found.containsKey(outcome.missingId())) {
+                        // Deleted between the reads: nobody to ring, as a fallback that no longer exists.
+                        users.put(outcome.missingId(), gone(outcome.missingId(), rules));
+                    }
+                }).replaceWithVoid()
+                : situations.group(orgId, rules, outcome.missingId()).invoke(group -> groups.put(outcome.missingId(),
+                        group != null ? group : new GroupSituation(outcome.missingId(), "(deleted)", null, RingStrategy.RING_ALL,
+                                CallPlan.DEFAULT_RING_SECONDS, List.of(), Fallback.REJECT, 0))).replaceWithVoid();
+        return loaded.flatMap(ignored -> plan(orgId, rules, users, groups, planner, loads + 1));
+    }
+
+    /** Each member the group skipped learns why, in their history. */
+    private void skippedToHistory(Actor actor, UUID orgId, String from, GroupSituation group, RouteAnswer answer) {
+        if (answer.skipped() == null) {
+            return;
+        }
+        for (RouteAnswer.Skipped skipped : answer.skipped()) {
+            history.record(HistoryItem.skippedInGroup(actor, orgId, skipped.userId(), from, group.groupId(), group.name(),
+                    new HistoryItem.Why(skipped.reason().code().wire(), skipped.reason().message())));
+        }
+    }
+
+    private static UserSituation gone(UUID userId, OrgRules rules) {
+        return new UserSituation(userId, UserStatus.OFFLINE, null, CallPlan.EMPTY, List.of(), List.of(), rules, Map.of());
+    }
+
+    /** A round_robin group starts each call one member further: its rotation advances with every route. */
+    private Uni<GroupSituation> rotated(GroupSituation group) {
+        if (group.strategy() != RingStrategy.ROUND_ROBIN) {
+            return Uni.createFrom().item(group);
+        }
+        return NativeSql.value(Long.class, "UPDATE ring_groups SET rotation = rotation + 1 WHERE id = $1 RETURNING rotation - 1",
+                group.groupId()).map(rotation -> rotation == null ? group
+                        : new GroupSituation(group.groupId(), group.name(), group.internalNumber(), group.strategy(),
+                                group.memberRingSeconds(), group.members(), group.fallback(), rotation));
     }
 }

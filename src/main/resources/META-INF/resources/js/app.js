@@ -41,6 +41,9 @@ const view = {
   reachability: $('reachability'),
   reachabilityTitle: $('reachability-title'),
   reachabilityReasons: $('reachability-reasons'),
+  planWords: $('plan-words'),
+  groupsCard: $('groups-card'),
+  groupList: $('group-list'),
   useWebphone: /** @type {HTMLInputElement} */ ($('use-webphone')),
   webphoneHint: $('webphone-hint'),
   meError: $('me-error'),
@@ -287,6 +290,7 @@ function wire(client) {
   client.addEventListener('state', () => {
     if (client !== page.client) return;
     renderColleagues();
+    renderGroups(client.groups);
   });
   client.addEventListener('me', (event) => {
     if (client !== page.client) return;
@@ -421,7 +425,7 @@ function renderDestinationOptions(me) {
   select.value = selected;
 }
 
-/** @param {{ internal: boolean, external: boolean, reasons: { code: string, message: string }[] } | null} reachability */
+/** @param {{ internal: boolean, external: boolean, reasons: { code: string, message: string }[], plan?: { words: string }[] } | null} reachability */
 function renderReachability(reachability) {
   if (!reachability) return;
   // A live region: touch it only when the words change, or screen readers repeat them.
@@ -450,6 +454,28 @@ function renderReachability(reachability) {
     return li;
   });
   view.reachabilityReasons.replaceChildren(...items);
+  // The whole call plan in words: each step, then each fallback that is set.
+  view.planWords.replaceChildren(...(reachability.plan ?? []).map((part) => {
+    const li = document.createElement('li');
+    li.textContent = part.words;
+    return li;
+  }));
+}
+
+/** The org's ring groups: "2 of 5 can take a call". @param {{groupId: string, name: string, internalNumber: string, available: number, members: number}[]} groups */
+function renderGroups(groups) {
+  view.groupsCard.hidden = groups.length === 0;
+  const sorted = [...groups].sort((a, b) => a.name.localeCompare(b.name));
+  const signature = JSON.stringify(sorted);
+  if (view.groupList.dataset.signature === signature) return;
+  view.groupList.dataset.signature = signature;
+  view.groupList.replaceChildren(...sorted.map((group) => {
+    const li = document.createElement('li');
+    li.dataset.groupId = group.groupId;
+    li.dataset.available = String(group.available);
+    li.textContent = `${group.name} (${group.internalNumber}): ${group.available} of ${group.members} can take a call`;
+    return li;
+  }));
 }
 
 function webphoneAccount() {

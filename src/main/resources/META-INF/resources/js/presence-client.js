@@ -100,7 +100,14 @@ export class SwitchboardError extends Error {
   }
 }
 
-const SEQ_FRAMES = new Set(['presence', 'colleague_added', 'colleague_removed']);
+// Every org event carries the next seq; an org event type this client does not know yet still
+// counts (a frame with a seq other than the two first frames), so an addition is never a "gap".
+const SEQ_FRAMES = new Set(['presence', 'colleague_added', 'colleague_removed', 'group', 'group_removed']);
+
+/** @param {any} frame */
+function isOrgEvent(frame) {
+  return SEQ_FRAMES.has(frame.type) || (typeof frame.seq === 'number' && frame.type !== 'snapshot' && frame.type !== 'resumed');
+}
 
 /**
  * The client. Fires (all `CustomEvent`s, read `event.detail`):
@@ -149,6 +156,7 @@ export class PresenceClient extends EventTarget {
 
     /** @private @type {number | null} */ this._seq = null;
     /** @private @type {Map<string, Presence>} */ this._colleagues = new Map();
+    /** @private @type {Map<string, any>} ring groups: {groupId, name, internalNumber, available, members} */ this._groups = new Map();
     /** @private @type {Self | null} */ this._me = null;
 
     /** @private */
@@ -282,6 +290,11 @@ export class PresenceClient extends EventTarget {
   /** Everyone in the organization (the signed-in user included), as colleagues see them. */
   get colleagues() {
     return Array.from(this._colleagues.values());
+  }
+
+  /** The organization's ring groups with how many members can take a call now. */
+  get groups() {
+    return Array.from(this._groups.values());
   }
 
   /** @param {string} userId */
@@ -556,7 +569,7 @@ export class PresenceClient extends EventTarget {
   /** @private @param {any} frame */
   _onFrame(frame) {
     this._heard();
-    if (SEQ_FRAMES.has(frame.type)) {
+    if (isOrgEvent(frame)) {
       if (this._seq !== null && frame.seq <= this._seq) return; // already applied
       if (this._seq === null || frame.seq !== this._seq + 1) {
         // Something was missed: reconnect and let the server replay from the last seq applied.
@@ -569,6 +582,7 @@ export class PresenceClient extends EventTarget {
       case 'snapshot': {
         this._seq = frame.seq;
         this._colleagues = new Map(frame.colleagues.map((/** @type {Presence} */ c) => [c.userId, c]));
+        this._groups = new Map((frame.groups ?? []).map((/** @type {any} */ g) => [g.groupId, g]));
         const previous = this._me;
         this._me = frame.me;
         this._live();
@@ -600,6 +614,16 @@ export class PresenceClient extends EventTarget {
         this._emit('state', { reason: 'colleague_removed', seq: this._seq });
         break;
       }
+      case 'group':
+        this._groups.set(frame.group.groupId, frame.group);
+        this._emit('group', { group: frame.group });
+        this._emit('state', { reason: 'group', seq: this._seq });
+        break;
+      case 'group_removed':
+        this._groups.delete(frame.groupId);
+        this._emit('group_removed', { groupId: frame.groupId });
+        this._emit('state', { reason: 'group_removed', seq: this._seq });
+        break;
       case 'me': {
         const previous = this._me;
         this._me = frame.me;

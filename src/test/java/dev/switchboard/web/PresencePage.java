@@ -149,6 +149,11 @@ final class PresencePage {
         return driver.findElement(By.id("reachability")).getText();
     }
 
+    /** The ring groups card's text (empty while the org has no groups: the card is hidden). */
+    String groupsText() {
+        return driver.findElement(By.id("groups-card")).getText();
+    }
+
     WebElement webphoneCheckbox() {
         return driver.findElement(By.id("use-webphone"));
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.web;
 
+import static dev.switchboard.support.TestApi.admin;
 import static dev.switchboard.support.TestApi.as;
 import static dev.switchboard.support.TestApi.createOrg;
 import static dev.switchboard.support.TestApi.createVoipAccount;
@@ -223,6 +224,34 @@ class PresencePageBrowserTest {
             // Live again for real: a change made now still arrives.
             setAvailability(bob, Map.of("status", "available"));
             page.until(d -> "available".equals(page.pill(bob.id()).tone()));
+            assertThat(browser.uncaughtErrors()).isEmpty();
+        }
+    }
+
+    @Test
+    void theCallPlanShowsInWordsAndRingGroupsWithHowManyCanTakeACall() {
+        UUID org = createOrg();
+        TestUser boss = admin(org);
+        TestUser anna = user(org);
+        Response desk = createVoipAccount(org, "desk_phone", anna.id());
+        as(platform()).body(Map.of("registered", true, "expiresIn", 300)).put("/api/platform/registrations/" + desk.path("sipUsername"))
+                .then().statusCode(200);
+        as(anna.token()).body(Map.of("steps", List.of(Map.of("ringSeconds", 15, "targets",
+                List.of(Map.of("type", "voip_account", "id", desk.path("id"))))),
+                "fallbacks", Map.of("busy", Map.of("type", "voicemail")), "callWaiting", false))
+                .put("/api/me/call-plan").then().statusCode(200);
+        String number = as(boss.token()).body(Map.of("name", "Sales", "strategy", "ring_all", "members", List.of(anna.id().toString())))
+                .post("/api/orgs/" + org + "/ring-groups").then().statusCode(201).extract().path("internalNumber");
+
+        try (Browser browser = Browser.desktop(1280, 800)) {
+            PresencePage page = PresencePage.signIn(browser, base, anna.email(), TestApi.PASSWORD);
+            page.until(d -> page.reachabilityText().contains("When you are busy: voicemail"));
+            assertThat(page.reachabilityText()).contains("Rings your desk phone " + desk.path("internalNumber") + " (test desk_phone) for 15 s");
+            page.until(d -> page.groupsText().contains("Sales (" + number + "): 1 of 1 can take a call"));
+
+            // Anna goes to do not disturb: the group follows through the stream.
+            setAvailability(anna, Map.of("status", "do_not_disturb"));
+            page.until(d -> page.groupsText().contains("Sales (" + number + "): 0 of 1 can take a call"));
             assertThat(browser.uncaughtErrors()).isEmpty();
         }
     }
