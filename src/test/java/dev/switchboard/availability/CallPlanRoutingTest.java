@@ -15,11 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.availability.ReachabilityFaqTest.Device;
@@ -178,6 +180,15 @@ class CallPlanRoutingTest {
         assertThat(answer.getInt("plan[0].ringSeconds")).isEqualTo(15);
         assertThat(answer.getList("skipped.userId")).containsExactly(dnd.id().toString(), unregistered.id().toString(), busy.id().toString());
         assertThat(answer.getList("skipped.reason.code")).containsExactly("STATUS_DND", "DEVICE_UNREGISTERED", "IN_CALL");
+        // Each skipped member's history says so, with the group and the reason (queued: a moment later).
+        for (TestUser skipped : List.of(dnd, unregistered, busy)) {
+            Map<String, Object> item = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                    () -> as(skipped.token()).get("/api/me/history?type=call").jsonPath().<Map<String, Object>> getList("items").stream()
+                            .filter(i -> "skipped_in_group".equals(((Map<?, ?>) i.get("details")).get("outcome"))).findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            assertThat(((Map<?, ?>) item.get("details")).get("groupId")).isEqualTo(created.path("id"));
+            assertThat((String) item.get("summary")).contains("Sales");
+        }
 
         // in_order: one step per member who can take a call, in the group's order.
         as(admin.token()).body(Map.of("strategy", "in_order")).patch("/api/orgs/" + org + "/ring-groups/" + created.path("id"))
@@ -190,6 +201,23 @@ class CallPlanRoutingTest {
         // Any member may read the group, with its availability.
         as(caller.token()).get("/api/orgs/" + org + "/ring-groups/" + created.path("id")).then().statusCode(200)
                 .body("available", equalTo(2)).body("members.size()", equalTo(5));
+    }
+
+    @Test
+    void aPlanChangeIsInTheHistoryWithWhoMadeIt() {
+        UUID org = createOrg();
+        TestUser admin = admin(org);
+        TestUser anna = user(org);
+        Device desk = registeredDevice(org, anna);
+        as(admin.token()).body(plan(List.of(step(25, voip(desk.id()))), Map.of("busy", Map.of("type", "voicemail")), false))
+                .put("/api/orgs/" + org + "/users/" + anna.id() + "/call-plan").then().statusCode(200);
+
+        JsonPath history = as(anna.token()).get("/api/me/history?type=plan").jsonPath();
+        assertThat(history.getList("items")).hasSize(1);
+        assertThat(history.getString("items[0].actor.type")).isEqualTo("admin");
+        assertThat(history.getString("items[0].actor.userId")).isEqualTo(admin.id().toString());
+        assertThat(history.getString("items[0].summary")).isEqualTo("Call plan changed: 1 step, call waiting off");
+        assertThat(history.getInt("items[0].details.plan.steps[0].ringSeconds")).isEqualTo(25);
     }
 
     @Test
