@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -156,7 +157,15 @@ public class PresenceSocket {
                     }
                     SocketIdentity who = SocketIdentity.of(identity);
                     String query = context.request().query();
+                    AtomicBoolean done = new AtomicBoolean();
+                    long slowUpgrade = vertx.setTimer(SLOW_OPEN.toMillis(), id -> {
+                        if (!done.get()) {
+                            LOG.warnf("Presence socket upgrade of user %s not completed after %s", who.userId(), SLOW_OPEN);
+                        }
+                    });
                     context.request().toWebSocket().onComplete(upgraded -> {
+                        done.set(true);
+                        vertx.cancelTimer(slowUpgrade);
                         if (upgraded.succeeded()) {
                             opened(upgraded.result(), who, query);
                         } else {
@@ -181,6 +190,7 @@ public class PresenceSocket {
         // and with a bearer token they are the largest thing an idle socket holds.
         socket.headers().clear();
         Connection connection = new Connection(socket);
+        LOG.debugf("Presence socket %d upgraded from %s", connection.id, socket.remoteAddress());
         socket.pause();
         socket.textMessageHandler(text -> message(connection, text));
         socket.exceptionHandler(failure -> failed(connection, failure));
@@ -211,14 +221,28 @@ public class PresenceSocket {
         } else if (peer != null && !connection.socket.isClosed()) {
             peer.withSync(sync -> {
                 if (!sync.started()) {
-                    LOG.warnf("Presence socket %d of user %s opened but no first frame after %s: %s, last stage %s",
+                    // Whatever lost it, the socket must not stay without its first frame: ask for a
+                    // fresh snapshot (the same repair as after lost events).
+                    LOG.warnf("Presence socket %d of user %s opened but no first frame after %s: %s, last stage %s; resynchronizing",
                             connection.id, peer.userId, SLOW_OPEN, sync.describe(), connection.stage);
+                    sync.resynchronize();
+                }
+            });
+        } else if (peer == null) {
+            LOG.debugf("Presence socket %d turned away (closed %s, stage %s)", (Object) connection.id, connection.socket.isClosed(),
+                    connection.stage);
+        } else {
+            peer.withSync(sync -> {
+                if (!sync.started()) {
+                    LOG.debugf("Presence socket %d closed before its first frame: %s, last stage %s", connection.id,
+                            sync.describe(), connection.stage);
                 }
             });
         }
     }
 
     private void openEnded(Connection connection) {
+        LOG.debugf("Presence socket %d open ended", connection.id);
         if (connection.openEnded()) {
             closed(connection);
         } else {

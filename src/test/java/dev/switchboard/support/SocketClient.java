@@ -37,6 +37,8 @@ public final class SocketClient implements AutoCloseable {
 
     public final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** The type of every frame received, in order: a stalled test says what did arrive. */
+    private final List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final WebSocket socket;
     private final WebSocketClient client;
 
@@ -44,7 +46,11 @@ public final class SocketClient implements AutoCloseable {
         this.client = client;
         this.socket = socket;
         // Handlers go on before connecting: a server may close right after the upgrade.
-        socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+        socket.textMessageHandler(text -> {
+            JsonObject frame = new JsonObject(text);
+            received.add(frame.getString("type"));
+            frames.add(frame);
+        });
         socket.closeHandler(ignored -> closeCode.complete(socket.closeStatusCode() == null ? -1 : (int) socket.closeStatusCode()));
     }
 
@@ -159,12 +165,20 @@ public final class SocketClient implements AutoCloseable {
                 // Say whether the server closed the socket meanwhile: that tells a refusal from a stall.
                 throw new AssertionError("no frame within " + WAIT + (closeCode.isDone()
                         ? "; the socket was closed with " + closeCode.getNow(null) + " (" + socket.closeReason() + ")"
-                        : "; the socket is still open"));
+                        : "; the socket is still open") + "; received so far " + lastReceived()
+                        + " (local address " + socket.localAddress() + ")");
             }
             return frame;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    private String lastReceived() {
+        synchronized (received) {
+            int from = Math.max(0, received.size() - 20);
+            return received.size() + " frames" + (received.isEmpty() ? "" : ", the last " + received.subList(from, received.size()));
         }
     }
 
