@@ -132,10 +132,23 @@ class ConcurrentUserWritesTest {
                         requests.add(new Request("DELETE user", () -> as(admin.token()).delete(doomed.path())));
                     }
                 }
+                // Writes that insert rows pointing at the user: they find it (201) or find it gone
+                // (404; 422 where the user is named in the body), never a foreign-key failure (500).
+                String number = "+316500000" + round;
+                requests.add(new Request("POST fixed destination (admin)", () -> as(admin.token())
+                        .body(Map.of("number", number, "description", "racing")).post(doomed.path() + "/fixed-destinations")));
+                requests.add(new Request("POST VoIP account linked (admin)", () -> as(admin.token())
+                        .body(Map.of("kind", "softphone", "description", "racing", "userId", doomed.id.toString()))
+                        .post(voipPath(orgId))));
+                requests.add(new Request("POST watch on the user (admin)", () -> as(admin.token())
+                        .body(Map.of("userId", doomed.id.toString())).post("/api/me/watches")));
+                requests.add(new Request("PUT call plan (admin)", () -> as(admin.token())
+                        .body(Map.of("callWaiting", false)).put(doomed.path() + "/call-plan")));
                 List<Response> answers = all(requests);
                 for (int i = 0; i < requests.size(); i++) {
                     boolean delete = requests.get(i).name().equals("DELETE user");
-                    Set<Integer> expected = delete ? Set.of(204) : Set.of(200, 404);
+                    Set<Integer> expected = delete ? Set.of(204)
+                            : requests.get(i).name().startsWith("POST VoIP account") ? Set.of(201, 422) : Set.of(200, 201, 404);
                     if (!expected.contains(answers.get(i).statusCode())) {
                         failures.add("round " + round + ": " + requests.get(i).name() + " answered "
                                 + answers.get(i).statusCode() + " " + answers.get(i).asString());
