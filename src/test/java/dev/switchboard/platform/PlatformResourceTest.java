@@ -34,7 +34,8 @@ class PlatformResourceTest {
         credentials.then().statusCode(200).body("sipUsername", equalTo(sip)).body("orgId", equalTo(org.toString()));
         String realm = credentials.path("realm");
         String a1 = sip + ":" + realm + ":" + password;
-        assertThat(credentials.<String>path("ha1Md5")).isEqualTo(hex("MD5", a1));
+        assertThat(credentials.<String>path("ha1")).isEqualTo(hex("MD5", a1));
+        assertThat(credentials.<String>path("ha1Md5")).as("the earlier name of ha1").isEqualTo(hex("MD5", a1));
         assertThat(credentials.<String>path("ha1Sha256")).isEqualTo(hex("SHA-256", a1));
         assertThat(credentials.asString()).doesNotContain(password);
     }
@@ -80,6 +81,22 @@ class PlatformResourceTest {
                 .body("registered", equalTo(false));
         as(dev.switchboard.support.TestApi.operator()).get("/api/orgs/" + org + "/voip-accounts/" + created.path("id"))
                 .then().statusCode(200).body("state.registered", equalTo(false)).body("state.dnd", equalTo(true));
+    }
+
+    /** Proxies whose HTTP client sends only GET and POST (Kamailio 5.6) use POST where the API says PUT. */
+    @Test
+    void postIsAnAliasOfPutForRegistrationsAndDnd() {
+        UUID org = createOrg();
+        String sip = createVoipAccount(org, "desk_phone", null).path("sipUsername");
+        as(platform()).body(Map.of("registered", true, "expiresIn", 600, "userAgent", "Kamailio"))
+                .post("/api/platform/registrations/" + sip).then().statusCode(200)
+                .body("registered", equalTo(true)).body("userAgent", equalTo("Kamailio"));
+        as(platform()).body(Map.of("dnd", true)).post("/api/platform/dnd/" + sip).then().statusCode(200).body("dnd", equalTo(true));
+        as(platform()).body(Map.of("registered", true)).post("/api/platform/registrations/" + sip)
+                .then().statusCode(400).body("errors.field", hasItem("expiresIn"));
+        as(platform()).body(Map.of("dnd", false)).post("/api/platform/dnd/sbnosuchuser").then().statusCode(404);
+        as(platform()).body(Map.of("registered", false)).post("/api/platform/registrations/" + sip).then().statusCode(200)
+                .body("registered", equalTo(false)).body("dnd", equalTo(true));
     }
 
     private static String hex(String algorithm, String text) throws Exception {
