@@ -195,6 +195,26 @@ class PlanEditorPageBrowserTest {
         }
     }
 
+    @Test
+    void aFallbackToSomeoneWhoLeftMeanwhileIsRefusedWithTheReasonAndNothingIsStored() {
+        UUID org = createOrg();
+        TestUser anna = user(org);
+        TestUser bob = user(org);
+        try (Browser browser = Browser.desktop(1280, 900)) {
+            PresencePage page = PresencePage.signIn(browser, base, anna.email(), TestApi.PASSWORD);
+            openEditor(page);
+            fallback(page, "noAnswer").selectByValue("user:" + bob.id());
+            as(operator()).delete("/api/orgs/" + org + "/users/" + bob.id()).then().statusCode(204);
+            String before = as(anna.token()).get("/api/me/call-plan").then().statusCode(200).extract().asString();
+
+            WebElement error = saveAndAwaitError(page);
+            assertThat(error.getText()).contains("Not saved: the plan points at something you cannot use")
+                    .contains("When nobody answers: ");
+            assertThat(as(anna.token()).get("/api/me/call-plan").then().statusCode(200).extract().asString()).isEqualTo(before);
+            assertThat(browser.uncaughtErrors()).isEmpty();
+        }
+    }
+
     // --- the form, as a user drives it -------------------------------------------------------
 
     private static void openEditor(PresencePage page) {
