@@ -5,6 +5,7 @@
  */
 import { PresenceClient, Labels, SwitchboardError } from './presence-client.js';
 import { MissedCalls } from './missed-calls.js';
+import { PlanEditor } from './plan-editor.js';
 
 const TOKEN_KEY = 'switchboard.token';
 const EMAIL_KEY = 'switchboard.email';
@@ -62,6 +63,15 @@ const view = {
 const missedCalls = new MissedCalls({
   list: $('missed-calls'), empty: $('missed-empty'), error: $('missed-error'),
   refresh: /** @type {HTMLButtonElement} */ ($('missed-refresh')),
+});
+
+// After a save, the plan's words come from the server: the `me` frame, and here a fresh read for
+// when the socket is not live.
+const planEditor = new PlanEditor({
+  onSaved: () => {
+    const client = page.client;
+    client?.getMe().then((me) => { if (client === page.client) renderReachability(me.reachability); }, () => {});
+  },
 });
 
 /** Page state that is not the server's: who we are, our devices, and the list's view options. */
@@ -230,6 +240,7 @@ function stop() {
   }
   clearTimeout(page.refreshTimer);
   missedCalls.stop();
+  planEditor.stop();
 }
 
 // --- signed in ------------------------------------------------------------------------------------
@@ -254,6 +265,7 @@ async function start(client) {
   renderMe(me.presence);
   renderColleagues();
   missedCalls.start(client);
+  planEditor.start(client, me);
   client.connect();
   $('main').focus({ preventScroll: true });
 }
