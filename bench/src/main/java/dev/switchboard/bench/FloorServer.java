@@ -52,9 +52,16 @@ public final class FloorServer {
         Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         long version;
         String presenceJson;
-        /** The selected destination: one of this member's own devices, or none. */
+        /** The selected destination: one of this member's own devices, or none (a plan's lone first target). */
         Device destination;
+        /** The call plan: steps of own devices with their ring times, fallbacks, call waiting. */
+        List<List<Device>> steps = List.of();
+        List<Integer> ringSeconds = List.of();
+        JsonObject fallbacks = new JsonObject();
+        boolean callWaiting = true;
         int devices;
+        /** This member's own devices (a call with call waiting off is busy when one is in a call). */
+        final List<Device> own = new ArrayList<>();
         final Set<ServerWebSocket> sockets = new LinkedHashSet<>();
 
         Member(Org org, int index, String role) {
@@ -517,6 +524,8 @@ public final class FloorServer {
             } else {
                 json(req, 405, "{\"status\":405}");
             }
+        } else if (parts.length == 7 && parts[6].equals("call-plan") && method.equals("PUT")) {
+            callPlan(req, org, target, body.toJsonObject());
         } else if (parts.length == 7 && parts[6].equals("availability")) {
             if (method.equals("GET")) {
                 json(req, 200, target.availabilityJson().encode());
@@ -533,6 +542,8 @@ public final class FloorServer {
                     synchronized (org) {
                         String before = target.availability();
                         target.destination = device;
+                        target.steps = device == null ? List.of() : List.of(List.of(device));
+                        target.ringSeconds = device == null ? List.of() : List.of(target.ringSeconds.isEmpty() ? 20 : target.ringSeconds.get(0));
                         target.version++;
                         republish(target, before);
                     }
@@ -617,6 +628,7 @@ public final class FloorServer {
             d = new Device(org, owner, kind, in.getString("description", ""), number);
             if (owner != null) {
                 owner.devices++;
+                owner.own.add(d);
             }
             org.devices.add(d);
             org.devicesById.put(d.id, d);
@@ -735,8 +747,9 @@ public final class FloorServer {
                     case "available_for_colleagues" -> internal ? null : "COLLEAGUES_ONLY";
                     default -> null;
                 };
-                if (block == null && device == null) {
-                    block = "NO_DESTINATION";
+                if (block == null) {
+                    json(req, 200, planAnswer(m, internal, 0).encode());
+                    return;
                 }
             } else {
                 device = (Device) callee;
@@ -751,6 +764,104 @@ public final class FloorServer {
                             + device.kind.replace('_', ' ') + " " + device.number + ".\"}";
         }
         json(req, 200, answer);
+    }
+
+    /** {@code PUT …/users/{id}/call-plan}: steps of the member's own devices, fallbacks, call waiting. */
+    private void callPlan(HttpServerRequest req, Org org, Member target, JsonObject in) {
+        List<List<Device>> steps = new ArrayList<>();
+        List<Integer> rings = new ArrayList<>();
+        JsonArray given = in.getJsonArray("steps", new JsonArray());
+        for (int i = 0; i < given.size(); i++) {
+            JsonObject step = given.getJsonObject(i);
+            List<Device> devices = new ArrayList<>();
+            for (Object t : step.getJsonArray("targets", new JsonArray())) {
+                Device device = org.devicesById.get(String.valueOf(((JsonObject) t).getValue("id")));
+                if (device == null || device.owner != target) {
+                    json(req, 422, "{\"status\":422}");
+                    return;
+                }
+                devices.add(device);
+            }
+            steps.add(devices);
+            rings.add(step.getInteger("ringSeconds", 20));
+        }
+        JsonObject fallbacks = in.getJsonObject("fallbacks", new JsonObject());
+        synchronized (org) {
+            String before = target.availability();
+            target.steps = steps;
+            target.ringSeconds = rings;
+            target.fallbacks = fallbacks;
+            target.callWaiting = in.getBoolean("callWaiting", true);
+            target.destination = !steps.isEmpty() && steps.get(0).size() == 1 ? steps.get(0).get(0) : null;
+            target.version++;
+            republish(target, before);
+            json(req, 200, in.copy().put("version", target.version).encode());
+        }
+    }
+
+    /**
+     * A call to a member whose status lets it through (org lock held): busy with call waiting off →
+     * the busy fallback; no step with a target that can ring → the unreachable fallback; else ring
+     * the plan's steps, with the no-answer fallback resolved (a colleague's own route: one hop).
+     */
+    private JsonObject planAnswer(Member m, boolean internal, int hops) {
+        boolean busy = !m.callWaiting && m.own.stream().anyMatch(d -> !d.inCall.isEmpty());
+        if (busy) {
+            return fallback(m, "busy", "IN_CALL", internal, hops);
+        }
+        JsonArray plan = new JsonArray();
+        for (int i = 0; i < m.steps.size(); i++) {
+            JsonArray targets = new JsonArray();
+            for (Device d : m.steps.get(i)) {
+                if (d.usable()) {
+                    targets.add(new JsonObject().put("voipAccountId", d.id).put("sipUsername", d.sipUsername).put("kind", d.kind)
+                            .put("wakeUp", false));
+                }
+            }
+            if (!targets.isEmpty()) {
+                plan.add(new JsonObject().put("targets", targets).put("ringSeconds", m.ringSeconds.get(i))
+                        .put("reason", reason("OK", "Ringing " + targets.size() + " device(s) of " + m.name + ".")));
+            }
+        }
+        if (plan.isEmpty()) {
+            return fallback(m, "unreachable", m.steps.isEmpty() ? "NO_DESTINATION" : "DEVICE_UNREGISTERED", internal, hops);
+        }
+        JsonObject first = plan.getJsonObject(0);
+        return new JsonObject().put("action", "ring").put("targets", first.getJsonArray("targets"))
+                .put("reason", first.getJsonObject("reason").getString("message")).put("plan", plan)
+                .put("onNoAnswer", fallback(m, "noAnswer", "NO_ANSWER", internal, hops)).put("hops", hops);
+    }
+
+    /** A fallback of m's plan for {@code situation}: a colleague's route (one more hop, at most 3), voicemail, or reject. */
+    private JsonObject fallback(Member m, String situation, String code, boolean internal, int hops) {
+        JsonObject to = m.fallbacks.getJsonObject(situation, new JsonObject().put("type", "reject"));
+        JsonObject why = reason(code, "Calls to " + m.name + " cannot ring now (" + code + ").");
+        switch (to.getString("type", "reject")) {
+            case "voicemail" -> {
+                return new JsonObject().put("action", "voicemail").put("voicemail", m.id).put("reason", why)
+                        .put("plan", new JsonArray().add(new JsonObject().put("targets", new JsonArray().add(new JsonObject().put("voicemail", m.id)))
+                                .put("reason", why))).put("hops", hops);
+            }
+            case "user" -> {
+                Member next = m.org.byId.get(to.getString("id"));
+                if (next != null && hops < 3) {
+                    JsonObject answer = next.status.equals("do_not_disturb") || next.status.equals("offline")
+                            ? new JsonObject().put("action", "reject").put("reason", reason("STATUS_UNAVAILABLE", next.name + " is unavailable."))
+                                    .put("plan", new JsonArray()).put("hops", hops + 1)
+                            : planAnswer(next, internal, hops + 1);
+                    return answer.put("via", new JsonObject().put("type", "user").put("id", m.id).put("fallback", situation).put("reason", why));
+                }
+                return new JsonObject().put("action", "reject").put("reason", reason("TOO_MANY_HOPS", "Too many forwards.")).put("plan", new JsonArray())
+                        .put("hops", hops);
+            }
+            default -> {
+                return new JsonObject().put("action", "reject").put("reason", why).put("plan", new JsonArray()).put("hops", hops);
+            }
+        }
+    }
+
+    private static JsonObject reason(String code, String message) {
+        return new JsonObject().put("code", code).put("message", message);
     }
 
     private void createOrg(HttpServerRequest req, JsonObject in) {

@@ -2,8 +2,10 @@ package dev.switchboard.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -42,8 +44,8 @@ final class Platform {
 
     /**
      * Logs the platform in, gives every member {@code devicesPerUser} devices (a desk phone, then
-     * softphones; explicit internal numbers), selects each member's desk phone as their destination
-     * (so a call to them rings it and its registration is a presence change), and registers every
+     * softphones; explicit internal numbers), gives each member a call plan whose first step is their
+     * desk phone (so a call to them walks the plan, and its registration is a presence change), and registers every
      * device once — all through the public API, {@code concurrency} requests in flight, the orgs
      * interleaved (creating a device serializes on its org's numbers).
      */
@@ -68,14 +70,50 @@ final class Platform {
             Roster.Member m = org.members().get(t[1]);
             JsonObject body = new JsonObject().put("kind", t[2] == 0 ? "desk_phone" : "softphone").put("description", "Bench device " + t[2])
                     .put("internalNumber", Integer.toString(3_000_000 + t[1] * devicesPerUser + t[2])).put("userId", m.id());
-            Future<Device> made = http.expect(201, HttpMethod.POST, "/api/orgs/" + org.id() + "/voip-accounts", org.adminToken(), body.encode())
+            return http.expect(201, HttpMethod.POST, "/api/orgs/" + org.id() + "/voip-accounts", org.adminToken(), body.encode())
                     .map(j -> new Device(j.getString("id"), j.getString("sipUsername"), t[0]));
-            return t[2] != 0 ? made : made.compose(d -> http.expect(200, HttpMethod.PUT,
-                    "/api/orgs/" + org.id() + "/users/" + m.id() + "/availability", org.adminToken(),
-                    new JsonObject().put("destination", new JsonObject().put("type", "voip_account").put("id", d.id())).encode()).map(d));
+        }), 3600);
+        // Every member's devices, in creation order (desk phone first), for their call plans.
+        Map<String, List<Device>> byMember = new HashMap<>();
+        for (int k = 0; k < order.size(); k++) {
+            int[] t = order.get(k);
+            byMember.computeIfAbsent(t[0] + "/" + t[1], key -> new ArrayList<>()).add(devices.get(k));
+        }
+        List<int[]> members = order.stream().filter(t -> t[2] == 0).toList();
+        Http.await(Http.parallel(http.vertx, members.size(), concurrency, k -> {
+            int[] t = members.get(k);
+            Roster.Org org = orgs.get(t[0]);
+            Roster.Member m = org.members().get(t[1]);
+            Roster.Member colleague = org.members().get((t[1] + 1) % org.size());
+            return http.expect(200, HttpMethod.PUT, "/api/orgs/" + org.id() + "/users/" + m.id() + "/call-plan", org.adminToken(),
+                    callPlan(byMember.get(t[0] + "/" + t[1]), colleague.id().equals(m.id()) ? null : colleague.id()).encode());
         }), 3600);
         register(http, platform, devices, true, concurrency);
         return new Fleet(orgs, devices, platform, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * A plan like a real user's, so every routing decision walks one: the desk phone rings 20 s,
+     * then the other devices together 30 s; busy → voicemail, no answer → a colleague,
+     * unreachable → voicemail. A plan whose first step is the desk phone alone keeps it the
+     * member's destination, so its registration stays a presence change.
+     */
+    private static JsonObject callPlan(List<Device> own, String colleagueId) {
+        JsonArray steps = new JsonArray().add(new JsonObject().put("ringSeconds", 20)
+                .put("targets", new JsonArray().add(target(own.get(0)))));
+        if (own.size() > 1) {
+            JsonArray rest = new JsonArray();
+            own.subList(1, Math.min(own.size(), 6)).forEach(d -> rest.add(target(d)));
+            steps.add(new JsonObject().put("ringSeconds", 30).put("targets", rest));
+        }
+        JsonObject voicemail = new JsonObject().put("type", "voicemail");
+        JsonObject noAnswer = colleagueId == null ? voicemail : new JsonObject().put("type", "user").put("id", colleagueId);
+        return new JsonObject().put("steps", steps).put("callWaiting", false).put("fallbacks", new JsonObject()
+                .put("busy", voicemail).put("noAnswer", noAnswer).put("unreachable", voicemail));
+    }
+
+    private static JsonObject target(Device device) {
+        return new JsonObject().put("type", "voip_account").put("id", device.id());
     }
 
     /** Sets the registration of each device (not measured) and checks every answer says so. */
