@@ -20,8 +20,8 @@ import io.vertx.core.json.JsonObject;
  */
 final class WebhookReceiver implements AutoCloseable {
 
-    /** One request as received: the headers that matter and the exact body. */
-    record Received(String id, String timestamp, String signature, String body, int answeredWith) {
+    /** One request as received: its path, the headers that matter and the exact body. */
+    record Received(String path, String id, String timestamp, String signature, String body, int answeredWith) {
 
         JsonObject json() {
             return new JsonObject(body);
@@ -51,7 +51,7 @@ final class WebhookReceiver implements AutoCloseable {
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             int answer = status;
             synchronized (received) {
-                received.add(new Received(request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
+                received.add(new Received(request.path(), request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
                         request.getHeader("webhook-signature"), body.toString(), answer));
             }
             if (answer == 0) {
@@ -76,6 +76,11 @@ final class WebhookReceiver implements AutoCloseable {
         synchronized (received) {
             return received.stream().filter(r -> r.answeredWith() >= 200 && r.answeredWith() < 300).toList();
         }
+    }
+
+    /** What was answered with a 2xx at {@code path}, in arrival order. */
+    List<Received> accepted(String path) {
+        return accepted().stream().filter(r -> r.path().equals(path)).toList();
     }
 
     List<Received> all() {
