@@ -111,18 +111,23 @@ public class WebhookOutbox {
                 });
     }
 
+    /**
+     * A settled delivery (delivered or dead) makes the endpoint's next one due: the loop goes again
+     * at once, so a backlog (after an outage, or taken over from a dead replica) drains back to
+     * back instead of one per poll interval.
+     */
     private Uni<Void> deliver(Claimed row) {
         Instant started = Instant.now();
         return sender.send(row.url(), row.secret(), row.messageId(), row.body()).flatMap(sent -> {
             if (sent.delivered()) {
-                return finish(row, "delivered", Duration.ZERO, sent, started);
+                return finish(row, "delivered", Duration.ZERO, sent, started).invoke(loop::poke);
             }
             Duration delay = OutboxLoop.backoff(row.attempts(), config.initialBackoff(), config.maxBackoff(), sent.retryAfter());
             if (Instant.now().plus(delay).isAfter(row.createdAt().plus(config.retryFor()))) {
                 metrics.counter("switchboard.webhooks.dead").increment();
                 LOG.infof("Webhook delivery %s (%s seq %d) to webhook %s dead-lettered after %d attempts: %s",
                         row.messageId(), row.type(), row.seq(), row.webhookId(), row.attempts(), sent.describe());
-                return finish(row, "dead", Duration.ZERO, sent, started);
+                return finish(row, "dead", Duration.ZERO, sent, started).invoke(loop::poke);
             }
             return finish(row, "pending", delay, sent, started);
         });

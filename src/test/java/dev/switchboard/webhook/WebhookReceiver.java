@@ -15,13 +15,15 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A real HTTP receiver on loopback: records every request it accepts and answers with whatever
- * status it is told to ({@link #answer}); 0 closes the connection unanswered. Signatures are checked
+ * status it is told to ({@link #answer}); 0 closes the connection unanswered, {@link #HOLD} never
+ * answers (a receiver that hangs). Signatures are checked
  * by the tests with the published Standard Webhooks library, not with the service's own code.
  */
 final class WebhookReceiver implements AutoCloseable {
 
     /** One request as received: its path, the headers that matter and the exact body. */
-    record Received(String path, String id, String timestamp, String signature, String body, int answeredWith) {
+    record Received(String path, String id, String timestamp, String signature, String body, int answeredWith,
+            int senderPort) {
 
         JsonObject json() {
             return new JsonObject(body);
@@ -47,12 +49,18 @@ final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new ArrayList<>();
     private volatile int status = 204;
 
+    /** An {@link #answer} that leaves the request unanswered and the connection open. */
+    static final int HOLD = -1;
+
     WebhookReceiver() throws Exception {
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             int answer = status;
             synchronized (received) {
                 received.add(new Received(request.path(), request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
-                        request.getHeader("webhook-signature"), body.toString(), answer));
+                        request.getHeader("webhook-signature"), body.toString(), answer, request.remoteAddress().port()));
+            }
+            if (answer == HOLD) {
+                return;
             }
             if (answer == 0) {
                 request.connection().close();
@@ -66,7 +74,7 @@ final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort() + path;
     }
 
-    /** From now on answer every request with this status (0: close the connection without answering). */
+    /** From now on answer every request with this status (0: close the connection without answering; {@link #HOLD}). */
     void answer(int statusCode) {
         status = statusCode;
     }
