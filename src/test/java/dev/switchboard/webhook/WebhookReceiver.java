@@ -11,6 +11,7 @@ import com.standardwebhooks.exceptions.WebhookVerificationException;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -47,6 +48,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final List<Received> received = new ArrayList<>();
+    private final List<HttpServerRequest> held = new ArrayList<>();
     private volatile int status = 204;
 
     /** An {@link #answer} that leaves the request unanswered and the connection open. */
@@ -60,6 +62,9 @@ final class WebhookReceiver implements AutoCloseable {
                         request.getHeader("webhook-signature"), body.toString(), answer, request.remoteAddress().port()));
             }
             if (answer == HOLD) {
+                synchronized (held) {
+                    held.add(request);
+                }
                 return;
             }
             if (answer == 0) {
@@ -83,6 +88,14 @@ final class WebhookReceiver implements AutoCloseable {
     List<Received> accepted() {
         synchronized (received) {
             return received.stream().filter(r -> r.answeredWith() >= 200 && r.answeredWith() < 300).toList();
+        }
+    }
+
+    /** Answers every request held so far with {@code statusCode}, late (they stay {@link #HOLD} in {@link #all}). */
+    void release(int statusCode) {
+        synchronized (held) {
+            held.forEach(request -> request.response().setStatusCode(statusCode).end());
+            held.clear();
         }
     }
 

@@ -24,6 +24,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 
 /**
  * Webhooks end to end: real PostgreSQL, a real HTTP receiver on loopback, signatures checked with
@@ -36,6 +39,9 @@ class WebhooksTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static WebhookReceiver receiver;
+
+    @Inject
+    Pool pool;
 
     @BeforeAll
     static void startReceiver() throws Exception {
@@ -150,6 +156,42 @@ class WebhooksTest {
             // the first event was retried under the same message id
             String firstId = accepted.get(0).id();
             assertThat(flaky.all().stream().filter(r -> r.id().equals(firstId)).count()).isGreaterThan(1);
+        }
+    }
+
+    /**
+     * A replica that stalled past its lease: another claimed the delivery meanwhile and delivered it
+     * (done here in SQL, as that replica would). The stalled attempt's late failure is only logged:
+     * it neither sends the accepted event again (after the one that followed it) nor starts a run
+     * of failures.
+     */
+    @Test
+    void aLateOutcomeOfAClaimTakenOverMeanwhileIsOnlyLogged() throws Exception {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser user = TestApi.user(org);
+        try (WebhookReceiver stalling = new WebhookReceiver()) {
+            stalling.answer(WebhookReceiver.HOLD);
+            String id = as(admin.token()).body(Map.of("url", stalling.url("/stalled"), "events", List.of("status.changed")))
+                    .post(webhooks(org)).then().statusCode(201).extract().path("id");
+            setStatus(user, "do_not_disturb");
+            setStatus(user, "available");
+            await().atMost(PATIENCE).until(() -> !stalling.all().isEmpty());
+            Received stalled = stalling.all().get(0);
+            pool.preparedQuery("UPDATE webhook_deliveries SET attempts = attempts + 1, state = 'delivered', locked_until = NULL "
+                    + "WHERE message_id = $1").execute(Tuple.of(stalled.id())).await().atMost(PATIENCE);
+            stalling.answer(204);
+            stalling.release(500);
+
+            await().atMost(PATIENCE).until(() -> !stalling.accepted().isEmpty());
+            assertThat(stalling.accepted()).singleElement()
+                    .satisfies(r -> assertThat(r.json().getJsonObject("data").getString("status")).isEqualTo("available"));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> stalling.all().size() == 2);
+            String path = webhooks(org) + "/" + id;
+            List<Map<String, Object>> log = as(admin.token()).get(path + "/deliveries").then().extract().path("items");
+            assertThat(log).filteredOn(item -> stalled.id().equals(item.get("messageId"))).singleElement()
+                    .satisfies(item -> assertThat(item).containsEntry("attempt", 1).containsEntry("statusCode", 500));
+            assertThat(as(admin.token()).get(path).then().extract().<String>path("failingSince")).isNull();
         }
     }
 
