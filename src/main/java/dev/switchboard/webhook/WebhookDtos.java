@@ -90,6 +90,7 @@ public final class WebhookDtos {
             @Schema(description = "The plan step that rang without an answer, when the platform said") Integer step) {
     }
 
+    @RegisterForReflection
     public record GroupRef(UUID groupId, String name) {
     }
 
