@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
@@ -31,7 +32,8 @@ import io.vertx.core.Vertx;
  * <li>{@link #record}: queued and written within about {@value #FLUSH_DELAY_MS} ms by one
  * multi-row INSERT on a connection of its own: for paths that must not wait for it (a route is
  * one read-only statement; call events). Accepted risk: a crash loses what is still queued, and
- * items beyond {@code switchboard.history.max-queued} (a database outage) are dropped.</li>
+ * items beyond {@code switchboard.history.max-queued} (a database outage) are dropped. Each batch
+ * is written in a transaction with what the {@link HistoryObserver}s add to it.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -52,9 +54,12 @@ public class History {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
+    private final List<HistoryObserver> observers;
 
-    public History(HistoryStore store, ObjectMapper json, Vertx vertx, SwitchboardConfig config) {
+    public History(HistoryStore store, ObjectMapper json, Vertx vertx, SwitchboardConfig config,
+            Instance<HistoryObserver> observers) {
         this.store = store;
+        this.observers = observers.stream().toList();
         this.json = json;
         this.vertx = vertx;
         this.maxQueued = config.history().maxQueued();
@@ -109,7 +114,7 @@ public class History {
             flushing.set(false);
             return;
         }
-        store.insert(batch).subscribe().with(ignored -> {
+        store.insert(batch, observers).subscribe().with(ignored -> {
             flushing.set(false);
             if (!queue.isEmpty()) {
                 scheduleFlush(0);
@@ -147,7 +152,7 @@ public class History {
         try {
             List<HistoryItem> batch;
             while (!(batch = take()).isEmpty()) {
-                store.insert(batch).await().atMost(Duration.ofSeconds(2));
+                store.insert(batch, observers).await().atMost(Duration.ofSeconds(2));
             }
         } catch (RuntimeException e) {
             LOG.warnf("History items queued at shutdown were not written: %s", e.toString());

@@ -90,6 +90,11 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         details = details == null ? Map.of() : details;
     }
 
+    /** What became of the call; null when this is not a call item. */
+    public CallOutcome outcome() {
+        return type == Type.CALL ? (CallOutcome) details.get("outcome") : null;
+    }
+
     /** Now, at the resolution PostgreSQL stores, so what is written and what is read agree. */
     static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);

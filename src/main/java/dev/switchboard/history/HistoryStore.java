@@ -63,9 +63,18 @@ public class HistoryStore {
         this.json = json;
     }
 
-    /** On a pool connection of its own, outside any transaction. */
-    Uni<Void> insert(List<HistoryItem> items) {
-        return pool.preparedQuery(INSERT).execute(Tuple.from(columns(items))).replaceWithVoid();
+    /**
+     * On a pool connection of its own, in a transaction with what the observers add; each observer
+     * hears of the commit.
+     */
+    Uni<Void> insert(List<HistoryItem> items, List<HistoryObserver> observers) {
+        return pool.withTransaction(transaction -> {
+            Uni<Void> written = transaction.preparedQuery(INSERT).execute(Tuple.from(columns(items))).replaceWithVoid();
+            for (HistoryObserver observer : observers) {
+                written = written.flatMap(ignored -> observer.written(transaction, items));
+            }
+            return written;
+        }).invoke(() -> observers.forEach(observer -> observer.committed(items)));
     }
 
     /** On the current Hibernate Reactive session's connection: in its transaction. */

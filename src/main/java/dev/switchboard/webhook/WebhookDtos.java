@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import dev.switchboard.history.HistoryItem;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Request and response bodies of {@code /api/orgs/{orgId}/webhooks}, and what a receiver gets. */
@@ -74,6 +75,23 @@ public final class WebhookDtos {
     /** {@code status.changed}'s data: the user's effective status, and what it was (null: first publication). */
     @RegisterForReflection
     public record StatusChange(UUID userId, String name, String status, String previousStatus) {
+    }
+
+    /**
+     * {@code call.not_reached}'s data: who was called, from which number (null when the platform did
+     * not say), what became of the call and why, as the user's history tells it.
+     */
+    @RegisterForReflection
+    public record CallNotReached(UUID userId, String name, String from,
+            @Schema(enumeration = { "forwarded", "voicemail", "rejected", "skipped_in_group", "no_answer" }) String outcome,
+            List<HistoryItem.Why> reasons, String summary,
+            @Schema(description = "The ring group whose call skipped the user (skipped_in_group only)") GroupRef group,
+            @Schema(description = "The platform's call id (no_answer only)") String callId,
+            @Schema(description = "The plan step that rang without an answer, when the platform said") Integer step) {
+    }
+
+    @RegisterForReflection
+    public record GroupRef(UUID groupId, String name) {
     }
 
     @RegisterForReflection

@@ -111,18 +111,23 @@ public class WebhookOutbox {
                 });
     }
 
+    /**
+     * A settled delivery (delivered or dead) makes the endpoint's next one due: the loop goes again
+     * at once, so a backlog (after an outage, or taken over from a dead replica) drains back to
+     * back instead of one per poll interval.
+     */
     private Uni<Void> deliver(Claimed row) {
         Instant started = Instant.now();
         return sender.send(row.url(), row.secret(), row.messageId(), row.body()).flatMap(sent -> {
             if (sent.delivered()) {
-                return finish(row, "delivered", Duration.ZERO, sent, started);
+                return finish(row, "delivered", Duration.ZERO, sent, started).invoke(loop::poke);
             }
             Duration delay = OutboxLoop.backoff(row.attempts(), config.initialBackoff(), config.maxBackoff(), sent.retryAfter());
             if (Instant.now().plus(delay).isAfter(row.createdAt().plus(config.retryFor()))) {
                 metrics.counter("switchboard.webhooks.dead").increment();
                 LOG.infof("Webhook delivery %s (%s seq %d) to webhook %s dead-lettered after %d attempts: %s",
                         row.messageId(), row.type(), row.seq(), row.webhookId(), row.attempts(), sent.describe());
-                return finish(row, "dead", Duration.ZERO, sent, started);
+                return finish(row, "dead", Duration.ZERO, sent, started).invoke(loop::poke);
             }
             return finish(row, "pending", delay, sent, started);
         });
@@ -132,7 +137,10 @@ public class WebhookOutbox {
      * Records one attempt in one statement: the delivery's state, the attempts log, and the
      * endpoint's run of failures (cleared by a success; the endpoint disabled once every attempt
      * failed for {@code disable-after}). When that disables it, every replica drops its cached
-     * "this org has webhooks".
+     * "this org has webhooks". Fenced by the claim: every claim counts {@code attempts} up, so an
+     * attempt whose lease ran out and whose delivery was claimed again meanwhile (a replica that
+     * stalled longer than the lease) is only logged; the newer claim owns the outcome, and a late
+     * failure cannot send an already accepted delivery again, after the events that followed it.
      */
     private Uni<Void> finish(Claimed row, String state, Duration delay, WebhookSender.Sent sent, Instant started) {
         boolean ok = sent.delivered();
@@ -141,14 +149,15 @@ public class WebhookOutbox {
                 + sent.describe();
         String sql = "WITH d AS (UPDATE webhook_deliveries SET state = $2::varchar, locked_until = NULL, last_error = $3, "
                 + "updated_at = clock_timestamp(), next_attempt_at = clock_timestamp() + make_interval(secs => $4), "
-                + "delivered_at = CASE WHEN $2::varchar = 'delivered' THEN clock_timestamp() END WHERE id = $1), "
+                + "delivered_at = CASE WHEN $2::varchar = 'delivered' THEN clock_timestamp() END WHERE id = $1 AND attempts = $9 "
+                + "RETURNING id), "
                 + "a AS (INSERT INTO webhook_attempts (webhook_id, delivery_id, message_id, type, seq, attempt, outcome, status_code, "
                 + "error, duration_ms, at) VALUES ($5, $1, $6, $7, $8, $9, $10, $11, $3, $12, $13)) "
                 + "UPDATE webhooks w SET failing_since = CASE WHEN $14 THEN NULL ELSE coalesce(o.failing_since, $13) END, "
                 + "enabled = w.enabled AND NOT " + disabling() + ", "
                 + "disabled_reason = CASE WHEN " + disabling() + " THEN $15 ELSE w.disabled_reason END, "
                 + "disabled_at = CASE WHEN " + disabling() + " THEN clock_timestamp() ELSE w.disabled_at END "
-                + "FROM webhooks o WHERE o.id = w.id AND w.id = $5 RETURNING w.org_id, " + disabling();
+                + "FROM webhooks o WHERE o.id = w.id AND w.id = $5 AND EXISTS (SELECT 1 FROM d) RETURNING w.org_id, " + disabling();
         Tuple params = Tuple.tuple()
                 .addUUID(row.id()).addString(state).addString(OutboxLoop.truncate(sent.error()))
                 .addDouble(delay.toMillis() / 1000.0).addUUID(row.webhookId()).addString(row.messageId()).addString(row.type())

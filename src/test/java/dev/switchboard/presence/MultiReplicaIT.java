@@ -46,6 +46,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
+import dev.switchboard.support.Replicas;
+import dev.switchboard.support.Replicas.Replica;
 import dev.switchboard.support.SocketClient;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -55,7 +57,7 @@ import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The packaged service as it runs in production, several replicas sharing one PostgreSQL: the
+ * The packaged service as it runs in production, several replicas sharing one PostgreSQL ({@link Replicas}): the
  * presence stream crosses replicas, survives a replica's kill -9 and a database restart, and a
  * replica that is asked to stop (SIGTERM) drains its sockets to another one and finishes its
  * requests.
@@ -69,15 +71,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiReplicaIT {
 
-    private static final Path TARGET = Path.of("target").toAbsolutePath();
-    private static final Path APP = TARGET.resolve("quarkus-app/quarkus-run.jar");
-    private static final Path WORK = TARGET.resolve("multi-replica");
-    private static final Path PG_DATA = WORK.resolve("pg-data");
-
-    private static final String OPERATOR_EMAIL = "operator@multi-replica.test";
-    private static final String OPERATOR_PASSWORD = "operator-multi-replica-password";
-    private static final String PLATFORM_ID = "sip-platform";
-    private static final String PLATFORM_SECRET = "platform-multi-replica-secret";
     private static final String PASSWORD = "correct-horse-battery";
 
     /** Short device leases so a dead replica's devices lapse quickly. */
@@ -90,12 +83,8 @@ class MultiReplicaIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final List<Replica> replicas = new ArrayList<>();
     private final List<SocketClient> sockets = new ArrayList<>();
-    private EmbeddedPostgres postgres;
-    private int pgPort;
-    private Path privateKey;
-    private Path publicKey;
+    private Replicas cluster;
     private boolean failed;
 
     private Replica a;
@@ -119,8 +108,8 @@ class MultiReplicaIT {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
             failed = true;
-            for (Replica replica : replicas) {
-                replica.printTail(80);
+            if (cluster != null) {
+                cluster.printTails(80);
             }
         }
     };
@@ -129,17 +118,11 @@ class MultiReplicaIT {
 
     @BeforeAll
     void startDatabaseAndTwoReplicas() throws Exception {
-        assertThat(APP).as("the packaged application (mvn package runs before failsafe)").exists();
-        deleteRecursively(WORK);
-        Files.createDirectories(WORK);
-        writeKeyPair();
-        pgPort = freePort();
-        startPostgres();
+        cluster = new Replicas("multi-replica");
+        cluster.startPostgres();
         // Both replicas start at once against an empty database, as a fresh deployment would.
-        a = Replica.start(1, "A", env(Map.of()));
-        b = Replica.start(2, "B", env(Map.of()));
-        replicas.add(a);
-        replicas.add(b);
+        a = cluster.start(1, "A", env(Map.of()));
+        b = cluster.start(2, "B", env(Map.of()));
         a.awaitReady();
         b.awaitReady();
     }
@@ -153,17 +136,9 @@ class MultiReplicaIT {
                 // best effort
             }
         });
-        for (Replica replica : replicas) {
-            replica.process.destroyForcibly();
+        if (cluster != null) {
+            cluster.close();
         }
-        for (Replica replica : replicas) {
-            try {
-                replica.process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        stopPostgres();
     }
 
     @BeforeEach
@@ -176,7 +151,7 @@ class MultiReplicaIT {
     @Test
     @Order(1)
     void changesThroughOneReplicaReachClientsOnTheOtherInOrder() {
-        String operator = login(a, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+        String operator = login(a, Replicas.OPERATOR_EMAIL, Replicas.OPERATOR_PASSWORD);
         org = UUID.fromString(api(a, operator).body(Map.of("name", "Multi replica " + UUID.randomUUID()))
                 .post("/api/orgs").then().statusCode(201).extract().path("id"));
         walt = createMember(a, operator, "walt");
@@ -221,12 +196,12 @@ class MultiReplicaIT {
     @Order(2)
     void managementEndpointsAreOffTheMainPortAndTheAccessLogHasNoQueryStrings() throws IOException {
         for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi", "/q/swagger-ui")) {
-            assertThat(status(b.main(path))).as("main port %s", path).isEqualTo(404);
+            assertThat(Replicas.status(b.main(path))).as("main port %s", path).isEqualTo(404);
         }
         for (String path : List.of("/q/health/live", "/q/health/started", "/q/metrics", "/q/openapi")) {
-            assertThat(status(b.management(path))).as("management port %s", path).isEqualTo(200);
+            assertThat(Replicas.status(b.management(path))).as("management port %s", path).isEqualTo(200);
         }
-        assertThat(status(b.management("/q/swagger-ui"))).as("Swagger UI is dev-only").isEqualTo(404);
+        assertThat(Replicas.status(b.management("/q/swagger-ui"))).as("Swagger UI is dev-only").isEqualTo(404);
 
         String secret = "Secret" + UUID.randomUUID().toString().replace("-", "");
         String requestId = "multi-replica-" + UUID.randomUUID();
@@ -271,10 +246,9 @@ class MultiReplicaIT {
     @Test
     @Order(4)
     void afterADatabaseRestartEveryReplicaResubscribesAndClientsConverge() throws IOException {
-        a2 = Replica.start(3, "A2", env(Map.of(
+        a2 = cluster.start(3, "A2", env(Map.of(
                 // Slow password checks on this replica only: step 4 needs a request that takes a while.
                 "SWITCHBOARD_AUTH_BCRYPT_COST", "13")));
-        replicas.add(a2);
         a2.awaitReady();
 
         // Emil's webphone socket stays on B through the outage; he is available because of it.
@@ -287,7 +261,7 @@ class MultiReplicaIT {
         assertThat(gusOnA2.awaitFrame(f -> true).getString("type")).isEqualTo("snapshot");
 
         long stoppedAt = System.nanoTime();
-        stopPostgres();
+        cluster.stopPostgres();
         for (Replica replica : List.of(b, a2)) {
             Awaitility.await("readiness of " + replica.name + " DOWN").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200)).until(() -> replica.readiness() == 503);
@@ -296,13 +270,13 @@ class MultiReplicaIT {
         Duration outage = LEASE.plusSeconds(2);
         Awaitility.await("an outage longer than a lease").atMost(outage.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Duration.ofNanos(System.nanoTime() - stoppedAt).compareTo(outage) >= 0);
-        startPostgres();
+        cluster.startPostgres();
 
         // A change right after the restart, while the replicas' listeners may still be reconnecting.
         Awaitility.await("a write on B succeeds again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> api(b, xena.token).body(Map.of("status", "do_not_disturb")).put("/api/me/availability")
                         .statusCode() == 200);
-        String channelAfterWrite = b.presenceChannelStatus();
+        String channelAfterWrite = presenceChannelStatus(b);
         System.out.println("[multi-replica] presence channel of B right after the first write: " + channelAfterWrite);
 
         for (Replica replica : List.of(b, a2)) {
@@ -333,7 +307,7 @@ class MultiReplicaIT {
     @Test
     @Order(5)
     void aStoppingReplicaDrainsSocketsToTheOtherAndFinishesItsRequests() throws Exception {
-        String operator = login(b, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+        String operator = login(b, Replicas.OPERATOR_EMAIL, Replicas.OPERATOR_PASSWORD);
         // Created through A2, so the password is hashed with A2's (slow) cost and checking it takes a while.
         Member slow = createMember(a2, operator, "slow");
         gusView.awaitFrame(f -> "colleague_added".equals(f.getString("type")));
@@ -374,140 +348,25 @@ class MultiReplicaIT {
 
     private Map<String, String> env(Map<String, String> extra) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://127.0.0.1:" + pgPort + "/postgres");
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres");
-        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
-        env.put("SWITCHBOARD_OPERATOR_EMAIL", OPERATOR_EMAIL);
-        env.put("SWITCHBOARD_OPERATOR_PASSWORD", OPERATOR_PASSWORD);
-        env.put("SWITCHBOARD_PLATFORM_CLIENT_ID", PLATFORM_ID);
-        env.put("SWITCHBOARD_PLATFORM_CLIENT_SECRET", PLATFORM_SECRET);
-        env.put("SMALLRYE_JWT_SIGN_KEY_LOCATION", privateKey.toUri().toString());
-        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toUri().toString());
         env.put("SWITCHBOARD_WS_DEVICE_LEASE", LEASE.toSeconds() + "S");
         env.put("SWITCHBOARD_WS_DEVICE_GRACE", GRACE.toSeconds() + "S");
         // Drain quickly in the test; production keeps the defaults from application.properties.
         env.put("QUARKUS_SHUTDOWN_DELAY", "1S");
         env.put("QUARKUS_LOG_CATEGORY__DEV_SWITCHBOARD_PRESENCE__LEVEL", "DEBUG");
         env.putAll(extra);
-        return env;
+        return cluster.env(env);
     }
 
-    /** One child process running the packaged service. */
-    private static final class Replica {
-        final int number;
-        final String name;
-        final int port;
-        /** Health, metrics and OpenAPI: Quarkus' management interface, a port of its own per replica. */
-        final int managementPort;
-        final Path log;
-        final Process process;
-
-        private Replica(int number, String name, int port, int managementPort, Path log, Process process) {
-            this.number = number;
-            this.name = name;
-            this.port = port;
-            this.managementPort = managementPort;
-            this.log = log;
-            this.process = process;
-        }
-
-        static Replica start(int number, String name, Map<String, String> env) throws IOException {
-            int port = freePort();
-            int managementPort = freePort();
-            Path log = TARGET.resolve("multi-replica-" + number + ".log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // Small heaps and C1 only: three JVMs (and Maven) share the build machine's cores.
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", APP.toString())
-                    .directory(WORK.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().putAll(env);
-            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
-            Process process = builder.start();
-            System.out.printf("[multi-replica] replica %s (pid %d) on port %d, management port %d, log %s%n", name,
-                    process.pid(), port, managementPort, log);
-            return new Replica(number, name, port, managementPort, log, process);
-        }
-
-        void awaitReady() {
-            long started = System.nanoTime();
-            Awaitility.await("replica " + name + " ready").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                    .until(() -> {
-                        if (!process.isAlive()) {
-                            printTail(80);
-                            throw new AssertionError("replica " + name + " exited with " + process.exitValue());
-                        }
-                        return readiness() == 200;
-                    });
-            System.out.printf("[multi-replica] replica %s ready after %d ms%n", name,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        }
-
-        int readiness() {
-            return status(management("/q/health/ready"));
-        }
-
-        /** UP/DOWN of the "Presence event channel" readiness check, or what went wrong asking. */
-        String presenceChannelStatus() {
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(management("/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                JsonArray checks = new JsonObject(response.body()).getJsonArray("checks");
-                return checks.stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals("Presence event channel"))
-                        .map(c -> c.getString("status")).findFirst().orElse("absent");
-            } catch (Exception e) {
-                return e.toString();
-            }
-        }
-
-        URI main(String path) {
-            return URI.create("http://127.0.0.1:" + port + path);
-        }
-
-        URI management(String path) {
-            return URI.create("http://127.0.0.1:" + managementPort + path);
-        }
-
-        List<String> logLines() throws IOException {
-            return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-        }
-
-        void printTail(int lines) {
-            try {
-                List<String> all = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-                System.out.printf("%n===== replica %s (%s), last %d lines of %s =====%n", name,
-                        process.isAlive() ? "running" : "exited " + process.exitValue(), lines, log);
-                all.subList(Math.max(0, all.size() - lines), all.size()).forEach(System.out::println);
-                System.out.println("===== end of " + log.getFileName() + " =====");
-            } catch (IOException | UncheckedIOException e) {
-                System.out.println("could not read " + log + ": " + e);
-            }
-        }
-    }
-
-    // --- PostgreSQL --------------------------------------------------------------------------------
-
-    private void startPostgres() throws IOException {
-        postgres = EmbeddedPostgres.builder()
-                .setPort(pgPort)
-                .setDataDirectory(PG_DATA)
-                .setCleanDataDirectory(false)
-                .setServerConfig("max_connections", "200")
-                .setServerConfig("fsync", "off")
-                .start();
-        System.out.println("[multi-replica] PostgreSQL on 127.0.0.1:" + pgPort + ", data in " + PG_DATA);
-    }
-
-    private void stopPostgres() {
-        if (postgres != null) {
-            try {
-                postgres.close();
-            } catch (IOException e) {
-                System.out.println("could not stop PostgreSQL: " + e);
-            }
-            postgres = null;
+    /** UP/DOWN of the "Presence event channel" readiness check, or what went wrong asking. */
+    private static String presenceChannelStatus(Replica replica) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(replica.management("/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonArray checks = new JsonObject(response.body()).getJsonArray("checks");
+            return checks.stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals("Presence event channel"))
+                    .map(c -> c.getString("status")).findFirst().orElse("absent");
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 
@@ -517,14 +376,11 @@ class MultiReplicaIT {
     }
 
     private static RequestSpecification api(Replica replica, String token) {
-        RequestSpecification spec = given().baseUri("http://127.0.0.1").port(replica.port)
-                .contentType(ContentType.JSON).accept(ContentType.JSON);
-        return token == null ? spec : spec.auth().oauth2(token);
+        return replica.api(token);
     }
 
     private static String login(Replica replica, String email, String password) {
-        return api(replica, null).body(Map.of("email", email, "password", password)).post("/api/auth/token")
-                .then().statusCode(200).extract().path("accessToken");
+        return replica.login(email, password);
     }
 
     private Member createMember(Replica replica, String operator, String name) {
@@ -549,18 +405,6 @@ class MultiReplicaIT {
         SocketClient socket = SocketClient.connect(URI.create("http://127.0.0.1:" + replica.port), member.token, query);
         sockets.add(socket);
         return socket;
-    }
-
-    private static int status(URI uri) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     /**
@@ -756,41 +600,6 @@ class MultiReplicaIT {
         private static String orgOf(String token) {
             String payload = token.split("\\.")[1];
             return new JsonObject(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8)).getString("org");
-        }
-    }
-
-    // --- helpers -------------------------------------------------------------------------------------
-
-    private void writeKeyPair() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair pair = generator.generateKeyPair();
-        privateKey = WORK.resolve("private-key.pem");
-        publicKey = WORK.resolve("public-key.pem");
-        Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
-        Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.US_ASCII);
-    }
-
-    private static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -11,17 +11,20 @@ import com.standardwebhooks.exceptions.WebhookVerificationException;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
 /**
  * A real HTTP receiver on loopback: records every request it accepts and answers with whatever
- * status it is told to ({@link #answer}); 0 closes the connection unanswered. Signatures are checked
+ * status it is told to ({@link #answer}); 0 closes the connection unanswered, {@link #HOLD} never
+ * answers (a receiver that hangs). Signatures are checked
  * by the tests with the published Standard Webhooks library, not with the service's own code.
  */
 final class WebhookReceiver implements AutoCloseable {
 
-    /** One request as received: the headers that matter and the exact body. */
-    record Received(String id, String timestamp, String signature, String body, int answeredWith) {
+    /** One request as received: its path, the headers that matter and the exact body. */
+    record Received(String path, String id, String timestamp, String signature, String body, int answeredWith,
+            int senderPort) {
 
         JsonObject json() {
             return new JsonObject(body);
@@ -45,14 +48,24 @@ final class WebhookReceiver implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final List<Received> received = new ArrayList<>();
+    private final List<HttpServerRequest> held = new ArrayList<>();
     private volatile int status = 204;
+
+    /** An {@link #answer} that leaves the request unanswered and the connection open. */
+    static final int HOLD = -1;
 
     WebhookReceiver() throws Exception {
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             int answer = status;
             synchronized (received) {
-                received.add(new Received(request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
-                        request.getHeader("webhook-signature"), body.toString(), answer));
+                received.add(new Received(request.path(), request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
+                        request.getHeader("webhook-signature"), body.toString(), answer, request.remoteAddress().port()));
+            }
+            if (answer == HOLD) {
+                synchronized (held) {
+                    held.add(request);
+                }
+                return;
             }
             if (answer == 0) {
                 request.connection().close();
@@ -66,7 +79,7 @@ final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort() + path;
     }
 
-    /** From now on answer every request with this status (0: close the connection without answering). */
+    /** From now on answer every request with this status (0: close the connection without answering; {@link #HOLD}). */
     void answer(int statusCode) {
         status = statusCode;
     }
@@ -76,6 +89,19 @@ final class WebhookReceiver implements AutoCloseable {
         synchronized (received) {
             return received.stream().filter(r -> r.answeredWith() >= 200 && r.answeredWith() < 300).toList();
         }
+    }
+
+    /** Answers every request held so far with {@code statusCode}, late (they stay {@link #HOLD} in {@link #all}). */
+    void release(int statusCode) {
+        synchronized (held) {
+            held.forEach(request -> request.response().setStatusCode(statusCode).end());
+            held.clear();
+        }
+    }
+
+    /** What was answered with a 2xx at {@code path}, in arrival order. */
+    List<Received> accepted(String path) {
+        return accepted().stream().filter(r -> r.path().equals(path)).toList();
     }
 
     List<Received> all() {

@@ -1,6 +1,7 @@
 package dev.switchboard.webhook;
 
 import static dev.switchboard.support.TestApi.as;
+import static dev.switchboard.support.TestApi.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,10 +23,15 @@ import dev.switchboard.webhook.WebhookReceiver.Received;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 
 /**
  * Webhooks end to end: real PostgreSQL, a real HTTP receiver on loopback, signatures checked with
  * the published Standard Webhooks library. Timings are shortened by {@link WebhookTestProfile}.
+ * Calls are routed and reported through the platform API, ring groups made through the admin API.
  */
 @QuarkusTest
 @TestProfile(WebhookTestProfile.class)
@@ -33,6 +39,9 @@ class WebhooksTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static WebhookReceiver receiver;
+
+    @Inject
+    Pool pool;
 
     @BeforeAll
     static void startReceiver() throws Exception {
@@ -147,6 +156,42 @@ class WebhooksTest {
             // the first event was retried under the same message id
             String firstId = accepted.get(0).id();
             assertThat(flaky.all().stream().filter(r -> r.id().equals(firstId)).count()).isGreaterThan(1);
+        }
+    }
+
+    /**
+     * A replica that stalled past its lease: another claimed the delivery meanwhile and delivered it
+     * (done here in SQL, as that replica would). The stalled attempt's late failure is only logged:
+     * it neither sends the accepted event again (after the one that followed it) nor starts a run
+     * of failures.
+     */
+    @Test
+    void aLateOutcomeOfAClaimTakenOverMeanwhileIsOnlyLogged() throws Exception {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser user = TestApi.user(org);
+        try (WebhookReceiver stalling = new WebhookReceiver()) {
+            stalling.answer(WebhookReceiver.HOLD);
+            String id = as(admin.token()).body(Map.of("url", stalling.url("/stalled"), "events", List.of("status.changed")))
+                    .post(webhooks(org)).then().statusCode(201).extract().path("id");
+            setStatus(user, "do_not_disturb");
+            setStatus(user, "available");
+            await().atMost(PATIENCE).until(() -> !stalling.all().isEmpty());
+            Received stalled = stalling.all().get(0);
+            pool.preparedQuery("UPDATE webhook_deliveries SET attempts = attempts + 1, state = 'delivered', locked_until = NULL "
+                    + "WHERE message_id = $1").execute(Tuple.of(stalled.id())).await().atMost(PATIENCE);
+            stalling.answer(204);
+            stalling.release(500);
+
+            await().atMost(PATIENCE).until(() -> !stalling.accepted().isEmpty());
+            assertThat(stalling.accepted()).singleElement()
+                    .satisfies(r -> assertThat(r.json().getJsonObject("data").getString("status")).isEqualTo("available"));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> stalling.all().size() == 2);
+            String path = webhooks(org) + "/" + id;
+            List<Map<String, Object>> log = as(admin.token()).get(path + "/deliveries").then().extract().path("items");
+            assertThat(log).filteredOn(item -> stalled.id().equals(item.get("messageId"))).singleElement()
+                    .satisfies(item -> assertThat(item).containsEntry("attempt", 1).containsEntry("statusCode", 500));
+            assertThat(as(admin.token()).get(path).then().extract().<String>path("failingSince")).isNull();
         }
     }
 
@@ -278,5 +323,181 @@ class WebhooksTest {
 
         as(admin.token()).delete(webhooks(org) + "/" + id).then().statusCode(204);
         as(admin.token()).get(webhooks(org) + "/" + id).then().statusCode(404);
+    }
+
+    // --- call.not_reached and group.availability: calls routed and reported through the platform API
+
+    /** Creates a webhook to {@code path}; answers its secret. */
+    private static String webhook(TestUser admin, String path, List<String> events, List<UUID> userIds) {
+        return create(admin, path, events, userIds).then().statusCode(201).extract().path("secret");
+    }
+
+    /** A desk phone that calls to the user ring on (not registered yet); answers its SIP username. */
+    private static String deskPhone(TestUser user) {
+        Response desk = TestApi.createVoipAccount(user.orgId(), "desk_phone", user.id());
+        as(user.token()).body(Map.of("destination", Map.of("type", "voip_account", "id", desk.path("id"))))
+                .put("/api/me/availability").then().statusCode(200);
+        return desk.path("sipUsername");
+    }
+
+    private static void register(String sip) {
+        as(platform()).body(Map.of("registered", true, "expiresIn", 3600)).put("/api/platform/registrations/" + sip)
+                .then().statusCode(200);
+    }
+
+    private static Response route(UUID org, String from, String to) {
+        Response route = as(platform()).body(Map.of("from", from, "to", to)).post("/api/orgs/" + org + "/calls/route");
+        route.then().statusCode(200);
+        return route;
+    }
+
+    private static void callEvent(String sip, String callId, String state, Integer step) {
+        Map<String, Object> body = new HashMap<>(Map.of("callId", callId, "sipUsername", sip, "state", state));
+        if (step != null) {
+            body.put("step", step);
+        }
+        as(platform()).body(body).post("/api/platform/call-events").then().statusCode(200);
+    }
+
+    private static JsonObject data(Received event) {
+        return event.json().getJsonObject("data");
+    }
+
+    private static List<Received> ofType(String path, String type) {
+        return receiver.accepted(path).stream().filter(r -> type.equals(r.type())).toList();
+    }
+
+    @Test
+    void everyCallThatDidNotReachAUserIsAnEventWithWhoFromWhatAndWhyInSeqOrder() throws Exception {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser anna = TestApi.user(org);
+        TestUser bob = TestApi.user(org);
+        String sip = deskPhone(anna);
+        register(sip);
+        String all = "/calls-" + org;
+        String onlyBob = "/calls-bob-" + org;
+        String secret = webhook(admin, all, List.of("call.not_reached", "status.changed"), null);
+        webhook(admin, onlyBob, List.of("call.not_reached"), List.of(bob.id()));
+        // Another org's calls that do not reach anyone, with a webhook of its own.
+        UUID otherOrg = TestApi.createOrg();
+        TestUser otherAdmin = TestApi.admin(otherOrg);
+        TestUser otherUser = TestApi.user(otherOrg);
+        webhook(otherAdmin, "/calls-other-" + otherOrg, List.of("call.not_reached"), null);
+        setStatus(otherUser, "do_not_disturb");
+        route(otherOrg, "+31201234567", otherUser.internalNumber());
+
+        // A call that rings is no event; then: rejected by DND, a group skipping her, a ring without an answer.
+        assertThat(route(org, bob.internalNumber(), anna.internalNumber()).<String>path("action")).isEqualTo("ring");
+        setStatus(anna, "do_not_disturb");
+        Response rejected = route(org, bob.internalNumber(), anna.internalNumber());
+        assertThat(rejected.<String>path("action")).isEqualTo("reject");
+        await().atMost(PATIENCE).until(() -> ofType(all, "call.not_reached").size() >= 1);
+        String groupId = as(admin.token()).body(Map.of("name", "Support", "strategy", "ring_all", "members",
+                List.of(anna.id().toString()))).post("/api/orgs/" + org + "/ring-groups")
+                .then().statusCode(201).extract().path("id");
+        String groupNumber = as(admin.token()).get("/api/orgs/" + org + "/ring-groups/" + groupId).path("internalNumber");
+        route(org, "+31207654321", groupNumber);
+        await().atMost(PATIENCE).until(() -> ofType(all, "call.not_reached").size() >= 2);
+        setStatus(anna, "available");
+        callEvent(sip, "call-1", "ringing", null);
+        callEvent(sip, "call-1", "no_answer", 2);
+        await().atMost(PATIENCE).until(() -> ofType(all, "call.not_reached").size() >= 3);
+
+        List<Received> calls = ofType(all, "call.not_reached");
+        assertThat(calls).hasSize(3).allSatisfy(call -> assertThat(data(call).getString("userId")).isEqualTo(anna.id().toString()));
+        assertThat(calls).extracting(call -> data(call).getString("outcome")).containsExactly("rejected", "skipped_in_group", "no_answer");
+
+        JsonObject dnd = data(calls.get(0));
+        assertThat(dnd.getString("name")).isEqualTo("Name " + anna.email());
+        assertThat(dnd.getString("from")).isEqualTo(bob.internalNumber());
+        assertThat(dnd.getJsonArray("reasons").getJsonObject(0).getMap())
+                .isEqualTo(Map.of("code", "STATUS_DND", "message", rejected.path("reason.message")));
+        assertThat(dnd.getString("summary")).startsWith("Call from " + bob.internalNumber() + " did not ring");
+        assertThat(dnd.getValue("group")).isNull();
+
+        JsonObject skipped = data(calls.get(1));
+        assertThat(skipped.getString("from")).isEqualTo("+31207654321");
+        assertThat(skipped.getJsonObject("group").getMap()).isEqualTo(Map.of("groupId", groupId, "name", "Support"));
+        assertThat(skipped.getJsonArray("reasons").getJsonObject(0).getString("code")).isEqualTo("STATUS_DND");
+
+        JsonObject noAnswer = data(calls.get(2));
+        assertThat(noAnswer.getString("callId")).isEqualTo("call-1");
+        assertThat(noAnswer.getInteger("step")).isEqualTo(2);
+        assertThat(noAnswer.getValue("from")).isNull();
+        assertThat(noAnswer.getJsonArray("reasons").getJsonObject(0).getString("code")).isEqualTo("NO_ANSWER");
+
+        // In order with the endpoint's other events: DND, the two calls, available, the ring without answer.
+        List<Received> everything = receiver.accepted(all);
+        assertThat(everything).extracting(Received::type).containsExactly("status.changed", "call.not_reached",
+                "call.not_reached", "status.changed", "call.not_reached");
+        assertThat(everything).extracting(Received::seq).isSorted();
+        assertThat(calls.get(0).seq()).as("a call carries the org's seq it was decided in").isEqualTo(everything.get(0).seq());
+        for (Received event : everything) {
+            event.verify(secret);
+            assertThat(event.json().getString("orgId")).isEqualTo(org.toString());
+        }
+
+        // The filtered endpoint hears only of Bob; then Bob is not reached once.
+        setStatus(bob, "offline");
+        route(org, anna.internalNumber(), bob.internalNumber());
+        await().atMost(PATIENCE).until(() -> !receiver.accepted(onlyBob).isEmpty());
+        assertThat(receiver.accepted(onlyBob)).singleElement().satisfies(event -> {
+            assertThat(data(event).getString("userId")).isEqualTo(bob.id().toString());
+            assertThat(data(event).getString("from")).isEqualTo(anna.internalNumber());
+        });
+        // The other org's event went to its own endpoint only.
+        assertThat(receiver.accepted().stream().filter(r -> r.json().getString("orgId").equals(otherOrg.toString())))
+                .allSatisfy(r -> assertThat(r.path()).isEqualTo("/calls-other-" + otherOrg));
+        assertThat(receiver.accepted().stream().filter(r -> r.path().contains(org.toString())))
+                .allSatisfy(r -> assertThat(r.json().getString("orgId")).isEqualTo(org.toString()));
+    }
+
+    @Test
+    void aRingGroupsAvailabilityIsAnEventWithItsCountsAndTheStreamsSeq() throws Exception {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser anna = TestApi.user(org);
+        TestUser bob = TestApi.user(org);
+        String sip = deskPhone(anna);
+        String path = "/groups-" + org;
+        // A user filter picks members; a group is no member: its events pass every filter.
+        String secret = webhook(admin, path, List.of("group.availability"), List.of(bob.id()));
+        UUID otherOrg = TestApi.createOrg();
+        TestUser otherAdmin = TestApi.admin(otherOrg);
+        webhook(otherAdmin, "/groups-other-" + otherOrg, List.of("group.availability"), null);
+
+        String groupId = as(admin.token()).body(Map.of("name", "Sales", "strategy", "ring_all", "members",
+                List.of(anna.id().toString(), bob.id().toString()))).post("/api/orgs/" + org + "/ring-groups")
+                .then().statusCode(201).extract().path("id");
+        TestUser otherUser = TestApi.user(otherOrg);
+        as(otherAdmin.token()).body(Map.of("name", "Elsewhere", "strategy", "ring_all", "members", List.of(otherUser.id().toString())))
+                .post("/api/orgs/" + otherOrg + "/ring-groups").then().statusCode(201);
+        await().atMost(PATIENCE).until(() -> receiver.accepted(path).size() >= 1);
+        register(sip);
+        await().atMost(PATIENCE).until(() -> receiver.accepted(path).size() >= 2);
+        setStatus(anna, "do_not_disturb");
+        await().atMost(PATIENCE).until(() -> receiver.accepted(path).size() >= 3);
+
+        List<Received> events = receiver.accepted(path);
+        assertThat(events).extracting(Received::type).containsOnly("group.availability");
+        assertThat(events).extracting(e -> data(e).getInteger("available")).containsExactly(0, 1, 0);
+        assertThat(events).extracting(e -> data(e).getInteger("members")).containsOnly(2);
+        assertThat(events).extracting(Received::seq).isSorted().doesNotHaveDuplicates();
+        JsonObject group = data(events.get(1));
+        assertThat(group.getString("groupId")).isEqualTo(groupId);
+        assertThat(group.getString("name")).isEqualTo("Sales");
+        assertThat(group.getString("internalNumber")).isNotBlank();
+        for (Received event : events) {
+            event.verify(secret);
+            assertThat(event.json().getString("orgId")).isEqualTo(org.toString());
+        }
+        // The seq is the stream's: the REST snapshot's group seq has not moved past the last event.
+        long streamSeq = as(admin.token()).get("/api/orgs/" + org + "/presence").then().statusCode(200).extract().<Number>path("seq")
+                .longValue();
+        assertThat(events.get(2).seq()).isLessThanOrEqualTo(streamSeq);
+        await().atMost(PATIENCE).until(() -> !receiver.accepted("/groups-other-" + otherOrg).isEmpty());
+        assertThat(receiver.accepted("/groups-other-" + otherOrg)).allSatisfy(
+                e -> assertThat(e.json().getString("orgId")).isEqualTo(otherOrg.toString()));
     }
 }
