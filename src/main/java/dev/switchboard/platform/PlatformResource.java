@@ -64,6 +64,14 @@ public class PlatformResource {
                 body.userAgent(), body.contact());
     }
 
+    /** The same as the PUT, for proxies whose HTTP client sends only GET and POST (Kamailio 5.x's http_client). */
+    @POST
+    @Path("/registrations/{sipUsername}")
+    public Uni<DeviceStateView> registrationByPost(@PathParam("sipUsername") @Size(max = 64) String sipUsername,
+            @Valid @NotNull Registration body) {
+        return registration(sipUsername, body);
+    }
+
     /** For the SIP registrar: the digest HA1 values of a device (the password itself is never stored). */
     @GET
     @Path("/sip-credentials/{sipUsername}")
@@ -75,6 +83,13 @@ public class PlatformResource {
     @Path("/dnd/{sipUsername}")
     public Uni<DeviceStateView> dnd(@PathParam("sipUsername") @Size(max = 64) String sipUsername, @Valid @NotNull Dnd body) {
         return platform.dnd(sipUsername, body.dnd());
+    }
+
+    /** The same as the PUT, for proxies whose HTTP client sends only GET and POST. */
+    @POST
+    @Path("/dnd/{sipUsername}")
+    public Uni<DeviceStateView> dndByPost(@PathParam("sipUsername") @Size(max = 64) String sipUsername, @Valid @NotNull Dnd body) {
+        return dnd(sipUsername, body);
     }
 
     @POST

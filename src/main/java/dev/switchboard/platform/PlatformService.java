@@ -162,15 +162,16 @@ public class PlatformService {
     }
 
     /** What the registrar needs to authenticate a device: digest HA1 values, never the password. */
-    public record SipCredentialsView(java.util.UUID voipAccountId, java.util.UUID orgId, String sipUsername, String realm,
-            String ha1Md5, String ha1Sha256) {
+    /** {@code internalNumber}: the device's own extension, the {@code from} a proxy routes its calls with. */
+    public record SipCredentialsView(java.util.UUID voipAccountId, java.util.UUID orgId, String sipUsername, String internalNumber,
+            String realm, String ha1Md5, String ha1Sha256) {
     }
 
     @io.quarkus.hibernate.reactive.panache.common.WithSession
     public Uni<SipCredentialsView> credentials(String sipUsername) {
         return accounts.findBySipUsername(sipUsername)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("SIP username"))
-                .map(a -> new SipCredentialsView(a.id, a.orgId, a.sipUsername, a.sipRealm, a.sipHa1Md5, a.sipHa1Sha256));
+                .map(a -> new SipCredentialsView(a.id, a.orgId, a.sipUsername, a.internalNumber, a.sipRealm, a.sipHa1Md5, a.sipHa1Sha256));
     }
 
     @WithTransaction

@@ -31,7 +31,8 @@ class PlatformResourceTest {
         String sip = created.path("sipUsername");
         String password = created.path("sipPassword");
         Response credentials = as(platform()).get("/api/platform/sip-credentials/" + sip);
-        credentials.then().statusCode(200).body("sipUsername", equalTo(sip)).body("orgId", equalTo(org.toString()));
+        credentials.then().statusCode(200).body("sipUsername", equalTo(sip)).body("orgId", equalTo(org.toString()))
+                .body("internalNumber", equalTo(created.path("internalNumber")));
         String realm = credentials.path("realm");
         String a1 = sip + ":" + realm + ":" + password;
         assertThat(credentials.<String>path("ha1Md5")).isEqualTo(hex("MD5", a1));
@@ -80,6 +81,17 @@ class PlatformResourceTest {
                 .body("registered", equalTo(false));
         as(dev.switchboard.support.TestApi.operator()).get("/api/orgs/" + org + "/voip-accounts/" + created.path("id"))
                 .then().statusCode(200).body("state.registered", equalTo(false)).body("state.dnd", equalTo(true));
+    }
+
+    @Test
+    void postIsAnAliasOfPutForProxiesThatCannotPut() {
+        UUID org = createOrg();
+        String sip = createVoipAccount(org, "desk_phone", null).path("sipUsername");
+        as(platform()).body(Map.of("registered", true, "expiresIn", 600, "userAgent", "Kamailio"))
+                .post("/api/platform/registrations/" + sip).then().statusCode(200).body("registered", equalTo(true));
+        as(platform()).body(Map.of("dnd", true)).post("/api/platform/dnd/" + sip).then().statusCode(200).body("dnd", equalTo(true));
+        as(platform()).body(Map.of("registered", true)).post("/api/platform/registrations/" + sip)
+                .then().statusCode(400).body("errors.field", hasItem("expiresIn"));
     }
 
     private static String hex(String algorithm, String text) throws Exception {
