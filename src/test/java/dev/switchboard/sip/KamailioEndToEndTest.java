@@ -66,9 +66,17 @@ class KamailioEndToEndTest {
         Device bobDesk = Device.create(org, "desk_phone", bob);
         Device bobSoftphone = Device.create(org, "softphone", bob);
         Device carlDesk = Device.create(org, "desk_phone", carl);
+        Member erik = Fixtures.user(org);
+        Device erikDesk = Device.create(org, "desk_phone", erik);
+        Device erikSoftphone = Device.create(org, "softphone", erik);
         select(anna, annaDesk);
         select(bob, bobDesk);
         select(carl, carlDesk);
+        // Erik's plan: his desk phone for 5 s, then his softphone.
+        as(operator()).body(Map.of("steps", List.of(
+                Map.of("targets", List.of(Map.of("type", "voip_account", "id", erikDesk.id().toString())), "ringSeconds", 5),
+                Map.of("targets", List.of(Map.of("type", "voip_account", "id", erikSoftphone.id().toString())), "ringSeconds", 20))))
+                .put(erik.path() + "/call-plan").then().statusCode(200);
         String realm = as(platform()).get("/api/platform/sip-credentials/" + annaDesk.sipUsername()).then().statusCode(200)
                 .extract().path("realm");
 
@@ -79,12 +87,14 @@ class KamailioEndToEndTest {
             try (Phone annaPhone = sipp.phone(annaDesk.sipUsername(), annaDesk.password());
                     Phone bobPhone = sipp.phone(bobDesk.sipUsername(), bobDesk.password());
                     Phone bobSoftphoneApp = sipp.phone(bobSoftphone.sipUsername(), bobSoftphone.password());
-                    Phone carlPhone = sipp.phone(carlDesk.sipUsername(), carlDesk.password())) {
+                    Phone carlPhone = sipp.phone(carlDesk.sipUsername(), carlDesk.password());
+                    Phone erikPhone = sipp.unattendedPhone(erikDesk.sipUsername(), erikDesk.password());
+                    Phone erikSoftphoneApp = sipp.phone(erikSoftphone.sipUsername(), erikSoftphone.password())) {
                 JsonObject snapshot = doraSees.next("snapshot");
                 assertThat(availabilityIn(snapshot, bob)).as("Bob's selected desk phone is not registered yet").isEqualTo("offline");
 
                 // Phones register through Kamailio (digest against Switchboard's HA1): colleagues see them turn green.
-                for (Phone phone : List.of(annaPhone, bobPhone, bobSoftphoneApp, carlPhone)) {
+                for (Phone phone : List.of(annaPhone, bobPhone, bobSoftphoneApp, carlPhone, erikPhone, erikSoftphoneApp)) {
                     phone.register(300);
                 }
                 for (Member colleague : List.of(anna, bob, carl)) {
@@ -118,6 +128,19 @@ class KamailioEndToEndTest {
                     assertThat(reason).containsEntry("code", "STATUS_DND");
                     assertThat(dnd.outcome()).contains((String) reason.get("message"));
                 });
+
+                // Erik's plan: his desk phone rings for its 5 s, nobody picks up, then his softphone answers.
+                long start = System.nanoTime();
+                Result planned = annaPhone.call(erik.internalNumber, 500);
+                assertThat(planned.outcome()).as(kamailio.tail()).isEqualTo("RESULT 200");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the first step rang for its ring time")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(4500));
+                assertThat(erikPhone.invitesReceived()).isEqualTo(1);
+                assertThat(erikSoftphoneApp.invitesReceived()).isEqualTo(1);
+                Awaitility.await("Erik's history: not answered in step 1, answered in step 2").atMost(Duration.ofSeconds(20))
+                        .until(() -> calls(erik).stream().map(item -> (Map<?, ?>) item.get("details"))
+                                .map(d -> d.get("outcome") + "@" + d.get("step")).toList(),
+                                outcomes -> outcomes.contains("no_answer@1") && outcomes.contains("answered@2"));
 
                 // Switchboard unreachable: the call still rings what Switchboard last rang for that number.
                 gate.cut();
@@ -158,8 +181,11 @@ class KamailioEndToEndTest {
     }
 
     private static Map<String, Object> lastCall(UUID org, Member user) {
-        List<Map<String, Object>> items = as(operator()).get(user.path() + "/history?type=call").then().statusCode(200)
-                .extract().path("items");
+        List<Map<String, Object>> items = calls(user);
         return items.isEmpty() ? null : items.get(0);
+    }
+
+    private static List<Map<String, Object>> calls(Member user) {
+        return as(operator()).get(user.path() + "/history?type=call").then().statusCode(200).extract().path("items");
     }
 }

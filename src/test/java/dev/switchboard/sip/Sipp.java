@@ -26,13 +26,13 @@ final class Sipp {
         private final Path messages;
         private final Process process;
 
-        private Phone(String sipUsername, String password) {
+        private Phone(String sipUsername, String password, String scenario) {
             this.sipUsername = sipUsername;
             this.password = password;
             this.port = SipTools.freeUdpPort();
             Path dir = SipTools.runDir("phone");
             this.messages = dir.resolve("messages.log");
-            this.process = SipTools.start(List.of(SipTools.SIPP.toString(), "-sf", scenario("phone.xml"), "-i", "127.0.0.1",
+            this.process = SipTools.start(List.of(SipTools.SIPP.toString(), "-sf", scenario(scenario), "-i", "127.0.0.1",
                     "-p", String.valueOf(port), "-cp", String.valueOf(SipTools.freeUdpPort()), "-nostdin", "-max_socket", "100",
                     "-trace_msg", "-message_file", messages.toString()), dir.resolve("sipp.out"));
         }
@@ -73,8 +73,14 @@ final class Sipp {
         }
     }
 
+    /** A phone that rings and answers every call (phone.xml). */
     Phone phone(String sipUsername, String password) {
-        return new Phone(sipUsername, password);
+        return new Phone(sipUsername, password, "phone.xml");
+    }
+
+    /** A phone that rings and is never picked up (ring-only.xml). */
+    Phone unattendedPhone(String sipUsername, String password) {
+        return new Phone(sipUsername, password, "ring-only.xml");
     }
 
     private Result run(String scenario, String user, String password, List<String> extra) {
