@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.switchboard.sip.Sipp.Phone;
@@ -41,8 +41,9 @@ class KamailioEndToEndTest {
     @TestHTTPResource("/")
     URI base;
 
-    @BeforeAll
-    static void tools() {
+    // Per test, not @BeforeAll: a skip then counts as a skipped test, with its hint in the report.
+    @BeforeEach
+    void tools() {
         SipTools.assumeInstalled();
     }
 
