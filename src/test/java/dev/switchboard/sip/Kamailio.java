@@ -32,6 +32,11 @@ final class Kamailio implements AutoCloseable {
 
     /** Starts Kamailio against the Switchboard at {@code serviceUrl}; answers once it answers SIP. */
     static Kamailio start(String serviceUrl, String realm, String clientId, String clientSecret) {
+        return start(serviceUrl, realm, clientId, clientSecret, 2);
+    }
+
+    /** {@code timeoutSeconds}: SB_TIMEOUT, how long Kamailio waits for any answer of the service. */
+    static Kamailio start(String serviceUrl, String realm, String clientId, String clientSecret, int timeoutSeconds) {
         Path dir = SipTools.runDir("kamailio");
         int port = SipTools.freeUdpPort();
         List<String> command = new ArrayList<>(List.of(SipTools.KAMAILIO.toString(),
@@ -40,7 +45,7 @@ final class Kamailio implements AutoCloseable {
                 "-m", "32", "-M", "8",
                 "-A", "SB_URL=\"" + serviceUrl + "\"", "-A", "SB_REALM=\"" + realm + "\"",
                 "-A", "SB_CLIENT_ID=\"" + clientId + "\"", "-A", "SB_CLIENT_SECRET=\"" + clientSecret + "\"",
-                "-A", "SB_LISTEN=udp:127.0.0.1:" + port, "-A", "SB_TIMEOUT=2"));
+                "-A", "SB_LISTEN=udp:127.0.0.1:" + port, "-A", "SB_TIMEOUT=" + timeoutSeconds));
         Path log = dir.resolve("kamailio.log");
         Kamailio kamailio = new Kamailio(port, log, SipTools.start(command, log));
         try {
