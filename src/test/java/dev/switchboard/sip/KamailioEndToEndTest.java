@@ -143,7 +143,7 @@ class KamailioEndToEndTest {
                                 .map(d -> d.get("outcome") + "@" + d.get("step")).toList(),
                                 outcomes -> outcomes.contains("no_answer@1") && outcomes.contains("answered@2"));
 
-                // Switchboard unreachable: the call still rings what Switchboard last rang for that number.
+                // Switchboard stopped: the call still rings what Switchboard last rang for that number.
                 gate.cut();
                 Result fallback = annaPhone.call(bob.internalNumber, 500);
                 assertThat(fallback.outcome()).as(kamailio.tail()).isEqualTo("RESULT 200");
@@ -157,6 +157,17 @@ class KamailioEndToEndTest {
                 assertThat(unreachable.outcome()).as(kamailio.tail()).startsWith("RESULT 480 code=DEVICE_UNREGISTERED reason=SIP;cause=480");
                 assertThat(bobPhone.invitesReceived()).isEqualTo(2);
                 assertThat(bobSoftphoneApp.invitesReceived()).as("a phone that is not selected never rings").isZero();
+
+                // Switchboard hanging: after Kamailio's 2 s timeout, the call rings Bob's desk phone (back
+                // again) as above. Last: the reports of this call each wait for the timeout too.
+                bobPhone.register(300);
+                gate.stall();
+                start = System.nanoTime();
+                Result slow = annaPhone.call(bob.internalNumber, 500);
+                assertThat(slow.outcome()).as(kamailio.tail()).isEqualTo("RESULT 200");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited for the timeout")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+                assertThat(bobPhone.invitesReceived()).isEqualTo(3);
             }
         }
     }

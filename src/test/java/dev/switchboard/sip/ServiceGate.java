@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP relay on loopback between Kamailio and the service, so a test can take the service away
  * from Kamailio ({@link #cut()}: the port refuses connections, open ones are closed — what a
- * stopped service looks like) and give it back ({@link #restore()}) while the test's own requests
- * and sockets go to the service directly.
+ * stopped service looks like), make it hang ({@link #stall()}: connections are accepted and never
+ * answered — an overloaded service) and give it back ({@link #restore()}), while the test's own
+ * requests and sockets go to the service directly.
  */
 final class ServiceGate implements AutoCloseable {
 
@@ -23,6 +24,7 @@ final class ServiceGate implements AutoCloseable {
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private volatile boolean stalled;
 
     ServiceGate(int target) {
         this.target = target;
@@ -39,6 +41,7 @@ final class ServiceGate implements AutoCloseable {
     }
 
     synchronized void restore() {
+        stalled = false;
         if (server != null) {
             return;
         }
@@ -51,6 +54,14 @@ final class ServiceGate implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** New connections are accepted and held without an answer; open ones are closed. */
+    synchronized void stall() {
+        restore();
+        stalled = true;
+        open.forEach(ServiceGate::closeQuietly);
+        open.clear();
     }
 
     synchronized void cut() {
@@ -67,8 +78,11 @@ final class ServiceGate implements AutoCloseable {
         while (!listening.isClosed()) {
             try {
                 Socket client = listening.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
                 open.add(client);
+                if (stalled) {
+                    continue;
+                }
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
                 open.add(upstream);
                 pump(client, upstream);
                 pump(upstream, client);
