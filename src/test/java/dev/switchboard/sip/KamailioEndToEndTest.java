@@ -86,8 +86,8 @@ class KamailioEndToEndTest {
                 // must not turn a slow answer into a fallback.
                 Kamailio kamailio = Kamailio.start(gate.url(), realm, TestApi.PLATFORM_ID, TestApi.PLATFORM_SECRET, 4);
                 SocketClient doraSees = SocketClient.connect(base, dora.token(), null)) {
-            Sipp sipp = new Sipp(kamailio);
-            try (Phone annaPhone = sipp.phone(annaDesk.sipUsername(), annaDesk.password());
+            try (Sipp sipp = new Sipp(kamailio);
+                    Phone annaPhone = sipp.phone(annaDesk.sipUsername(), annaDesk.password());
                     Phone bobPhone = sipp.phone(bobDesk.sipUsername(), bobDesk.password());
                     Phone bobSoftphoneApp = sipp.phone(bobSoftphone.sipUsername(), bobSoftphone.password());
                     Phone carlPhone = sipp.phone(carlDesk.sipUsername(), carlDesk.password());

@@ -62,8 +62,8 @@ class KamailioWakeUpTest {
         // Kamailio waits up to 5 s for the wake-up's answer: longer than the service's 4 s deadline.
         try (Kamailio kamailio = Kamailio.start("http://127.0.0.1:" + base.getPort(), realm, TestApi.PLATFORM_ID,
                 TestApi.PLATFORM_SECRET, 5)) {
-            Sipp sipp = new Sipp(kamailio);
-            try (Phone annaPhone = sipp.phone(annaDesk.path("sipUsername"), annaDesk.path("sipPassword"));
+            try (Sipp sipp = new Sipp(kamailio);
+                    Phone annaPhone = sipp.phone(annaDesk.path("sipUsername"), annaDesk.path("sipPassword"));
                     Phone fredPhone = sipp.phone(fredApp.path("sipUsername"), fredApp.path("sipPassword"))) {
                 annaPhone.register(300);
                 CompletableFuture<Result> call = CompletableFuture.supplyAsync(() -> annaPhone.call(fred.internalNumber(), 500));

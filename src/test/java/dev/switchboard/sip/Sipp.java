@@ -10,9 +10,11 @@ import java.util.concurrent.TimeUnit;
  * answering side ({@link Phone}, running until closed), and registrations and calls that run to
  * their end.
  */
-final class Sipp {
+final class Sipp implements AutoCloseable {
 
     private final Kamailio kamailio;
+    /** Every SIPp process started and not yet ended, ended by {@link #close()} whatever happened. */
+    private final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Sipp(Kamailio kamailio) {
         this.kamailio = kamailio;
@@ -32,7 +34,7 @@ final class Sipp {
             this.port = SipTools.freeUdpPort();
             Path dir = SipTools.runDir("phone");
             this.messages = dir.resolve("messages.log");
-            this.process = SipTools.start(List.of(SipTools.SIPP.toString(), "-sf", scenario(scenario), "-i", "127.0.0.1",
+            this.process = started(List.of(SipTools.SIPP.toString(), "-sf", scenario(scenario), "-i", "127.0.0.1",
                     "-p", String.valueOf(port), "-cp", String.valueOf(SipTools.freeUdpPort()), "-nostdin", "-max_socket", "100",
                     "-trace_msg", "-message_file", messages.toString()), dir.resolve("sipp.out"));
         }
@@ -93,7 +95,7 @@ final class Sipp {
                 "-max_socket", "100", "-timeout", "25s", "-timeout_error", "-trace_logs", "-log_file", log.toString(),
                 "-trace_err", "-error_file", dir.resolve("errors.log").toString()));
         command.addAll(extra);
-        Process process = SipTools.start(command, output);
+        Process process = started(command, output);
         try {
             if (!process.waitFor(SipTools.PROCESS_WAIT.toSeconds(), TimeUnit.SECONDS)) {
                 SipTools.stop(process);
@@ -106,6 +108,18 @@ final class Sipp {
         }
         return new Result(process.exitValue(), SipTools.read(log),
                 SipTools.tail(dir.resolve("errors.log"), 20) + "\n" + SipTools.tail(output, 10));
+    }
+
+    private Process started(List<String> command, Path output) {
+        Process process = SipTools.start(command, output);
+        running.add(process);
+        process.onExit().thenRun(() -> running.remove(process));
+        return process;
+    }
+
+    @Override
+    public void close() {
+        running.forEach(SipTools::stop);
     }
 
     private static String scenario(String name) {
