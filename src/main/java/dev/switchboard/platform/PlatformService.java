@@ -165,16 +165,18 @@ public class PlatformService {
      * What the registrar needs to authenticate a device: digest HA1 values, never the password.
      * {@code ha1} is the MD5 one under its usual name; {@code ha1Md5} is the same value under the
      * name this endpoint first answered with, kept so existing registrars keep working.
+     * {@code internalNumber}: the device's own extension, the {@code from} a proxy routes its calls with.
      */
-    public record SipCredentialsView(java.util.UUID voipAccountId, java.util.UUID orgId, String sipUsername, String realm,
-            String ha1, String ha1Md5, String ha1Sha256) {
+    public record SipCredentialsView(java.util.UUID voipAccountId, java.util.UUID orgId, String sipUsername, String internalNumber,
+            String realm, String ha1, String ha1Md5, String ha1Sha256) {
     }
 
     @io.quarkus.hibernate.reactive.panache.common.WithSession
     public Uni<SipCredentialsView> credentials(String sipUsername) {
         return accounts.findBySipUsername(sipUsername)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("SIP username"))
-                .map(a -> new SipCredentialsView(a.id, a.orgId, a.sipUsername, a.sipRealm, a.sipHa1Md5, a.sipHa1Md5, a.sipHa1Sha256));
+                .map(a -> new SipCredentialsView(a.id, a.orgId, a.sipUsername, a.internalNumber, a.sipRealm, a.sipHa1Md5, a.sipHa1Md5,
+                        a.sipHa1Sha256));
     }
 
     @WithTransaction

@@ -31,7 +31,8 @@ class PlatformResourceTest {
         String sip = created.path("sipUsername");
         String password = created.path("sipPassword");
         Response credentials = as(platform()).get("/api/platform/sip-credentials/" + sip);
-        credentials.then().statusCode(200).body("sipUsername", equalTo(sip)).body("orgId", equalTo(org.toString()));
+        credentials.then().statusCode(200).body("sipUsername", equalTo(sip)).body("orgId", equalTo(org.toString()))
+                .body("internalNumber", equalTo(created.path("internalNumber")));
         String realm = credentials.path("realm");
         String a1 = sip + ":" + realm + ":" + password;
         assertThat(credentials.<String>path("ha1")).isEqualTo(hex("MD5", a1));
