@@ -137,13 +137,23 @@ public class PresenceStore {
      * two come from one database snapshot and can never disagree.
      */
     Uni<PresenceService.OrgPresence> snapshot(UUID orgId) {
+        return snapshot(orgId, null);
+    }
+
+    /**
+     * {@link #snapshot(UUID)} with the colleagues narrowed to {@code userIds} (null: every member);
+     * ids that are no member of the org are simply not found.
+     */
+    Uni<PresenceService.OrgPresence> snapshot(UUID orgId, java.util.Collection<UUID> userIds) {
         // The groups ride along on every row (one statement, one database snapshot): what the
         // stream last said of each, as stored with the event that said it.
         String sql = "SELECT s.seq, p.user_id, " + prefixed("p.") + ", s.groups FROM (SELECT " + CURRENT_SEQ + " AS seq, "
                 + "(SELECT json_agg(json_build_array(g.id, g.name, g.internal_number, g.published_available, g.published_members) "
                 + "ORDER BY g.name, g.id)::text FROM ring_groups g WHERE g.org_id = $1 AND g.published_available IS NOT NULL) AS groups) s "
-                + "LEFT JOIN presence_states p ON p.org_id = $1 ORDER BY p.name, p.user_id";
-        return NativeSql.rows(sql, orgId).map(rows -> {
+                + "LEFT JOIN presence_states p ON p.org_id = $1" + (userIds == null ? "" : " AND p.user_id = ANY($2)")
+                + " ORDER BY p.name, p.user_id";
+        Uni<List<Object[]>> read = userIds == null ? NativeSql.rows(sql, orgId) : NativeSql.rows(sql, orgId, NativeSql.uuids(userIds));
+        return read.map(rows -> {
             long seq = ((Number) rows.get(0)[0]).longValue();
             List<PresenceView> colleagues = new ArrayList<>(rows.size());
             for (Object[] row : rows) {
