@@ -134,23 +134,23 @@ public class PlatformFeedSocket {
             return;
         }
         PresenceSocket.currentIdentity(context, credentials).subscribe().with(identity -> {
-                    if (identity == null) {
-                        context.response().setStatusCode(401).end();
-                        return;
-                    }
-                    Instant expiresAt = expiresAt(identity);
-                    if (!identity.hasRole(Role.PLATFORM_NAME) || expiresAt == null) {
-                        context.response().setStatusCode(403).end();
-                        return;
-                    }
-                    context.request().toWebSocket().onComplete(upgraded -> {
-                        if (upgraded.succeeded()) {
-                            opened(upgraded.result(), expiresAt);
-                        } else {
-                            LOG.warnf("Platform feed upgrade failed: %s", upgraded.cause());
-                        }
-                    });
-                }, context::fail);
+            if (identity == null) {
+                context.response().setStatusCode(401).end();
+                return;
+            }
+            Instant expiresAt = expiresAt(identity);
+            if (!identity.hasRole(Role.PLATFORM_NAME) || expiresAt == null) {
+                context.response().setStatusCode(403).end();
+                return;
+            }
+            context.request().toWebSocket().onComplete(upgraded -> {
+                if (upgraded.succeeded()) {
+                    opened(upgraded.result(), expiresAt);
+                } else {
+                    LOG.warnf("Platform feed upgrade failed: %s", upgraded.cause());
+                }
+            });
+        }, context::fail);
     }
 
     private static Instant expiresAt(SecurityIdentity identity) {

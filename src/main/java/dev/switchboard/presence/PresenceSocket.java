@@ -145,29 +145,29 @@ public class PresenceSocket {
             return;
         }
         currentIdentity(context, credentials).subscribe().with(identity -> {
-                    if (identity == null) {
-                        context.response().setStatusCode(401).end();
-                        return;
-                    }
-                    SocketIdentity who = SocketIdentity.of(identity);
-                    String query = context.request().query();
-                    AtomicBoolean done = new AtomicBoolean();
-                    long slowUpgrade = vertx.setTimer(SLOW_OPEN.toMillis(), id -> {
-                        if (!done.get()) {
-                            LOG.warnf("Presence socket upgrade of user %s not completed after %s", who.userId(), SLOW_OPEN);
-                        }
-                    });
-                    context.request().toWebSocket().onComplete(upgraded -> {
-                        done.set(true);
-                        vertx.cancelTimer(slowUpgrade);
-                        if (upgraded.succeeded()) {
-                            opened(upgraded.result(), who, query);
-                        } else {
-                            // after authentication and the credentials check: not expected, so worth a line
-                            LOG.warnf("Presence socket upgrade failed: %s", upgraded.cause());
-                        }
-                    });
-                }, context::fail);
+            if (identity == null) {
+                context.response().setStatusCode(401).end();
+                return;
+            }
+            SocketIdentity who = SocketIdentity.of(identity);
+            String query = context.request().query();
+            AtomicBoolean done = new AtomicBoolean();
+            long slowUpgrade = vertx.setTimer(SLOW_OPEN.toMillis(), id -> {
+                if (!done.get()) {
+                    LOG.warnf("Presence socket upgrade of user %s not completed after %s", who.userId(), SLOW_OPEN);
+                }
+            });
+            context.request().toWebSocket().onComplete(upgraded -> {
+                done.set(true);
+                vertx.cancelTimer(slowUpgrade);
+                if (upgraded.succeeded()) {
+                    opened(upgraded.result(), who, query);
+                } else {
+                    // after authentication and the credentials check: not expected, so worth a line
+                    LOG.warnf("Presence socket upgrade failed: %s", upgraded.cause());
+                }
+            });
+        }, context::fail);
     }
 
     /**

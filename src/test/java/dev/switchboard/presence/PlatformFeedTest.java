@@ -175,6 +175,27 @@ class PlatformFeedTest {
     }
 
     @Test
+    void lineChangesHaveTheirOwnSeqAndNeverReachPresenceSockets() {
+        UUID org = createOrg();
+        Member carl = Fixtures.user(org);
+        Phone desk = Phone.of(org, createVoipAccount(org, "desk_phone", carl.id));
+        String presencePath = Fixtures.orgPath(org) + "/presence";
+        long presenceSeq = ((Number) as(carl.token()).get(presencePath).then().statusCode(200).extract().path("seq")).longValue();
+        try (SocketClient feed = SocketClient.platformFeed(base, platform());
+                SocketClient colleagues = SocketClient.connect(base, carl.token(), null)) {
+            colleagues.next("snapshot");
+            feed.send(subscribe(List.of(org), null));
+            long seq = snapshots(feed, 1).get(org).getLong("seq");
+            // the desk phone is not carl's destination: what colleagues see does not change, its line does
+            as(platform()).body(Map.of("dnd", true)).put("/api/platform/dnd/" + desk.sipUsername()).then().statusCode(200);
+            expectLine(feed, desk, seq, "unavailable", true, false);
+            colleagues.assertNoneFor(Duration.ofMillis(500), frame -> frame.containsKey("seq") || "line".equals(frame.getString("type")));
+        }
+        assertThat(((Number) as(carl.token()).get(presencePath).then().statusCode(200).extract().path("seq")).longValue())
+                .isEqualTo(presenceSeq);
+    }
+
+    @Test
     void badFramesGetAnErrorAndTheSocketStaysOpen() {
         UUID org = createOrg();
         Phone phone = Phone.of(org, createVoipAccount(org, "desk_phone", null));
