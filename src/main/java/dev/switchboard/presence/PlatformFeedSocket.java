@@ -36,6 +36,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.runtime.config.WebSocketsServerRuntimeConfig;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClosedException;
@@ -62,6 +63,8 @@ public class PlatformFeedSocket {
     static final int MAX_ORG_IDS = 400;
     private static final Logger LOG = Logger.getLogger(PlatformFeedSocket.class);
     private static final Set<String> SUBSCRIBE_FIELDS = Set.of("type", "orgIds", "since");
+    /** How many subscribed orgs of one frame read their first frame at once. */
+    private static final int CONCURRENT_FIRST_FRAMES = 8;
 
     private final CredentialsUpgradeCheck credentials;
     private final SocketDelivery delivery;
@@ -215,8 +218,8 @@ public class PlatformFeedSocket {
 
     /**
      * Adds orgs to the feed: each one new to it gets its first frame (snapshot, or resumed with
-     * {@code since}); orgs it already has are left as they are. Unknown ids get a {@code not_found}
-     * error each, the others are subscribed all the same.
+     * {@code since}), read after this frame is answered; orgs it already has are left as they are.
+     * Unknown ids get a {@code not_found} error each, the others are subscribed all the same.
      */
     private Uni<Void> subscribe(Feed feed, JsonNode frame) {
         for (Iterator<String> fields = frame.fieldNames(); fields.hasNext();) {
@@ -271,12 +274,28 @@ public class PlatformFeedSocket {
                 listed.forEach(unknown -> feed.reply(new Frames.Error(null, "not_found",
                         "no organization " + unknown + "; it is not subscribed")));
             }
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (UUID orgId : found) {
-                chain = chain.flatMap(ignored -> subscribeOrg(feed, orgId, since.get(orgId)));
-            }
-            return chain;
+            // The orgs' first frames are read in the background, a few at a time: with "all" they
+            // can be thousands, and the socket answers its next frames meanwhile.
+            Multi.createFrom().iterable(found)
+                    .onItem().transformToUni(orgId -> subscribeOrg(feed, orgId, since.get(orgId))
+                            .onFailure().invoke(failure -> unsubscribeFailed(feed, orgId, failure))
+                            .onFailure().recoverWithNull())
+                    .merge(CONCURRENT_FIRST_FRAMES)
+                    .collect().last()
+                    .subscribe().with(ignored -> { }, failure -> LOG.warnf("Platform feed subscribe failed: %s", failure.toString()));
+            return Uni.createFrom().voidItem();
         });
+    }
+
+    /** The org could not be subscribed (its first frame not read): it is dropped again, and the client told so. */
+    private void unsubscribeFailed(Feed feed, UUID orgId, Throwable failure) {
+        LOG.warnf("Platform feed could not subscribe org %s: %s", orgId, failure.toString());
+        Peer peer = feed.subscriptions.remove(orgId);
+        if (peer != null && peer.stream != null) {
+            peer.stream.remove(peer);
+            delivery.leave(peer);
+        }
+        feed.reply(new Frames.Error(null, "internal_error", "organization " + orgId + " could not be subscribed; subscribe it again"));
     }
 
     /** An org an "all" feed does not have yet had a line event: its snapshot (which holds that event) follows. */
