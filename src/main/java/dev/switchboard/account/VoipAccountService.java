@@ -74,7 +74,7 @@ public class VoipAccountService {
                 .flatMap(ignored -> numbers.claim(orgId, request.internalNumber(), InternalNumbers.DEVICE_BASE, account.id))
                 .invoke(number -> account.internalNumber = number)
                 .flatMap(ignored -> accounts.persistAndFlush(account))
-                .flatMap(saved -> ownerChanged(orgId, saved.userId))
+                .flatMap(saved -> ownerChanged(orgId, saved.userId, saved.id))
                 .map(ignored -> VoipAccountView.of(account, LiveDeviceStates.none().view(account.dnd), credentials.password()));
     }
 
@@ -141,8 +141,8 @@ public class VoipAccountService {
                         }
                     })
                     .flatMap(ignored -> accounts.flush())
-                    .flatMap(ignored -> relink ? ownerChanged(orgId, previousOwner) : Uni.createFrom().voidItem())
-                    .flatMap(ignored -> relink || dndBefore != account.dnd ? ownerChanged(orgId, account.userId)
+                    .flatMap(ignored -> relink ? ownerChanged(orgId, previousOwner, account.id) : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> relink || dndBefore != account.dnd ? ownerChanged(orgId, account.userId, account.id)
                             : Uni.createFrom().voidItem())
                     .flatMap(ignored -> dndBefore != account.dnd && account.userId != null
                             ? history.write(HistoryItem.deviceDnd(Actor.of(who, account.userId), orgId, account.userId,
@@ -163,7 +163,7 @@ public class VoipAccountService {
                     .flatMap(ignored -> numbers.release(account.id))
                     .flatMap(ignored -> accounts.delete(account))
                     .flatMap(ignored -> accounts.flush())
-                    .flatMap(ignored -> ownerChanged(orgId, owner));
+                    .flatMap(ignored -> ownerChanged(orgId, owner, id));
         });
     }
 
@@ -233,8 +233,9 @@ public class VoipAccountService {
         });
     }
 
-    private Uni<Void> ownerChanged(UUID orgId, UUID ownerId) {
-        return ownerId == null ? Uni.createFrom().voidItem() : presence.userChanged(orgId, ownerId);
+    /** The owner is re-derived (which covers the device's line in the platform feed); a device without one only has its line. */
+    private Uni<Void> ownerChanged(UUID orgId, UUID ownerId, UUID accountId) {
+        return ownerId == null ? presence.devicesChanged(orgId, java.util.List.of(accountId)) : presence.userChanged(orgId, ownerId);
     }
 
     private static void applyCredentials(VoipAccount account, SipCredentials credentials) {

@@ -25,6 +25,12 @@ public interface PresenceChanges {
      */
     Uni<Void> usersChanged(java.util.Map<UUID, UUID> orgByUser);
 
+    /**
+     * VoIP accounts changed in a way no user's re-derivation covers (they have no owner, or were
+     * deleted without one): the platform's line feed looks at them.
+     */
+    Uni<Void> devicesChanged(UUID orgId, java.util.Collection<UUID> voipAccountIds);
+
     /** Org settings changed: every member may look different now. */
     Uni<Void> orgChanged(UUID orgId);
 }

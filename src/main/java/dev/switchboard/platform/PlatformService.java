@@ -230,8 +230,12 @@ public class PlatformService {
         UUID owner = (UUID) row[2];
         DeviceStateView view = new LiveDeviceStates.Live((Boolean) row[5], (String) row[6], NativeSql.instant(row[7]),
                 (Boolean) row[8], (Boolean) row[9]).view((Boolean) row[3]);
-        if (!changed || owner == null) {
+        if (!changed) {
             return Uni.createFrom().item(view);
+        }
+        if (owner == null) {
+            // no presence to re-derive, but the device's line in the platform feed changed
+            return presence.devicesChanged(org, java.util.List.of((UUID) row[0])).replaceWith(view);
         }
         HistoryItem.Device device = new HistoryItem.Device((UUID) row[0], (String) row[10], (String) row[11], (String) row[12]);
         return presence.userChanged(org, owner).flatMap(ignored -> history.record(org, owner, device)).replaceWith(view);

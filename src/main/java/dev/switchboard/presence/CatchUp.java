@@ -2,6 +2,7 @@ package dev.switchboard.presence;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,13 +23,16 @@ public class CatchUp {
     private static final Consumer<String> NO_PROGRESS = step -> { };
 
     private final PresenceStore store;
+    private final LineStore lines;
     private final PresenceService presence;
     private final FrameEncoder encoder;
     private final Vertx vertx;
     private final int replayMaxEvents;
 
-    public CatchUp(PresenceStore store, PresenceService presence, FrameEncoder encoder, Vertx vertx, SwitchboardConfig config) {
+    public CatchUp(PresenceStore store, LineStore lines, PresenceService presence, FrameEncoder encoder, Vertx vertx,
+            SwitchboardConfig config) {
         this.store = store;
+        this.lines = lines;
         this.presence = presence;
         this.encoder = encoder;
         this.vertx = vertx;
@@ -70,22 +74,57 @@ public class CatchUp {
     }
 
     private Uni<Void> resume(Peer peer, long since, Consumer<String> progress) {
+        return resume(peer, EventStream.PRESENCE, since, encoder.encode(new Frames.Resumed(since)), progress,
+                () -> snapshot(peer, PeerSync.FIRST, progress), () -> {
+                    peer.sync.takeOutdatedMe(); // the 'me' after it is read now, so it is current
+                }, () -> sendMe(List.of(peer)));
+    }
+
+    /**
+     * {@code resumed} and the missed events of {@code stream} when every one is still held (and
+     * not too many), then {@code after}; otherwise {@code snapshot}.
+     */
+    private Uni<Void> resume(Peer peer, EventStream stream, long since, String resumed, Consumer<String> progress,
+            Supplier<Uni<Void>> snapshot, Runnable onLoopAfter, Supplier<Uni<Void>> after) {
         progress.accept("reading the resume window");
-        return store.resumeWindow(peer.orgId, since).flatMap(window -> {
+        return store.resumeWindow(stream, peer.orgId, since).flatMap(window -> {
             if (!window.complete() || window.missed() > replayMaxEvents) {
-                return snapshot(peer, PeerSync.FIRST, progress);
+                return snapshot.get();
             }
-            String resumed = encoder.encode(new Frames.Resumed(since));
             progress.accept("reading the missed events");
-            return store.orgEvents(peer.orgId, since, (int) window.missed())
+            return store.orgEvents(stream, peer.orgId, since, (int) window.missed())
                     .flatMap(missed -> peer.onLoop(() -> {
                         long upTo = missed.isEmpty() ? since : missed.get(missed.size() - 1).seq();
                         boolean written = peer.sync.resumed(resumed, missed, upTo);
-                        peer.sync.takeOutdatedMe(); // the 'me' below is read now, so it is current
+                        onLoopAfter.run();
                         return written;
                     }))
-                    .flatMap(written -> written ? sendMe(List.of(peer)) : snapshot(peer, PeerSync.FIRST, progress));
+                    .flatMap(written -> written ? after.get() : snapshot.get());
         });
+    }
+
+    // --- the platform's line feed: one Peer per subscribed org of a /ws/platform socket -----------
+
+    /** A feed subscription's first frame for its org: the lines, or with {@code since} a resume. */
+    Uni<Void> startLines(Peer peer, Long since) {
+        if (since == null) {
+            return lineSnapshot(peer, PeerSync.FIRST);
+        }
+        return resume(peer, EventStream.LINES, since, encoder.encode(new Frames.LineResumed(peer.orgId, since)), NO_PROGRESS,
+                () -> lineSnapshot(peer, PeerSync.FIRST), () -> { }, () -> Uni.createFrom().voidItem());
+    }
+
+    /** A feed subscription lost events (overflow or a gap): a fresh snapshot of its org's lines. */
+    void resyncLines(Peer peer, int request) {
+        SafeContext.run(vertx, () -> lineSnapshot(peer, request))
+                .subscribe().with(ok -> { }, failure -> peer.close(1011, "resync failed"));
+    }
+
+    private Uni<Void> lineSnapshot(Peer peer, int request) {
+        return lines.snapshot(peer.orgId)
+                .flatMap(snapshot -> peer.onLoop(() -> peer.sync.snapshot(request, snapshot.seq(),
+                        encoder.encode(new Frames.LineSnapshot(peer.orgId, snapshot.seq(), snapshot.lines())))))
+                .flatMap(written -> written ? Uni.createFrom().voidItem() : lineSnapshot(peer, request));
     }
 
     private Uni<Void> sendMeIfOutdated(Peer peer) {

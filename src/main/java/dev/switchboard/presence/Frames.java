@@ -74,6 +74,44 @@ public final class Frames {
         }
     }
 
+    // --- the platform's line feed (/ws/platform): every frame names its org ----------------------
+
+    /** A line changed (or is new): its whole state, with the org's next line seq. */
+    @RegisterForReflection
+    public record Line(String type, UUID orgId, long seq, LineView line) implements ServerFrame {
+        public static final String TYPE = "line";
+
+        public Line(UUID orgId, long seq, LineView line) {
+            this(TYPE, orgId, seq, line);
+        }
+    }
+
+    /** A VoIP account was deleted: its line is gone. */
+    @RegisterForReflection
+    public record LineRemoved(String type, UUID orgId, long seq, UUID voipAccountId, String sipUsername) implements ServerFrame {
+        public static final String TYPE = "line_removed";
+
+        public LineRemoved(UUID orgId, long seq, UUID voipAccountId, String sipUsername) {
+            this(TYPE, orgId, seq, voipAccountId, sipUsername);
+        }
+    }
+
+    /** Every line of an org at line seq {@code seq}: a subscription's first frame for the org. */
+    @RegisterForReflection
+    public record LineSnapshot(String type, UUID orgId, long seq, List<LineView> lines) implements ServerFrame {
+        public LineSnapshot(UUID orgId, long seq, List<LineView> lines) {
+            this("snapshot", orgId, seq, lines);
+        }
+    }
+
+    /** A subscription's {@code since} was honoured for the org: the missed line events follow. */
+    @RegisterForReflection
+    public record LineResumed(String type, UUID orgId, long seq) implements ServerFrame {
+        public LineResumed(UUID orgId, long seq) {
+            this("resumed", orgId, seq);
+        }
+    }
+
     // --- a socket's first frame ----------------------------------------------------------------
 
     /** The whole org at {@code seq}; {@link FrameEncoder#snapshot} writes it without re-encoding the colleagues. */

@@ -48,6 +48,8 @@ final class OrgStream {
     static final long MAX_WAIT_MILLIS = 100;
 
     final UUID orgId;
+    /** Which of the org's streams: presence ({@code /ws/presence}) or lines ({@code /ws/platform}). */
+    final EventStream stream;
     private final PresenceStore store;
     /** Closes the sockets of a member who left the org (after the frame that says so). */
     private final Consumer<UUID> memberRemoved;
@@ -71,13 +73,18 @@ final class OrgStream {
     private SharedColleagues colleagues;
 
     OrgStream(UUID orgId, PresenceStore store, Consumer<UUID> memberRemoved, Vertx vertx) {
+        this(orgId, EventStream.PRESENCE, store, memberRemoved, vertx);
+    }
+
+    OrgStream(UUID orgId, EventStream stream, PresenceStore store, Consumer<UUID> memberRemoved, Vertx vertx) {
         this.orgId = orgId;
+        this.stream = stream;
         this.vertx = vertx;
         this.store = store;
         this.memberRemoved = memberRemoved;
         // The baseline is read before any socket joins, so every later event reaches each socket
         // either in its first frame (snapshot or replay) or through its PeerSync backlog.
-        this.ready = store.currentSeq(orgId).invoke(this::started).replaceWithVoid().memoize().indefinitely();
+        this.ready = store.currentSeq(stream, orgId).invoke(this::started).replaceWithVoid().memoize().indefinitely();
     }
 
     /** Completes once the stream knows where it starts; a socket joins after that. */
@@ -211,7 +218,7 @@ final class OrgStream {
             fetching = true;
             from = deliveredSeq;
         }
-        store.orgEvents(orgId, from, FETCH_BATCH).subscribe().with(events -> {
+        store.orgEvents(stream, orgId, from, FETCH_BATCH).subscribe().with(events -> {
             boolean again;
             synchronized (this) {
                 if (!events.isEmpty()) {
@@ -230,8 +237,8 @@ final class OrgStream {
             synchronized (this) {
                 fetching = false;
             }
-            LOG.warnf("Could not read presence events of org %s (retrying on the next notification or resync): %s",
-                    orgId, failure.toString());
+            LOG.warnf("Could not read %s events of org %s (retrying on the next notification or resync): %s",
+                    stream, orgId, failure.toString());
         });
     }
 

@@ -26,6 +26,8 @@ final class Peer {
     final PeerSync sync;
     /** The org stream it joined (set once, when it joins). */
     volatile OrgStream stream;
+    /** Whether it left its stream: leaving counts once, however many clean-ups ask. */
+    final java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
     /** The timer that closes the socket when its token expires. */
     long expiryTimer = -1;
     /** Whether this socket counted towards its device's lease (only then does closing release it). */

@@ -20,24 +20,35 @@ public class PresenceMessages {
      * {@code e:<orgId>:<seq>:<type>:<userId>:<frame>}: org event {@code seq} was stored, with its
      * type, subject and encoded frame, so that receivers deliver it without reading it back. When
      * that exceeds NOTIFY's limit, {@code e:<orgId>:<seq>} ({@link #fallback}: no frame, receivers
-     * read it from the store).
+     * read it from the store). The same with prefix {@code l} for an event of the platform's line
+     * feed ({@link EventStream#LINES}, subject: the VoIP account).
      */
-    public record OrgEvent(UUID orgId, long seq, String type, UUID subject, String frame) implements ClusterBus.Message {
+    public record OrgEvent(UUID orgId, long seq, String type, UUID subject, String frame, EventStream stream)
+            implements ClusterBus.Message {
 
-        public static final Kind<OrgEvent> KIND = new Kind<>("e", body -> {
+        public static final Kind<OrgEvent> KIND = new Kind<>("e", body -> decode(body, EventStream.PRESENCE));
+        public static final Kind<OrgEvent> LINE_KIND = new Kind<>("l", body -> decode(body, EventStream.LINES));
+
+        private static OrgEvent decode(String body, EventStream stream) {
             String[] fields = ClusterBus.leadingFields(body, 5);
             if (fields.length == 2) {
-                return new OrgEvent(UUID.fromString(fields[0]), Long.parseLong(fields[1]));
+                return new OrgEvent(UUID.fromString(fields[0]), Long.parseLong(fields[1]), null, null, null, stream);
             }
             if (fields.length != 5 || fields[2].isEmpty() || fields[4].isEmpty()) {
                 throw new IllegalArgumentException("Expected 2 or 5 fields in " + body);
             }
-            return new OrgEvent(UUID.fromString(fields[0]), Long.parseLong(fields[1]), fields[2], UUID.fromString(fields[3]), fields[4]);
-        });
+            return new OrgEvent(UUID.fromString(fields[0]), Long.parseLong(fields[1]), fields[2], UUID.fromString(fields[3]), fields[4],
+                    stream);
+        }
 
-        /** The key alone: the frame is read from the store. */
+        /** An event of the presence stream. */
+        public OrgEvent(UUID orgId, long seq, String type, UUID subject, String frame) {
+            this(orgId, seq, type, subject, frame, EventStream.PRESENCE);
+        }
+
+        /** The key alone (presence stream): the frame is read from the store. */
         public OrgEvent(UUID orgId, long seq) {
-            this(orgId, seq, null, null, null);
+            this(orgId, seq, null, null, null, EventStream.PRESENCE);
         }
 
         /** Whether the frame came with the message. */
@@ -47,7 +58,7 @@ public class PresenceMessages {
 
         @Override
         public Kind<OrgEvent> kind() {
-            return KIND;
+            return stream == EventStream.LINES ? LINE_KIND : KIND;
         }
 
         @Override
@@ -57,7 +68,7 @@ public class PresenceMessages {
 
         @Override
         public OrgEvent fallback() {
-            return carriesFrame() ? new OrgEvent(orgId, seq) : this;
+            return carriesFrame() ? new OrgEvent(orgId, seq, null, null, null, stream) : this;
         }
     }
 
@@ -122,6 +133,13 @@ public class PresenceMessages {
     @Singleton
     ClusterBus.Handler<OrgEvent> orgEvents(PresenceDelivery delivery) {
         return ClusterBus.Handler.of(OrgEvent.KIND, delivery::orgEvent, delivery::resyncAll);
+    }
+
+    /** Line feed events: delivered like org events; the presence handler's resync catches up every stream. */
+    @Produces
+    @Singleton
+    ClusterBus.Handler<OrgEvent> lineEvents(PresenceDelivery delivery) {
+        return ClusterBus.Handler.of(OrgEvent.LINE_KIND, delivery::orgEvent);
     }
 
     @Produces

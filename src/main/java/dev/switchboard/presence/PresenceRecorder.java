@@ -45,9 +45,12 @@ public class PresenceRecorder implements PresenceChanges {
     private final PresenceStore store;
     private final PresencePublisher publisher;
     private final List<PresenceObserver> observers;
+    private final LineRecorder lines;
 
     public PresenceRecorder(UserRepository users, OrganizationRepository organizations, UserSituations situations,
-            FrameEncoder frames, PresenceStore store, PresencePublisher publisher, Instance<PresenceObserver> observers) {
+            FrameEncoder frames, PresenceStore store, PresencePublisher publisher, Instance<PresenceObserver> observers,
+            LineRecorder lines) {
+        this.lines = lines;
         this.observers = observers.stream().toList();
         this.users = users;
         this.organizations = organizations;
@@ -65,6 +68,11 @@ public class PresenceRecorder implements PresenceChanges {
     @Override
     public Uni<Void> userAdded(UUID orgId, UUID userId) {
         return record(orgId, userId, true);
+    }
+
+    @Override
+    public Uni<Void> devicesChanged(UUID orgId, java.util.Collection<UUID> voipAccountIds) {
+        return lines.devicesChanged(orgId, voipAccountIds);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.switchboard.presence;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -8,7 +11,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,12 +36,57 @@ public class PresenceResource {
         this.caller = caller;
     }
 
-    /** The same data as the socket snapshot: every colleague's presence at org sequence {@code seq}. */
+    /** Ids one look-up may ask for. */
+    static final int MAX_LOOKUP_IDS = 200;
+
+    /**
+     * The same data as the socket snapshot: every colleague's presence at org sequence {@code seq};
+     * with {@code userIds} (comma-separated, or the parameter repeated) only those colleagues, ids
+     * that are no member of the org left out.
+     */
     @GET
     @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
-    public Uni<OrgPresence> presence(@PathParam("orgId") UUID orgId) {
+    public Uni<OrgPresence> presence(@PathParam("orgId") UUID orgId, @QueryParam("userIds") List<String> userIds,
+            @Context UriInfo uri) {
         caller.requireOrg(orgId);
-        return service.snapshot(orgId);
+        if (userIds == null || userIds.isEmpty()) {
+            // "?userIds=" names no id: a mistake, not a request for everybody
+            List<String> raw = uri.getQueryParameters().get("userIds");
+            return raw == null ? service.snapshot(orgId) : service.colleagues(orgId, lookupIds(List.of("")));
+        }
+        return service.colleagues(orgId, lookupIds(userIds));
+    }
+
+    /** One colleague's presence: 404 when the id is no member of the org (a foreign user included). */
+    @GET
+    @Path("/{userId}")
+    @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
+    public Uni<PresenceView> colleague(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId) {
+        caller.requireOrg(orgId);
+        return service.colleague(orgId, userId);
+    }
+
+    /** 1 to {@link #MAX_LOOKUP_IDS} UUIDs, duplicates counted once; anything else is a 400 on {@code userIds}. */
+    private static Set<UUID> lookupIds(List<String> raw) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        int listed = 0;
+        for (String value : raw) {
+            for (String id : value.split(",", -1)) {
+                if (++listed > MAX_LOOKUP_IDS) {
+                    throw ApiException.validation("userIds", "must list at most " + MAX_LOOKUP_IDS + " user ids");
+                }
+                try {
+                    String trimmed = id.trim();
+                    if (trimmed.length() != 36) {
+                        throw new IllegalArgumentException();
+                    }
+                    ids.add(UUID.fromString(trimmed));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.validation("userIds", "must be user ids (UUIDs) separated by commas");
+                }
+            }
+        }
+        return ids;
     }
 
     /**

@@ -52,6 +52,23 @@ public class PresenceService {
         return organizations.require(orgId).flatMap(org -> store.snapshot(orgId));
     }
 
+    /** {@link #snapshot} with only these members (ids of non-members are left out). */
+    @WithSession
+    public Uni<OrgPresence> colleagues(UUID orgId, java.util.Set<UUID> userIds) {
+        return organizations.require(orgId).flatMap(org -> store.snapshot(orgId, userIds));
+    }
+
+    /** One member's published presence; 404 when the id is no member of the org. */
+    @WithSession
+    public Uni<PresenceView> colleague(UUID orgId, UUID userId) {
+        return colleagues(orgId, java.util.Set.of(userId)).map(org -> {
+            if (org.colleagues().isEmpty()) {
+                throw ApiException.notFound("user");
+            }
+            return org.colleagues().get(0);
+        });
+    }
+
     /**
      * The stored org events after {@code since}, oldest first, as the exact frames the socket
      * sends (already encoded: concatenated, not re-serialized). {@code seq} is the org's current

@@ -55,7 +55,7 @@ public class PresenceSocket {
     /** MDC key of the socket's id in every log line written inside a socket callback. */
     static final String MDC_CONNECTION = "connectionId";
     /** How Vert.x (4.5) words a message above its maximum size ("Cannot process text|binary frame of size"). */
-    private static final java.util.regex.Pattern VERTX_TOO_LARGE =
+    static final java.util.regex.Pattern VERTX_TOO_LARGE =
             java.util.regex.Pattern.compile("^Cannot process (text|binary|continuation) frame of size");
     private static final AtomicLong IDS = new AtomicLong();
     /** An open (admission, access check, first frame) taking longer than this is logged with where it stands. */
@@ -144,38 +144,45 @@ public class PresenceSocket {
             context.next();
             return;
         }
-        // The credentials check may read the database and complete on the pool's event loop: the
-        // request is answered and upgraded back on its own context, never from another thread.
-        SafeContext.backOnCallerContext(identity(context)
-                .flatMap(identity -> identity == null || identity.isAnonymous()
-                        ? Uni.createFrom().<SecurityIdentity> nullItem()
-                        : credentials.permits(identity).map(current -> current ? identity : null)))
-                .subscribe().with(identity -> {
-                    if (identity == null) {
-                        context.response().setStatusCode(401).end();
-                        return;
-                    }
-                    SocketIdentity who = SocketIdentity.of(identity);
-                    String query = context.request().query();
-                    AtomicBoolean done = new AtomicBoolean();
-                    long slowUpgrade = vertx.setTimer(SLOW_OPEN.toMillis(), id -> {
-                        if (!done.get()) {
-                            LOG.warnf("Presence socket upgrade of user %s not completed after %s", who.userId(), SLOW_OPEN);
-                        }
-                    });
-                    context.request().toWebSocket().onComplete(upgraded -> {
-                        done.set(true);
-                        vertx.cancelTimer(slowUpgrade);
-                        if (upgraded.succeeded()) {
-                            opened(upgraded.result(), who, query);
-                        } else {
-                            // after authentication and the credentials check: not expected, so worth a line
-                            LOG.warnf("Presence socket upgrade failed: %s", upgraded.cause());
-                        }
-                    });
-                }, context::fail);
+        currentIdentity(context, credentials).subscribe().with(identity -> {
+            if (identity == null) {
+                context.response().setStatusCode(401).end();
+                return;
+            }
+            SocketIdentity who = SocketIdentity.of(identity);
+            String query = context.request().query();
+            AtomicBoolean done = new AtomicBoolean();
+            long slowUpgrade = vertx.setTimer(SLOW_OPEN.toMillis(), id -> {
+                if (!done.get()) {
+                    LOG.warnf("Presence socket upgrade of user %s not completed after %s", who.userId(), SLOW_OPEN);
+                }
+            });
+            context.request().toWebSocket().onComplete(upgraded -> {
+                done.set(true);
+                vertx.cancelTimer(slowUpgrade);
+                if (upgraded.succeeded()) {
+                    opened(upgraded.result(), who, query);
+                } else {
+                    // after authentication and the credentials check: not expected, so worth a line
+                    LOG.warnf("Presence socket upgrade failed: %s", upgraded.cause());
+                }
+            });
+        }, context::fail);
     }
 
+    /**
+     * The upgrade's identity when it has one whose credentials are still current (null: answer
+     * 401), back on the request's own context: the check may read the database and complete on the
+     * pool's event loop, and the request must be answered and upgraded from its own.
+     */
+    static Uni<SecurityIdentity> currentIdentity(RoutingContext context, CredentialsUpgradeCheck credentials) {
+        return SafeContext.backOnCallerContext(identity(context)
+                .flatMap(identity -> identity == null || identity.isAnonymous()
+                        ? Uni.createFrom().<SecurityIdentity> nullItem()
+                        : credentials.permits(identity).map(current -> current ? identity : null)));
+    }
+
+    /** The upgrade request's identity (null: none), as Quarkus HTTP security authenticated it. */
     private static Uni<SecurityIdentity> identity(RoutingContext context) {
         if (context.user() instanceof QuarkusHttpUser user) {
             return Uni.createFrom().item(user.getSecurityIdentity());
@@ -415,7 +422,11 @@ public class PresenceSocket {
     }
 
     private boolean tooLarge(String text) {
-        int limit = config.maxMessageSize();
+        return tooLarge(text, config.maxMessageSize());
+    }
+
+    /** Whether a text message has more than {@code limit} bytes of UTF-8 (cheaply, for the common short one). */
+    static boolean tooLarge(String text, int limit) {
         return text.length() > limit || text.length() * 3L > limit && text.getBytes(StandardCharsets.UTF_8).length > limit;
     }
 

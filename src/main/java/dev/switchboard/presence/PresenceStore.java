@@ -33,7 +33,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class PresenceStore {
 
     /** The org's current seq, for org {@code $1}: 0 before its first event. The only place it is written. */
-    private static final String CURRENT_SEQ = "coalesce((SELECT seq FROM presence_sequences WHERE org_id = $1), 0)";
+    private static final String CURRENT_SEQ = EventStream.PRESENCE.currentSeq;
 
     /** A stored {@link PresenceView}'s columns, in the order {@link #view} reads them. */
     private static final String VIEW_COLUMNS = "name, internal_number, availability, user_status, context, reach, since";
@@ -59,8 +59,13 @@ public class PresenceStore {
      * numbered in commit order, without gaps.
      */
     Uni<Long> nextSeq(UUID orgId) {
-        String sql = "INSERT INTO presence_sequences (org_id, seq) VALUES ($1, 1) "
-                + "ON CONFLICT (org_id) DO UPDATE SET seq = presence_sequences.seq + 1 RETURNING seq";
+        return nextSeq(EventStream.PRESENCE, orgId);
+    }
+
+    /** {@link #nextSeq(UUID)} of the org's {@code stream}. */
+    Uni<Long> nextSeq(EventStream stream, UUID orgId) {
+        String sql = "INSERT INTO " + stream.sequences + " AS s (org_id, seq) VALUES ($1, 1) "
+                + "ON CONFLICT (org_id) DO UPDATE SET seq = s.seq + 1 RETURNING seq";
         return NativeSql.value(Long.class, sql, orgId);
     }
 
@@ -128,8 +133,13 @@ public class PresenceStore {
 
     /** Drops org events older than the replay window: a client resuming from before gets a snapshot. */
     Uni<Void> pruneEvents(Duration replayWindow) {
-        return NativeSql.update("DELETE FROM presence_events WHERE created_at < statement_timestamp() - make_interval(secs => $1)",
-                (double) replayWindow.toSeconds()).replaceWithVoid();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (EventStream stream : EventStream.values()) {
+            chain = chain.flatMap(ignored -> NativeSql.update("DELETE FROM " + stream.events
+                    + " WHERE created_at < statement_timestamp() - make_interval(secs => $1)", (double) replayWindow.toSeconds())
+                    .replaceWithVoid());
+        }
+        return chain;
     }
 
     /**
@@ -137,13 +147,23 @@ public class PresenceStore {
      * two come from one database snapshot and can never disagree.
      */
     Uni<PresenceService.OrgPresence> snapshot(UUID orgId) {
+        return snapshot(orgId, null);
+    }
+
+    /**
+     * {@link #snapshot(UUID)} with the colleagues narrowed to {@code userIds} (null: every member);
+     * ids that are no member of the org are simply not found.
+     */
+    Uni<PresenceService.OrgPresence> snapshot(UUID orgId, java.util.Collection<UUID> userIds) {
         // The groups ride along on every row (one statement, one database snapshot): what the
         // stream last said of each, as stored with the event that said it.
         String sql = "SELECT s.seq, p.user_id, " + prefixed("p.") + ", s.groups FROM (SELECT " + CURRENT_SEQ + " AS seq, "
                 + "(SELECT json_agg(json_build_array(g.id, g.name, g.internal_number, g.published_available, g.published_members) "
                 + "ORDER BY g.name, g.id)::text FROM ring_groups g WHERE g.org_id = $1 AND g.published_available IS NOT NULL) AS groups) s "
-                + "LEFT JOIN presence_states p ON p.org_id = $1 ORDER BY p.name, p.user_id";
-        return NativeSql.rows(sql, orgId).map(rows -> {
+                + "LEFT JOIN presence_states p ON p.org_id = $1" + (userIds == null ? "" : " AND p.user_id = ANY($2)")
+                + " ORDER BY p.name, p.user_id";
+        Uni<List<Object[]>> read = userIds == null ? NativeSql.rows(sql, orgId) : NativeSql.rows(sql, orgId, NativeSql.uuids(userIds));
+        return read.map(rows -> {
             long seq = ((Number) rows.get(0)[0]).longValue();
             List<PresenceView> colleagues = new ArrayList<>(rows.size());
             for (Object[] row : rows) {
@@ -208,7 +228,12 @@ public class PresenceStore {
 
     /** The org's last assigned seq (0 before its first event). */
     public Uni<Long> currentSeq(UUID orgId) {
-        return pool.preparedQuery("SELECT " + CURRENT_SEQ)
+        return currentSeq(EventStream.PRESENCE, orgId);
+    }
+
+    /** The last assigned seq of the org's {@code stream} (0 before its first event). */
+    Uni<Long> currentSeq(EventStream stream, UUID orgId) {
+        return pool.preparedQuery("SELECT " + stream.currentSeq)
                 .execute(Tuple.of(orgId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -216,10 +241,10 @@ public class PresenceStore {
      * What a socket resuming after {@code since} can get: the current seq, and how many stored
      * events follow {@code since} (and the first of them).
      */
-    Uni<ResumeWindow> resumeWindow(UUID orgId, long since) {
-        String sql = "SELECT " + CURRENT_SEQ + " AS current, "
-                + "(SELECT min(seq) FROM presence_events WHERE org_id = $1 AND seq > $2) AS first, "
-                + "(SELECT count(*) FROM presence_events WHERE org_id = $1 AND seq > $2) AS missed";
+    Uni<ResumeWindow> resumeWindow(EventStream stream, UUID orgId, long since) {
+        String sql = "SELECT " + stream.currentSeq + " AS current, "
+                + "(SELECT min(seq) FROM " + stream.events + " WHERE org_id = $1 AND seq > $2) AS first, "
+                + "(SELECT count(*) FROM " + stream.events + " WHERE org_id = $1 AND seq > $2) AS missed";
         return pool.preparedQuery(sql).execute(Tuple.of(orgId, since)).map(rows -> {
             Row row = rows.iterator().next();
             return new ResumeWindow(since, row.getLong("current"), row.getLong("first"), row.getLong("missed"));
@@ -239,11 +264,12 @@ public class PresenceStore {
      * Up to {@code limit} stored org events after {@code after}, in seq order, with the type and
      * subject they were stored with: what {@link OrgStream} delivers.
      */
-    Uni<List<StoredEvent>> orgEvents(UUID orgId, long after, int limit) {
-        String sql = "SELECT seq, type, user_id, frame FROM presence_events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+    Uni<List<StoredEvent>> orgEvents(EventStream stream, UUID orgId, long after, int limit) {
+        String sql = "SELECT seq, type, " + stream.subject + " AS subject, frame FROM " + stream.events
+                + " WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
         return pool.preparedQuery(sql).execute(Tuple.of(orgId, after, limit)).map(rows -> {
             List<StoredEvent> events = new ArrayList<>(rows.size());
-            rows.forEach(row -> events.add(new StoredEvent(row.getLong("seq"), row.getString("type"), row.getUUID("user_id"),
+            rows.forEach(row -> events.add(new StoredEvent(row.getLong("seq"), row.getString("type"), row.getUUID("subject"),
                     row.getString("frame"))));
             return events;
         });

@@ -2,6 +2,7 @@ package dev.switchboard.presence;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -116,13 +117,13 @@ public class PresenceTimers {
      * a volatile function cannot bound one, and PostgreSQL then filters every row of the partial
      * index (12 ms at 20,000 registrations, every second on every replica; bench/README.md).
      */
-    /** One row per lapsed device with an owner, naming it for the owner's history. */
+    /** One row per lapsed device, naming it for the owner's history (a device without owner only has its line). */
     private Uni<Void> lapseRegistrations() {
         String sql = "WITH due AS (UPDATE device_registrations SET lapsed = true WHERE voip_account_id IN ("
                 + "  SELECT voip_account_id FROM device_registrations WHERE NOT lapsed AND expires_at <= statement_timestamp() "
                 + "  ORDER BY expires_at LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) RETURNING voip_account_id) "
                 + "SELECT a.org_id, a.user_id, a.id, a.kind, a.internal_number, a.description FROM voip_accounts a "
-                + "JOIN due ON due.voip_account_id = a.id WHERE a.user_id IS NOT NULL";
+                + "JOIN due ON due.voip_account_id = a.id";
         return recompute(sql, row -> HistoryItem.registration(Actor.TIMER, (UUID) row[0], (UUID) row[1],
                 new HistoryItem.Device((UUID) row[2], (String) row[3], (String) row[4], (String) row[5]), false, true));
     }
@@ -153,24 +154,38 @@ public class PresenceTimers {
                 + "  SELECT voip_account_id, call_id FROM device_calls WHERE state <> 'ended' "
                 + "  AND updated_at < now() - make_interval(secs => " + maxCallDuration.toSeconds() + ") "
                 + "  LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED) RETURNING voip_account_id) "
-                + "SELECT DISTINCT a.org_id, a.user_id FROM voip_accounts a JOIN stale ON stale.voip_account_id = a.id "
-                + "WHERE a.user_id IS NOT NULL";
+                + "SELECT DISTINCT a.org_id, a.user_id, a.id FROM voip_accounts a JOIN stale ON stale.voip_account_id = a.id";
         String purge = "DELETE FROM device_calls WHERE state = 'ended' AND updated_at < now() - make_interval(secs => "
                 + endedCallRetention.toSeconds() + ")";
         return recompute(sql).flatMap(ignored -> NativeSql.update(purge)).replaceWithVoid();
     }
 
-    /** Runs a statement answering {@code (org_id, user_id)} rows and re-derives those users. */
+    /**
+     * Runs a statement answering {@code (org_id, user_id[, voip_account_id])} rows and re-derives
+     * those users; a row without user but with a device changes only that device's line.
+     */
     private Uni<Void> recompute(String sql) {
         return recompute(sql, null);
     }
 
     /** The same, and writes each row's history item ({@code item} not null), in the same transaction. */
     private Uni<Void> recompute(String sql, Function<Object[], HistoryItem> item) {
-        return NativeSql.rows(sql).flatMap(rows -> {
+        return NativeSql.rows(sql).flatMap(all -> {
             Map<UUID, UUID> orgByUser = new HashMap<>();
-            rows.forEach(row -> orgByUser.put((UUID) row[1], (UUID) row[0]));
+            Map<UUID, List<UUID>> unownedByOrg = new HashMap<>();
+            List<Object[]> rows = new java.util.ArrayList<>(all.size());
+            for (Object[] row : all) {
+                if (row[1] != null) {
+                    orgByUser.put((UUID) row[1], (UUID) row[0]);
+                    rows.add(row);
+                } else if (row.length > 2) {
+                    unownedByOrg.computeIfAbsent((UUID) row[0], org -> new java.util.ArrayList<>()).add((UUID) row[2]);
+                }
+            }
             Uni<Void> changed = presence.usersChanged(orgByUser);
+            for (Map.Entry<UUID, List<UUID>> unowned : unownedByOrg.entrySet()) {
+                changed = changed.flatMap(ignored -> presence.devicesChanged(unowned.getKey(), unowned.getValue()));
+            }
             return item == null || rows.isEmpty() ? changed
                     : changed.flatMap(ignored -> history.write(rows.stream().map(item).toList()));
         });

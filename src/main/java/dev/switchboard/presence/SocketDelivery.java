@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,6 +33,10 @@ public class SocketDelivery implements PresenceDelivery {
     private final FrameEncoder encoder;
     private final Vertx vertx;
     private final Map<UUID, OrgStream> streams = new ConcurrentHashMap<>();
+    /** The line feed's streams ({@code /ws/platform} subscriptions), per org. */
+    private final Map<UUID, OrgStream> lineStreams = new ConcurrentHashMap<>();
+    /** Feed subscriptions to every org: told of each line event, so they take up orgs they do not have yet. */
+    private final Set<Consumer<UUID>> everyOrg = ConcurrentHashMap.newKeySet();
 
     public SocketDelivery(PresenceStore store, PeerRegistry registry, CatchUp catchUp, FrameEncoder encoder,
             Vertx vertx) {
@@ -44,8 +49,17 @@ public class SocketDelivery implements PresenceDelivery {
 
     /** Joins the peer to its org's stream; from then on it is offered every event after its first frame. */
     Uni<Void> join(Peer peer) {
-        OrgStream stream = streams.compute(peer.orgId, (org, held) -> {
-            OrgStream joined = held != null ? held : new OrgStream(org, store, this::memberRemoved, vertx);
+        return join(streams, EventStream.PRESENCE, peer);
+    }
+
+    /** Joins a platform feed subscription (one org of a {@code /ws/platform} socket) to the org's line stream. */
+    Uni<Void> joinLines(Peer peer) {
+        return join(lineStreams, EventStream.LINES, peer);
+    }
+
+    private Uni<Void> join(Map<UUID, OrgStream> map, EventStream kind, Peer peer) {
+        OrgStream stream = map.compute(peer.orgId, (org, held) -> {
+            OrgStream joined = held != null ? held : new OrgStream(org, kind, store, this::memberRemoved, vertx);
             joined.members++;
             return joined;
         });
@@ -53,23 +67,37 @@ public class SocketDelivery implements PresenceDelivery {
         return SafeContext.backOnCallerContext(stream.ready())
                 .invoke(() -> stream.add(peer))
                 // a stream that could not even read where it starts is not kept: the next socket tries again
-                .onFailure().invoke(() -> streams.remove(peer.orgId, stream));
+                .onFailure().invoke(() -> map.remove(peer.orgId, stream));
     }
 
     void leave(Peer peer) {
         OrgStream stream = peer.stream;
-        if (stream == null) {
+        if (stream == null || !peer.left.compareAndSet(false, true)) {
             return;
         }
         stream.remove(peer);
-        streams.compute(peer.orgId, (org, held) -> --stream.members == 0 && held == stream ? null : held);
+        Map<UUID, OrgStream> map = stream.stream == EventStream.LINES ? lineStreams : streams;
+        map.compute(peer.orgId, (org, held) -> --stream.members == 0 && held == stream ? null : held);
+    }
+
+    /** A feed subscription to every org: {@code takeUp} is told the org of every line event from now on. */
+    void watchEveryOrg(Consumer<UUID> takeUp) {
+        everyOrg.add(takeUp);
+    }
+
+    void unwatchEveryOrg(Consumer<UUID> takeUp) {
+        everyOrg.remove(takeUp);
     }
 
     // --- PresenceDelivery: what the cross-replica messages ask ---------------------------------
 
     @Override
     public void orgEvent(PresenceMessages.OrgEvent event) {
-        OrgStream stream = streams.get(event.orgId());
+        if (event.stream() == EventStream.LINES) {
+            // an org new to an "all" subscription is taken up with a snapshot, which holds this event
+            everyOrg.forEach(takeUp -> takeUp.accept(event.orgId()));
+        }
+        OrgStream stream = (event.stream() == EventStream.LINES ? lineStreams : streams).get(event.orgId());
         if (stream != null) {
             stream.eventCommitted(event);
         }
@@ -123,11 +151,14 @@ public class SocketDelivery implements PresenceDelivery {
         if (stream != null) {
             stream.peers().forEach(peer -> peer.close(4403, "organization deleted"));
         }
+        // a feed socket carries other orgs too: the deleted org's lines just stop
+        lineStreams.remove(orgId);
     }
 
     @Override
     public void resyncAll() {
         streams.values().forEach(OrgStream::catchUp);
+        lineStreams.values().forEach(OrgStream::catchUp);
         registry.users().forEach(this::refreshMe);
     }
 

@@ -45,6 +45,14 @@ final class SocketWire implements Wire {
         return new SocketWire(socket, loop);
     }
 
+    /**
+     * Another wire on the same socket and event loop, with its own completion callback: a platform
+     * feed socket has one {@link PeerSync} per subscribed org, each counting its own writes.
+     */
+    SocketWire sibling() {
+        return new SocketWire(socket, eventLoop);
+    }
+
     @Override
     public Executor loop() {
         return loop;

@@ -31,6 +31,8 @@ import io.vertx.core.json.JsonObject;
 public final class SocketClient implements AutoCloseable {
 
     private static final Vertx VERTX = Vertx.vertx();
+    private static final String PRESENCE = "/ws/presence";
+    private static final String PLATFORM_FEED = "/ws/platform";
     // Generous: a test machine running other builds can take seconds for a first frame; a frame that
     // never comes still fails, only later.
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -60,12 +62,26 @@ public final class SocketClient implements AutoCloseable {
     }
 
     public static SocketClient connect(URI base, String token, String query, WebSocketClientOptions options) {
+        return connectTo(base, PRESENCE, token, query, options);
+    }
+
+    /** Opens the platform's line feed {@code /ws/platform} with a bearer token (null: none). */
+    public static SocketClient platformFeed(URI base, String token) {
+        return platformFeed(base, token, null);
+    }
+
+    /** {@code /ws/platform?query} (e.g. {@code ticket=…}). */
+    public static SocketClient platformFeed(URI base, String token, String query) {
+        return connectTo(base, PLATFORM_FEED, token, query, new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024));
+    }
+
+    private static SocketClient connectTo(URI base, String path, String token, String query, WebSocketClientOptions options) {
         WebSocketClient client = VERTX.createWebSocketClient(options.setMaxFrameSize(4 * 1024 * 1024));
         try {
             ClientWebSocket socket = client.webSocket();
             SocketClient result = new SocketClient(client, socket);
             try {
-                socket.connect(connectOptions(base, token, query)).toCompletionStage().toCompletableFuture()
+                socket.connect(connectOptions(base, path, token, query)).toCompletionStage().toCompletableFuture()
                         .get(WAIT.toSeconds(), TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (!result.closedDuringUpgrade()) {
@@ -100,9 +116,18 @@ public final class SocketClient implements AutoCloseable {
 
     /** The HTTP status of a refused upgrade (e.g. 401). */
     public static int rejectedStatus(URI base, String token, String query) {
+        return rejectedStatusOf(base, PRESENCE, token, query);
+    }
+
+    /** The HTTP status of a refused upgrade of {@code /ws/platform}. */
+    public static int rejectedPlatformFeedStatus(URI base, String token) {
+        return rejectedStatusOf(base, PLATFORM_FEED, token, null);
+    }
+
+    private static int rejectedStatusOf(URI base, String path, String token, String query) {
         WebSocketClient client = VERTX.createWebSocketClient();
         try {
-            client.connect(connectOptions(base, token, query)).toCompletionStage().toCompletableFuture()
+            client.connect(connectOptions(base, path, token, query)).toCompletionStage().toCompletableFuture()
                     .get(WAIT.toSeconds(), TimeUnit.SECONDS).close();
             return 101;
         } catch (java.util.concurrent.ExecutionException e) {
@@ -117,9 +142,9 @@ public final class SocketClient implements AutoCloseable {
         }
     }
 
-    private static WebSocketConnectOptions connectOptions(URI base, String token, String query) {
+    private static WebSocketConnectOptions connectOptions(URI base, String path, String token, String query) {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
-                .setURI("/ws/presence" + (query == null || query.isEmpty() ? "" : "?" + query));
+                .setURI(path + (query == null || query.isEmpty() ? "" : "?" + query));
         if (token != null) {
             options.addHeader("Authorization", "Bearer " + token);
         }
