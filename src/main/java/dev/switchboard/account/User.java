@@ -52,6 +52,12 @@ public class User {
     @Column(name = "status_until")
     public Instant statusUntil;
 
+    /** A short plain-text note colleagues see beside the presence (null: none). */
+    public String note;
+
+    @Column(name = "note_until")
+    public Instant noteUntil;
+
     @Version
     public long version;
 

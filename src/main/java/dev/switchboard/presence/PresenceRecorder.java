@@ -137,7 +137,7 @@ public class PresenceRecorder implements PresenceChanges {
                         PresenceView candidate = new PresenceView(user.id, user.name, user.internalNumber,
                                 derived.presence().availability(), derived.presence().effectiveStatus(),
                                 derived.presence().contextForColleagues(UserSituations.rules(org)),
-                                derived.presence().reach(), now);
+                                derived.presence().reach(), now, user.note);
                         boolean changed = added || previous == null || !candidate.sameAs(previous.view());
                         PresenceView published = changed && previous != null
                                 && previous.view().availability() == candidate.availability()
@@ -174,7 +174,7 @@ public class PresenceRecorder implements PresenceChanges {
 
     private static PresenceView withSince(PresenceView view, Instant since) {
         return new PresenceView(view.userId(), view.name(), view.internalNumber(), view.availability(),
-                view.userStatus(), view.context(), view.reach(), since);
+                view.userStatus(), view.context(), view.reach(), since, view.note());
     }
 
     private static String digest(String text) {

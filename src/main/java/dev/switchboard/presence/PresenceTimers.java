@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
- * Presence changes that happen by the clock, not by a request: a timed status ends, a
+ * Presence changes that happen by the clock, not by a request: a timed status or note ends, a
  * registration or a device socket's lease lapses, a call with no 'ended' gets too old. Also
  * prunes org events older than the replay window. Each tick claims due
  * rows with {@code FOR UPDATE SKIP LOCKED}, so with several replicas each item is handled once.
@@ -86,6 +86,7 @@ public class PresenceTimers {
         }
         // One transaction per step: each claims its rows, locks the affected users, publishes.
         SafeContext.run(vertx, () -> Panache.withTransaction(this::expireStatuses)
+                .flatMap(ignored -> Panache.withTransaction(this::expireNotes))
                 .flatMap(ignored -> Panache.withTransaction(this::lapseRegistrations))
                 .flatMap(ignored -> System.nanoTime() - reapLeasesFrom >= 0 ? Panache.withTransaction(this::expireDeviceLeases)
                         : Uni.createFrom().voidItem())
@@ -109,6 +110,15 @@ public class PresenceTimers {
                 + "UPDATE users u SET status = 'available', status_until = NULL, version = u.version + 1 FROM due "
                 + "WHERE u.id = due.id RETURNING u.org_id, u.id, due.status";
         return recompute(sql, row -> HistoryItem.status(Actor.TIMER, (UUID) row[0], (UUID) row[1], (String) row[2], "available", null));
+    }
+
+    /** "At the dentist, back at 3" until 15:00: then the note goes, and colleagues see it go. */
+    private Uni<Void> expireNotes() {
+        String sql = "WITH due AS (SELECT id FROM users WHERE note_until <= now() ORDER BY note_until LIMIT " + BATCH
+                + " FOR UPDATE SKIP LOCKED) "
+                + "UPDATE users u SET note = NULL, note_until = NULL, version = u.version + 1 FROM due "
+                + "WHERE u.id = due.id RETURNING u.org_id, u.id";
+        return recompute(sql);
     }
 
     /*

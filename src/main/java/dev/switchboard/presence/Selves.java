@@ -16,7 +16,7 @@ public final class Selves {
         Destination destination = situation.destination();
         // The user always sees their own call context, even where colleagues do not.
         return new SelfView(published.userId(), published.name(), published.internalNumber(), published.availability(),
-                published.userStatus(), derived.presence().context(), published.reach(), published.since(),
-                user.status, destination, user.statusUntil, derived.reachability());
+                published.userStatus(), derived.presence().context(), published.reach(), published.since(), published.note(),
+                user.status, destination, user.statusUntil, user.noteUntil, derived.reachability());
     }
 }
