@@ -84,6 +84,9 @@ public class UserService {
         if (!asAdmin && (request.email() != null || request.internalNumber() != null || request.role() != null)) {
             throw ApiException.forbidden("Only admins may change email, internal number or role.");
         }
+        if (request.timeZone() != null && !request.timeZone().isEmpty() && !dev.switchboard.common.TimeZones.valid(request.timeZone())) {
+            throw ApiException.validation("timeZone", dev.switchboard.common.TimeZones.MESSAGE + ", or \"\" for the organization's");
+        }
         boolean selfService = self && request.password() != null;
         if (selfService && request.currentPassword() == null) {
             throw ApiException.validation("currentPassword", "is required to change your own password");
@@ -107,6 +110,9 @@ public class UserService {
             }
             if (request.name() != null) {
                 user.name = request.name().trim();
+            }
+            if (request.timeZone() != null) {
+                user.timeZone = request.timeZone().isEmpty() ? null : request.timeZone();
             }
             if (request.role() != null) {
                 user.role = request.role().toRole();

@@ -119,7 +119,8 @@ public class AvailabilityService {
     public Uni<Reachability> reachability(UUID orgId, UUID userId) {
         return users.requireInOrg(orgId, userId)
                 .flatMap(user -> organizations.require(orgId).flatMap(org -> situations.load(user, org)))
-                .map(loaded -> PresenceDerivation.derive(loaded.situation(), Instant.now()).reachability());
+                .map(loaded -> PresenceDerivation.derive(loaded.situation(), Instant.now()).reachability()
+                        .withScheduled(loaded.scheduled()));
     }
 
     private static Instant instant(java.time.OffsetDateTime time) {
@@ -189,6 +190,10 @@ public class AvailabilityService {
     }
 
     private static void apply(User user, SetAvailability request) {
+        if (request.statusPresent() || request.untilPresent() || request.notePresent() || request.noteUntilPresent()) {
+            // A change by hand wins over a scheduled window: its end will not undo this.
+            user.scheduleId = null;
+        }
         if (request.statusPresent()) {
             if (user.status != request.status() && !request.untilPresent()) {
                 user.statusUntil = null;

@@ -89,6 +89,12 @@ public class OrganizationService {
         if (settings.maxVoipAccountsPerUser() != null) {
             org.maxVoipAccountsPerUser = settings.maxVoipAccountsPerUser();
         }
+        if (settings.timeZone() != null) {
+            if (!dev.switchboard.common.TimeZones.valid(settings.timeZone())) {
+                throw dev.switchboard.common.ApiException.validation("settings.timeZone", dev.switchboard.common.TimeZones.MESSAGE);
+            }
+            org.timeZone = settings.timeZone();
+        }
         if (settings.showCallContext() != null) {
             org.showCallContext = settings.showCallContext();
         }

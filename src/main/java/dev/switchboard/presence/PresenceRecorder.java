@@ -143,7 +143,7 @@ public class PresenceRecorder implements PresenceChanges {
                                 && previous.view().availability() == candidate.availability()
                                         ? withSince(candidate, previous.view().since())
                                         : changed ? candidate : previous.view();
-                        SelfView self = Selves.of(published, user, loaded.situation(), derived);
+                        SelfView self = Selves.of(published, user, loaded.situation(), derived, loaded.scheduled());
                         String digest = digest(frames.encodePart(self));
                         boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
                         SelfChanged me = selfChanged ? new SelfChanged(orgId, userId, frames.encode(new Frames.Me(self))) : null;

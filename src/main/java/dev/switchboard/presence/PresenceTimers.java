@@ -19,6 +19,7 @@ import dev.switchboard.common.SwitchboardConfig;
 import dev.switchboard.history.Actor;
 import dev.switchboard.history.History;
 import dev.switchboard.history.HistoryItem;
+import dev.switchboard.schedule.ScheduleService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,7 +28,7 @@ import io.vertx.core.Vertx;
 
 /**
  * Presence changes that happen by the clock, not by a request: a timed status or note ends, a
- * registration or a device socket's lease lapses, a call with no 'ended' gets too old. Also
+ * scheduled status window starts or ends, a registration or a device socket's lease lapses, a call with no 'ended' gets too old. Also
  * prunes org events older than the replay window. Each tick claims due
  * rows with {@code FOR UPDATE SKIP LOCKED}, so with several replicas each item is handled once.
  */
@@ -46,13 +47,16 @@ public class PresenceTimers {
     private final Duration replayWindow;
     private final Duration reapPauseAfterFailure;
     private final History history;
+    private final ScheduleService schedules;
     private final AtomicBoolean running = new AtomicBoolean();
     /** {@link System#nanoTime()} before which lapsed device leases are left alone. */
     private volatile long reapLeasesFrom = System.nanoTime();
     private long lastPrune;
     private long timerId = -1;
 
-    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config, History history) {
+    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config, History history,
+            ScheduleService schedules) {
+        this.schedules = schedules;
         this.history = history;
         this.replayWindow = config.presence().replayWindow();
         // A whole lease: the replicas holding devices get about three attempts to renew.
@@ -87,6 +91,7 @@ public class PresenceTimers {
         // One transaction per step: each claims its rows, locks the affected users, publishes.
         SafeContext.run(vertx, () -> Panache.withTransaction(this::expireStatuses)
                 .flatMap(ignored -> Panache.withTransaction(this::expireNotes))
+                .flatMap(ignored -> Panache.withTransaction(schedules::applyDue))
                 .flatMap(ignored -> Panache.withTransaction(this::lapseRegistrations))
                 .flatMap(ignored -> System.nanoTime() - reapLeasesFrom >= 0 ? Panache.withTransaction(this::expireDeviceLeases)
                         : Uni.createFrom().voidItem())
