@@ -159,6 +159,35 @@ public class ScheduleService {
     }
 
     /**
+     * After a time zone change, in the caller's transaction: the waiting windows of user
+     * {@code userId} (null: of every member who follows the organization's zone) are computed
+     * again in the new zone; a window that holds now keeps its end. Rows a timer is handling right
+     * now are skipped (it computes their next window itself), so this never waits for a timer.
+     */
+    public Uni<Void> rezone(UUID orgId, UUID userId) {
+        String sql = "SELECT " + COLUMNS + FROM + "WHERE s.org_id = $1 AND NOT s.running AND s.next_start IS NOT NULL "
+                + "AND (s.user_id = $2 OR $2::uuid IS NULL AND u.time_zone IS NULL) FOR UPDATE OF s SKIP LOCKED";
+        return NativeSql.rows(sql, orgId, userId).flatMap(rows -> {
+            Instant now = Instant.now();
+            Map<UUID, UUID> orgByUser = new LinkedHashMap<>();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Object[] row : rows) {
+                Stored schedule = Stored.of(row);
+                orgByUser.put(schedule.userId(), orgId);
+                Optional<ScheduleWindows.Window> next = ScheduleWindows.next(schedule.rule(), ZoneId.of(schedule.zone()), now);
+                chain = chain.flatMap(ignored -> advance(schedule.id(), next));
+            }
+            return chain.flatMap(ignored -> presence.usersChanged(orgByUser));
+        });
+    }
+
+    private static Uni<Void> advance(UUID scheduleId, Optional<ScheduleWindows.Window> next) {
+        Instant start = next.map(ScheduleWindows.Window::start).orElse(null);
+        return NativeSql.update(ADVANCE, scheduleId, false, start, next.map(ScheduleWindows.Window::end).orElse(null), start)
+                .replaceWithVoid();
+    }
+
+    /**
      * One timer step, in the caller's transaction: claims the schedules due now ({@code FOR UPDATE
      * SKIP LOCKED}, so with several replicas each start and end is handled by exactly one),
      * applies or ends their windows, moves each to its next window and re-publishes the users.
@@ -195,9 +224,7 @@ public class ScheduleService {
                 : Uni.createFrom().item(0);
         Optional<ScheduleWindows.Window> next = ScheduleWindows.next(schedule.rule(), ZoneId.of(schedule.zone()),
                 schedule.nextEnd().isAfter(now) ? schedule.nextEnd() : now);
-        return restored.flatMap(done -> NativeSql.update(ADVANCE, schedule.id(), false,
-                next.map(ScheduleWindows.Window::start).orElse(null), next.map(ScheduleWindows.Window::end).orElse(null),
-                next.map(ScheduleWindows.Window::start).orElse(null))).replaceWithVoid();
+        return restored.flatMap(done -> advance(schedule.id(), next));
     }
 
     // --- validation -------------------------------------------------------------------------------

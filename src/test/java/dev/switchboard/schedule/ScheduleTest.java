@@ -143,9 +143,14 @@ class ScheduleTest {
         as(boss.token()).body(Map.of("settings", Map.of("timeZone", "Europe/London"))).patch("/api/orgs/" + org).then().statusCode(200);
         assertThat(as(boss.token()).get("/api/orgs/" + org).then().extract().<String>path("settings.timeZone")).isEqualTo("Europe/London");
         assertThat(nextFrom(bob, body)).isEqualTo(from.atZone(ZoneId.of("Europe/London")).toInstant());
+        // The schedule made before the change waits for 09:00 in the new zone too.
+        assertThat(Instant.parse(as(bob.token()).get("/api/me/schedules").then().extract().<String>path("[0].next.from")))
+                .isEqualTo(from.atZone(ZoneId.of("Europe/London")).toInstant());
         as(bob.token()).body(Map.of("timeZone", "America/New_York")).patch("/api/orgs/" + org + "/users/" + bob.id()).then().statusCode(200);
         assertThat(nextFrom(bob, body)).isEqualTo(from.atZone(ZoneId.of("America/New_York")).toInstant());
-        assertThat(as(bob.token()).get("/api/me/schedules").then().extract().<String>path("[2].timeZone")).isEqualTo("America/New_York");
+        JsonPath all = as(bob.token()).get("/api/me/schedules").then().extract().jsonPath();
+        assertThat(all.getList("timeZone")).containsOnly("America/New_York");
+        assertThat(all.getList("next.from")).containsOnly(from.atZone(ZoneId.of("America/New_York")).toInstant().toString());
         assertThat(as(bob.token()).get("/api/me").then().extract().<String>path("user.timeZone")).isEqualTo("America/New_York");
         // "" follows the organization's zone again.
         as(bob.token()).body(Map.of("timeZone", "")).patch("/api/orgs/" + org + "/users/" + bob.id()).then().statusCode(200);
