@@ -52,6 +52,20 @@ public class User {
     @Column(name = "status_until")
     public Instant statusUntil;
 
+    /** A short plain-text note colleagues see beside the presence (null: none). */
+    public String note;
+
+    @Column(name = "note_until")
+    public Instant noteUntil;
+
+    /** The scheduled window whose status the user has now (null: none); a change by hand clears it. */
+    @Column(name = "schedule_id")
+    public UUID scheduleId;
+
+    /** IANA zone scheduled windows are read in; null: the organization's. */
+    @Column(name = "time_zone")
+    public String timeZone;
+
     @Version
     public long version;
 

@@ -65,14 +65,16 @@ public final class UserDtos {
             MemberRole role,
             @Size(min = 8, message = "must be at least 8 characters") @FitsBcrypt String password,
             @FitsBcrypt String currentPassword,
+            @Size(max = 64) String timeZone,
             Long version) {
     }
 
+    /** {@code timeZone}: the user's own IANA zone for scheduled windows; null: the organization's. */
     public record UserView(UUID id, UUID orgId, String email, String name, String internalNumber, Role role,
-            long version, Instant createdAt) {
+            String timeZone, long version, Instant createdAt) {
         public static UserView of(User user) {
             return new UserView(user.id, user.orgId, user.email, user.name, user.internalNumber, user.role,
-                    user.version, user.createdAt);
+                    user.timeZone, user.version, user.createdAt);
         }
     }
 }

@@ -24,7 +24,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class UserRepository implements PanacheRepositoryBase<User, UUID> {
 
     /** What a {@link UserView} shows, in its order. */
-    private static final String VIEW_COLUMNS = "u.id, u.org_id, u.email, u.name, u.internal_number, u.role, u.version, u.created_at";
+    private static final String VIEW_COLUMNS = "u.id, u.org_id, u.email, u.name, u.internal_number, u.role, u.version, u.created_at, u.time_zone";
     private static final String VIEW_IN_ORG = "SELECT " + VIEW_COLUMNS + " FROM users u WHERE u.id = $1 AND u.org_id = $2";
     /**
      * No row: no such organization. Otherwise one row per user of the page (or one with a null id
@@ -67,7 +67,7 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
         List<UserView> items = new ArrayList<>(rows.size());
         long total = 0;
         for (Row row : rows) {
-            total = row.getLong(8);
+            total = row.getLong(9);
             if (row.getUUID(0) != null) {
                 items.add(view(row));
             }
@@ -77,7 +77,7 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
 
     private static UserView view(Row row) {
         return new UserView(row.getUUID(0), row.getUUID(1), row.getString(2), row.getString(3), row.getString(4),
-                Role.fromWire(row.getString(5)), row.getLong(6), row.getOffsetDateTime(7).toInstant());
+                Role.fromWire(row.getString(5)), row.getString(8), row.getLong(6), row.getOffsetDateTime(7).toInstant());
     }
 
     /** The user if it belongs to this organization; a foreign or unknown id is a 404. */

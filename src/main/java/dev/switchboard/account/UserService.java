@@ -20,6 +20,8 @@ import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.Problem;
 import dev.switchboard.common.Versions;
 import dev.switchboard.organization.OrganizationRepository;
+import dev.switchboard.common.TimeZones;
+import dev.switchboard.schedule.ScheduleService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -37,9 +39,12 @@ public class UserService {
     private final CredentialVersions versions;
     private final LoginRateLimiter limiter;
 
+    private final ScheduleService schedules;
+
     public UserService(UserRepository users, OrganizationRepository organizations, InternalNumbers numbers,
             PasswordHasher hasher, PresenceChanges presence, CredentialsBroadcast credentials,
-            CredentialVersions versions, LoginRateLimiter limiter) {
+            CredentialVersions versions, LoginRateLimiter limiter, ScheduleService schedules) {
+        this.schedules = schedules;
         this.users = users;
         this.organizations = organizations;
         this.numbers = numbers;
@@ -84,6 +89,9 @@ public class UserService {
         if (!asAdmin && (request.email() != null || request.internalNumber() != null || request.role() != null)) {
             throw ApiException.forbidden("Only admins may change email, internal number or role.");
         }
+        if (request.timeZone() != null && !request.timeZone().isEmpty() && !TimeZones.valid(request.timeZone())) {
+            throw ApiException.validation("timeZone", TimeZones.MESSAGE + ", or \"\" for the organization's");
+        }
         boolean selfService = self && request.password() != null;
         if (selfService && request.currentPassword() == null) {
             throw ApiException.validation("currentPassword", "is required to change your own password");
@@ -95,6 +103,7 @@ public class UserService {
             Versions.checkBodyVersion(request.version(), user.version);
             String nameBefore = user.name;
             String numberBefore = user.internalNumber;
+            String zoneBefore = user.timeZone;
             // Checked before anything changes (the limiter counts the email the user has now).
             Uni<Void> currentPasswordOk = selfService ? checkCurrentPassword(user, request.currentPassword())
                     : Uni.createFrom().voidItem();
@@ -107,6 +116,9 @@ public class UserService {
             }
             if (request.name() != null) {
                 user.name = request.name().trim();
+            }
+            if (request.timeZone() != null) {
+                user.timeZone = request.timeZone().isEmpty() ? null : request.timeZone();
             }
             if (request.role() != null) {
                 user.role = request.role().toRole();
@@ -126,6 +138,8 @@ public class UserService {
                     .flatMap(ignored -> !user.name.equals(nameBefore) || !user.internalNumber.equals(numberBefore)
                             ? presence.userChanged(orgId, user.id)
                             : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> java.util.Objects.equals(zoneBefore, user.timeZone) ? Uni.createFrom().voidItem()
+                            : schedules.rezone(orgId, user.id))
                     .flatMap(ignored -> revoke ? credentials.changed(user.id, user.credentialsVersion) : Uni.createFrom().voidItem())
                     .replaceWith(user);
         })).invoke(user -> versions.advanced(user.id, user.credentialsVersion));

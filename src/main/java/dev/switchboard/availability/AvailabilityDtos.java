@@ -17,12 +17,13 @@ public final class AvailabilityDtos {
     private AvailabilityDtos() {
     }
 
-    /** The two axes a user chooses, plus the optional end of a timed status. */
+    /** The two axes a user chooses, plus the optional end of a timed status, and the status note. */
     @RegisterForReflection
-    public record AvailabilityView(UserStatus status, Destination destination, Instant until, long version) {
+    public record AvailabilityView(UserStatus status, Destination destination, Instant until, String note, Instant noteUntil,
+            long version) {
         public static AvailabilityView of(User user) {
             Destination destination = user.destinationType == null ? null : new Destination(user.destinationType, user.destinationId);
-            return new AvailabilityView(user.status, destination, user.statusUntil, user.version);
+            return new AvailabilityView(user.status, destination, user.statusUntil, user.note, user.noteUntil, user.version);
         }
     }
 
@@ -35,7 +36,15 @@ public final class AvailabilityDtos {
         private UserStatus status;
         private Destination destination;
         private Instant until;
+        private String note;
+        private Instant noteUntil;
         private Long version;
+        @JsonIgnore
+        @Schema(hidden = true) // bookkeeping, not a body field
+        private boolean notePresent;
+        @JsonIgnore
+        @Schema(hidden = true) // bookkeeping, not a body field
+        private boolean noteUntilPresent;
         @JsonIgnore
         @Schema(hidden = true) // bookkeeping, not a body field
         private boolean statusPresent;
@@ -71,6 +80,39 @@ public final class AvailabilityDtos {
         public void setUntil(Instant until) {
             this.until = until;
             this.untilPresent = true;
+        }
+
+        /** A short plain-text note colleagues see; null or blank removes it (and its {@code noteUntil}). */
+        @JsonProperty("note")
+        public void setNote(String note) {
+            this.note = note;
+            this.notePresent = true;
+        }
+
+        @JsonProperty("noteUntil")
+        public void setNoteUntil(Instant noteUntil) {
+            this.noteUntil = noteUntil;
+            this.noteUntilPresent = true;
+        }
+
+        @JsonProperty("note")
+        public String note() {
+            return note;
+        }
+
+        @JsonProperty("noteUntil")
+        public Instant noteUntil() {
+            return noteUntil;
+        }
+
+        @JsonIgnore
+        public boolean notePresent() {
+            return notePresent;
+        }
+
+        @JsonIgnore
+        public boolean noteUntilPresent() {
+            return noteUntilPresent;
         }
 
         /** Optional: the {@code version} last read; a stale one is a conflict (409), like {@code If-Match} is 412. */

@@ -58,7 +58,7 @@ public class AvailabilityService {
     }
 
     private static final String AVAILABILITY_IN_ORG =
-            "SELECT status, destination_type, destination_id, status_until, version FROM users WHERE id = $1 AND org_id = $2";
+            "SELECT status, destination_type, destination_id, status_until, version, note, note_until FROM users WHERE id = $1 AND org_id = $2";
 
     /** One statement on the pool: a read needs no Hibernate session (a fifth of the REST mix). */
     public Uni<AvailabilityView> get(UUID orgId, UUID userId) {
@@ -70,9 +70,8 @@ public class AvailabilityService {
             String destinationType = row.getString(1);
             Destination destination = destinationType == null ? null
                     : new Destination(DestinationType.fromWire(destinationType), row.getUUID(2));
-            java.time.OffsetDateTime until = row.getOffsetDateTime(3);
-            return new AvailabilityView(UserStatus.fromWire(row.getString(0)), destination,
-                    until == null ? null : until.toInstant(), row.getLong(4));
+            return new AvailabilityView(UserStatus.fromWire(row.getString(0)), destination, instant(row.getOffsetDateTime(3)),
+                    row.getString(5), instant(row.getOffsetDateTime(6)), row.getLong(4));
         });
     }
 
@@ -120,7 +119,12 @@ public class AvailabilityService {
     public Uni<Reachability> reachability(UUID orgId, UUID userId) {
         return users.requireInOrg(orgId, userId)
                 .flatMap(user -> organizations.require(orgId).flatMap(org -> situations.load(user, org)))
-                .map(loaded -> PresenceDerivation.derive(loaded.situation(), Instant.now()).reachability());
+                .map(loaded -> PresenceDerivation.derive(loaded.situation(), Instant.now()).reachability()
+                        .withScheduled(loaded.scheduled()));
+    }
+
+    private static Instant instant(java.time.OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     static Instant latestUntil(Instant now) {
@@ -136,20 +140,34 @@ public class AvailabilityService {
         if (destination != null && (destination.type() == null || destination.id() == null)) {
             errors.add(new Problem.FieldError("destination", "needs both type and id, or null for none"));
         }
-        if (request.until() != null) {
-            Instant now = Instant.now();
-            if (!request.until().isAfter(now)) {
-                errors.add(new Problem.FieldError("until", "must be in the future"));
-            } else if (request.until().isAfter(latestUntil(now))) {
-                // Far-off times overflow what PostgreSQL stores and flip the status back at once.
-                errors.add(new Problem.FieldError("until", "must be at most one year ahead"));
-            }
-            if (request.statusPresent() && request.status() == UserStatus.AVAILABLE) {
-                errors.add(new Problem.FieldError("until", "applies to a status other than available"));
-            }
+        Instant now = Instant.now();
+        checkEnd(errors, "until", request.until(), now);
+        if (request.until() != null && request.statusPresent() && request.status() == UserStatus.AVAILABLE) {
+            errors.add(new Problem.FieldError("until", "applies to a status other than available"));
+        }
+        String noteProblem = request.notePresent() ? Notes.problem(Notes.normalize(request.note())) : null;
+        if (noteProblem != null) {
+            errors.add(new Problem.FieldError("note", noteProblem));
+        }
+        checkEnd(errors, "noteUntil", request.noteUntil(), now);
+        if (request.noteUntil() != null && request.notePresent() && Notes.normalize(request.note()) == null) {
+            errors.add(new Problem.FieldError("noteUntil", "applies to a note; this change removes it"));
         }
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
+        }
+    }
+
+    /** An end ({@code until}, {@code noteUntil}) must lie ahead, at most a year. */
+    private static void checkEnd(List<Problem.FieldError> errors, String field, Instant end, Instant now) {
+        if (end == null) {
+            return;
+        }
+        if (!end.isAfter(now)) {
+            errors.add(new Problem.FieldError(field, "must be in the future"));
+        } else if (end.isAfter(latestUntil(now))) {
+            // Far-off times overflow what PostgreSQL stores and flip the status back at once.
+            errors.add(new Problem.FieldError(field, "must be at most one year ahead"));
         }
     }
 
@@ -172,6 +190,10 @@ public class AvailabilityService {
     }
 
     private static void apply(User user, SetAvailability request) {
+        if (request.statusPresent() || request.untilPresent() || request.notePresent() || request.noteUntilPresent()) {
+            // A change by hand wins over a scheduled window: its end will not undo this.
+            user.scheduleId = null;
+        }
         if (request.statusPresent()) {
             if (user.status != request.status() && !request.untilPresent()) {
                 user.statusUntil = null;
@@ -181,10 +203,28 @@ public class AvailabilityService {
         if (request.untilPresent()) {
             user.statusUntil = user.status == UserStatus.AVAILABLE ? null : request.until();
         }
+        applyNote(user, request);
         if (request.destinationPresent()) {
             Destination destination = request.destination();
             user.destinationType = destination == null ? null : destination.type();
             user.destinationId = destination == null ? null : destination.id();
+        }
+    }
+
+    /** Like the status: a new note without {@code noteUntil} drops the old end; no note, no end. */
+    private static void applyNote(User user, SetAvailability request) {
+        if (request.notePresent()) {
+            String note = Notes.normalize(request.note());
+            if (!java.util.Objects.equals(note, user.note) && !request.noteUntilPresent()) {
+                user.noteUntil = null;
+            }
+            user.note = note;
+        }
+        if (request.noteUntilPresent()) {
+            user.noteUntil = request.noteUntil();
+        }
+        if (user.note == null) {
+            user.noteUntil = null;
         }
     }
 }

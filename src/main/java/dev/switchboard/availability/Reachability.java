@@ -14,10 +14,20 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param external a call from outside the organization would ring or be forwarded now
  * @param reasons  {@code [OK]} when there is nothing to report, otherwise every applicable
  *                 reason, most important first (never empty)
- * @param plan     the whole call plan in words: each step, then each fallback that is set
+ * @param plan      the whole call plan in words: each step, then each fallback that is set
+ * @param scheduled the scheduled window that holds now or starts next; null when none (not derived:
+ *                  it is read beside the situation and added with {@link #withScheduled})
  */
 @RegisterForReflection
-public record Reachability(boolean internal, boolean external, List<Reason> reasons, List<Words> plan) {
+public record Reachability(boolean internal, boolean external, List<Reason> reasons, List<Words> plan, Scheduled scheduled) {
+
+    public Reachability(boolean internal, boolean external, List<Reason> reasons, List<Words> plan) {
+        this(internal, external, reasons, plan, null);
+    }
+
+    public Reachability withScheduled(Scheduled next) {
+        return new Reachability(internal, external, reasons, plan, next);
+    }
 
     /**
      * One part of the plan in words.

@@ -32,7 +32,7 @@ import io.vertx.core.json.JsonArray;
 public class UserSituations {
 
     /** The user and the situation built from them. */
-    public record Loaded(User user, Organization org, UserSituation situation) {
+    public record Loaded(User user, Organization org, UserSituation situation, Scheduled scheduled) {
     }
 
     /**
@@ -95,7 +95,7 @@ public class UserSituations {
                         .replace("users u ", "users u ON u.id = m.user_id ")
                 + "WHERE m.group_id = g.id))";
         this.ownedSql = "SELECT " + String.join(", ", ownedColumns.stream().map(column -> column.formatted("$1") + "::text").toList())
-                + ", (SELECT call_waiting FROM users WHERE id = $1)";
+                + ", (SELECT call_waiting FROM users WHERE id = $1), " + Scheduled.column("$1");
         this.calleeSql = "SELECT o.apply_user_status_to_devices, o.show_call_context, "
                 + "$2::text IS NULL OR EXISTS (SELECT 1 FROM internal_numbers n WHERE n.org_id = o.id AND n.number = $2::text), "
                 + "t.owner_id, (SELECT " + device + "::text" + accounts + "WHERE a.id = t.owner_id), "
@@ -116,7 +116,7 @@ public class UserSituations {
     public Uni<Loaded> load(User user, Organization org) {
         return NativeSql.row(ownedSql, user.id).map(row -> new Loaded(user, org, new UserSituation(user.id, user.status,
                 user.statusUntil, plan(json(row[2]), json(row[3]), row[5] == null || (Boolean) row[5]), devices(json(row[0])),
-                fixed(json(row[1])), rules(org), groups(json(row[4])))));
+                fixed(json(row[1])), rules(org), groups(json(row[4]))), Scheduled.of(row[6])));
     }
 
     /**

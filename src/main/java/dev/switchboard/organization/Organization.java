@@ -28,6 +28,10 @@ public class Organization {
     @Column(name = "show_call_context")
     public boolean showCallContext = true;
 
+    /** IANA zone members' scheduled windows are read in, unless a member has their own. */
+    @Column(name = "time_zone")
+    public String timeZone = dev.switchboard.common.TimeZones.DEFAULT;
+
     @Version
     public long version;
 

@@ -18,7 +18,8 @@ public final class OrganizationDtos {
 
     public record Settings(Boolean applyUserStatusToDevices,
             @Min(1) @Max(100) Integer maxVoipAccountsPerUser,
-            Boolean showCallContext) {
+            Boolean showCallContext,
+            @Size(max = 64) String timeZone) {
     }
 
     public record CreateOrganization(@NotBlank @Size(max = 200) String name, @Valid Settings settings) {
@@ -29,13 +30,13 @@ public final class OrganizationDtos {
             @Valid Settings settings, Long version) {
     }
 
-    public record SettingsView(boolean applyUserStatusToDevices, int maxVoipAccountsPerUser, boolean showCallContext) {
+    public record SettingsView(boolean applyUserStatusToDevices, int maxVoipAccountsPerUser, boolean showCallContext, String timeZone) {
     }
 
     public record OrganizationView(UUID id, String name, SettingsView settings, long version, Instant createdAt) {
         public static OrganizationView of(Organization org) {
             return new OrganizationView(org.id, org.name,
-                    new SettingsView(org.applyUserStatusToDevices, org.maxVoipAccountsPerUser, org.showCallContext),
+                    new SettingsView(org.applyUserStatusToDevices, org.maxVoipAccountsPerUser, org.showCallContext, org.timeZone),
                     org.version, org.createdAt);
         }
     }

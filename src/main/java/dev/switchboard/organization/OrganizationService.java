@@ -14,6 +14,9 @@ import dev.switchboard.organization.OrganizationDtos.CreateOrganization;
 import dev.switchboard.organization.OrganizationDtos.OrganizationView;
 import dev.switchboard.organization.OrganizationDtos.Settings;
 import dev.switchboard.organization.OrganizationDtos.UpdateOrganization;
+import dev.switchboard.common.ApiException;
+import dev.switchboard.common.TimeZones;
+import dev.switchboard.schedule.ScheduleService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
@@ -27,11 +30,15 @@ public class OrganizationService {
     private final PresenceChanges presence;
     private final PresencePublisher publisher;
 
-    public OrganizationService(OrganizationRepository organizations, PresenceChanges presence, PresencePublisher publisher) {
+    public OrganizationService(OrganizationRepository organizations, PresenceChanges presence, PresencePublisher publisher,
+            ScheduleService schedules) {
+        this.schedules = schedules;
         this.publisher = publisher;
         this.organizations = organizations;
         this.presence = presence;
     }
+
+    private final ScheduleService schedules;
 
     @WithTransaction
     public Uni<Organization> create(CreateOrganization request) {
@@ -60,6 +67,7 @@ public class OrganizationService {
             Versions.checkBodyVersion(request.version(), org.version);
             boolean rulesBefore = org.applyUserStatusToDevices;
             boolean contextBefore = org.showCallContext;
+            String zoneBefore = org.timeZone;
             if (request.name() != null) {
                 org.name = request.name().trim();
             }
@@ -67,6 +75,7 @@ public class OrganizationService {
             boolean presenceRulesChanged = rulesBefore != org.applyUserStatusToDevices || contextBefore != org.showCallContext;
             return organizations.flush()
                     .flatMap(ignored -> presenceRulesChanged ? presence.orgChanged(org.id) : Uni.createFrom().voidItem())
+                    .flatMap(ignored -> zoneBefore.equals(org.timeZone) ? Uni.createFrom().voidItem() : schedules.rezone(org.id, null))
                     .replaceWith(org);
         });
     }
@@ -88,6 +97,12 @@ public class OrganizationService {
         }
         if (settings.maxVoipAccountsPerUser() != null) {
             org.maxVoipAccountsPerUser = settings.maxVoipAccountsPerUser();
+        }
+        if (settings.timeZone() != null) {
+            if (!TimeZones.valid(settings.timeZone())) {
+                throw ApiException.validation("settings.timeZone", TimeZones.MESSAGE);
+            }
+            org.timeZone = settings.timeZone();
         }
         if (settings.showCallContext() != null) {
             org.showCallContext = settings.showCallContext();

@@ -80,7 +80,7 @@ public class PresenceCommands {
             Throwable cause = e.getCause();
             return reply(peer, cause instanceof JsonProcessingException json
                     ? failureFrame(id, JsonProblems.fromJson(json))
-                    : error(id, "validation", "status, destination or until is invalid"));
+                    : error(id, "validation", "status, destination, until, note or noteUntil is invalid"));
         }
         return availability.set(peer.orgId, peer.userId, request, null, Actor.self(peer.userId))
                 .<Frames.ServerFrame>map(ignored -> new Frames.Ack(id))

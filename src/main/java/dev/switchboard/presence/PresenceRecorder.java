@@ -145,13 +145,13 @@ public class PresenceRecorder implements PresenceChanges {
                         PresenceView candidate = new PresenceView(user.id, user.name, user.internalNumber,
                                 derived.presence().availability(), derived.presence().effectiveStatus(),
                                 derived.presence().contextForColleagues(UserSituations.rules(org)),
-                                derived.presence().reach(), now);
+                                derived.presence().reach(), now, user.note);
                         boolean changed = added || previous == null || !candidate.sameAs(previous.view());
                         PresenceView published = changed && previous != null
                                 && previous.view().availability() == candidate.availability()
                                         ? withSince(candidate, previous.view().since())
                                         : changed ? candidate : previous.view();
-                        SelfView self = Selves.of(published, user, loaded.situation(), derived);
+                        SelfView self = Selves.of(published, user, loaded.situation(), derived, loaded.scheduled());
                         String digest = digest(frames.encodePart(self));
                         boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
                         SelfChanged me = selfChanged ? new SelfChanged(orgId, userId, frames.encode(new Frames.Me(self))) : null;
@@ -182,7 +182,7 @@ public class PresenceRecorder implements PresenceChanges {
 
     private static PresenceView withSince(PresenceView view, Instant since) {
         return new PresenceView(view.userId(), view.name(), view.internalNumber(), view.availability(),
-                view.userStatus(), view.context(), view.reach(), since);
+                view.userStatus(), view.context(), view.reach(), since, view.note());
     }
 
     private static String digest(String text) {

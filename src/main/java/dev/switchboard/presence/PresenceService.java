@@ -15,6 +15,7 @@ import dev.switchboard.availability.UserSituation;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.availability.PresenceDerivation;
+import dev.switchboard.availability.Scheduled;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -41,7 +42,8 @@ public class PresenceService {
         this.store = store;
         this.pool = pool;
         this.selfSql = "SELECT u.name, u.internal_number, u.status, u.status_until, u.destination_type, u.destination_id, "
-                + "u.created_at, o.apply_user_status_to_devices, o.show_call_context, " + situations.userColumn() + ", "
+                + "u.created_at, u.note, u.note_until, o.apply_user_status_to_devices, o.show_call_context, " + situations.userColumn() + ", "
+                + Scheduled.column("u.id") + ", "
                 + PresenceStore.publishedColumns("ps.") + " FROM users u JOIN organizations o ON o.id = u.org_id "
                 + "LEFT JOIN presence_states ps ON ps.user_id = u.id WHERE u.org_id = $1 AND u.id = $2";
     }
@@ -106,15 +108,17 @@ public class PresenceService {
             user.destinationType = values[4] == null ? null : DestinationType.fromWire((String) values[4]);
             user.destinationId = (UUID) values[5];
             user.createdAt = NativeSql.instant(values[6]);
-            OrgRules rules = new OrgRules((Boolean) values[7], (Boolean) values[8]);
-            UserSituation situation = UserSituations.situation((String) values[9], rules);
+            user.note = (String) values[7];
+            user.noteUntil = NativeSql.instant(values[8]);
+            OrgRules rules = new OrgRules((Boolean) values[9], (Boolean) values[10]);
+            UserSituation situation = UserSituations.situation((String) values[11], rules);
             var derived = PresenceDerivation.derive(situation, Instant.now());
-            PresenceView stored = PresenceStore.publishedView(userId, values, 10);
+            PresenceView stored = PresenceStore.publishedView(userId, values, 13);
             PresenceView published = stored != null ? stored
                     : new PresenceView(userId, user.name, user.internalNumber, derived.presence().availability(),
                             derived.presence().effectiveStatus(), derived.presence().context(), derived.presence().reach(),
-                            user.createdAt);
-            return Selves.of(published, user, situation, derived);
+                            user.createdAt, user.note);
+            return Selves.of(published, user, situation, derived, Scheduled.of(values[12]));
         });
     }
 }

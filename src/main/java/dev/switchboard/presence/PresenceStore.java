@@ -36,7 +36,7 @@ public class PresenceStore {
     private static final String CURRENT_SEQ = EventStream.PRESENCE.currentSeq;
 
     /** A stored {@link PresenceView}'s columns, in the order {@link #view} reads them. */
-    private static final String VIEW_COLUMNS = "name, internal_number, availability, user_status, context, reach, since";
+    private static final String VIEW_COLUMNS = "name, internal_number, availability, user_status, context, reach, since, note";
 
     private final Pool pool;
 
@@ -72,7 +72,7 @@ public class PresenceStore {
     /** What is published of the user (null: nothing yet). */
     Uni<Published> published(UUID userId) {
         return NativeSql.row("SELECT " + VIEW_COLUMNS + ", self_digest FROM presence_states WHERE user_id = $1", userId)
-                .map(row -> row == null ? null : new Published(view(userId, row, 0), (String) row[7]));
+                .map(row -> row == null ? null : new Published(view(userId, row, 0), (String) row[8]));
     }
 
     /** The availability colleagues currently see of the user (null: nothing published yet). */
@@ -89,19 +89,19 @@ public class PresenceStore {
     }
 
     private static final String SAVE_STATE = "INSERT INTO presence_states (user_id, org_id, " + VIEW_COLUMNS + ", self_digest) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
             + "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, internal_number = excluded.internal_number, "
             + "availability = excluded.availability, user_status = excluded.user_status, context = excluded.context, "
-            + "reach = excluded.reach, since = excluded.since, self_digest = excluded.self_digest";
+            + "reach = excluded.reach, since = excluded.since, note = excluded.note, self_digest = excluded.self_digest";
 
     /**
      * Stores what colleagues see of the user now and the digest of the user's own view, and org
      * event {@code seq} with its frame (encoded once, as every socket and the REST feed get it).
      */
     Write stateAndEvent(UUID orgId, PresenceView view, String selfDigest, long seq, String type, String frame) {
-        return new Write(List.of(SAVE_STATE, "INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($2, $11, $12, $1, $13)"),
+        return new Write(List.of(SAVE_STATE, "INSERT INTO presence_events (org_id, seq, type, user_id, frame) VALUES ($2, $12, $13, $1, $14)"),
                 Arrays.asList(view.userId(), orgId, view.name(), view.internalNumber(), view.availability().wire(), view.userStatus().wire(),
-                        contextColumn(view.context()), view.reach().wire(), view.since(), selfDigest, seq, type, frame));
+                        contextColumn(view.context()), view.reach().wire(), view.since(), view.note(), selfDigest, seq, type, frame));
     }
 
     /** Stores org event {@code seq} alone (a member left: there is no state to store). */
@@ -172,7 +172,7 @@ public class PresenceStore {
                 }
             }
             List<GroupAvailability> groups = new ArrayList<>();
-            Object groupsJson = rows.get(0)[9];
+            Object groupsJson = rows.get(0)[10];
             if (groupsJson != null) {
                 new io.vertx.core.json.JsonArray((String) groupsJson).forEach(element -> {
                     io.vertx.core.json.JsonArray g = (io.vertx.core.json.JsonArray) element;
@@ -210,7 +210,8 @@ public class PresenceStore {
     private static PresenceView view(UUID userId, Object[] row, int offset) {
         return new PresenceView(userId, (String) row[offset], (String) row[offset + 1],
                 Availability.fromWire((String) row[offset + 2]), UserStatus.fromWire((String) row[offset + 3]),
-                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), NativeSql.instant(row[offset + 6]));
+                contextFrom((String) row[offset + 4]), Reach.fromWire((String) row[offset + 5]), NativeSql.instant(row[offset + 6]),
+                (String) row[offset + 7]);
     }
 
     private static String contextColumn(List<CallContext> context) {

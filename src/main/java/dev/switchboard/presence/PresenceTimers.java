@@ -20,6 +20,7 @@ import dev.switchboard.common.SwitchboardConfig;
 import dev.switchboard.history.Actor;
 import dev.switchboard.history.History;
 import dev.switchboard.history.HistoryItem;
+import dev.switchboard.schedule.ScheduleService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,8 +28,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
- * Presence changes that happen by the clock, not by a request: a timed status ends, a
- * registration or a device socket's lease lapses, a call with no 'ended' gets too old. Also
+ * Presence changes that happen by the clock, not by a request: a timed status or note ends, a
+ * scheduled status window starts or ends, a registration or a device socket's lease lapses, a call with no 'ended' gets too old. Also
  * prunes org events older than the replay window. Each tick claims due
  * rows with {@code FOR UPDATE SKIP LOCKED}, so with several replicas each item is handled once.
  */
@@ -47,13 +48,16 @@ public class PresenceTimers {
     private final Duration replayWindow;
     private final Duration reapPauseAfterFailure;
     private final History history;
+    private final ScheduleService schedules;
     private final AtomicBoolean running = new AtomicBoolean();
     /** {@link System#nanoTime()} before which lapsed device leases are left alone. */
     private volatile long reapLeasesFrom = System.nanoTime();
     private long lastPrune;
     private long timerId = -1;
 
-    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config, History history) {
+    public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config, History history,
+            ScheduleService schedules) {
+        this.schedules = schedules;
         this.history = history;
         this.replayWindow = config.presence().replayWindow();
         // A whole lease: the replicas holding devices get about three attempts to renew.
@@ -87,6 +91,8 @@ public class PresenceTimers {
         }
         // One transaction per step: each claims its rows, locks the affected users, publishes.
         SafeContext.run(vertx, () -> Panache.withTransaction(this::expireStatuses)
+                .flatMap(ignored -> Panache.withTransaction(this::expireNotes))
+                .flatMap(ignored -> Panache.withTransaction(schedules::applyDue))
                 .flatMap(ignored -> Panache.withTransaction(this::lapseRegistrations))
                 .flatMap(ignored -> System.nanoTime() - reapLeasesFrom >= 0 ? Panache.withTransaction(this::expireDeviceLeases)
                         : Uni.createFrom().voidItem())
@@ -110,6 +116,15 @@ public class PresenceTimers {
                 + "UPDATE users u SET status = 'available', status_until = NULL, version = u.version + 1 FROM due "
                 + "WHERE u.id = due.id RETURNING u.org_id, u.id, due.status";
         return recompute(sql, row -> HistoryItem.status(Actor.TIMER, (UUID) row[0], (UUID) row[1], (String) row[2], "available", null));
+    }
+
+    /** "At the dentist, back at 3" until 15:00: then the note goes, and colleagues see it go. */
+    private Uni<Void> expireNotes() {
+        String sql = "WITH due AS (SELECT id FROM users WHERE note_until <= now() ORDER BY note_until LIMIT " + BATCH
+                + " FOR UPDATE SKIP LOCKED) "
+                + "UPDATE users u SET note = NULL, note_until = NULL, version = u.version + 1 FROM due "
+                + "WHERE u.id = due.id RETURNING u.org_id, u.id";
+        return recompute(sql);
     }
 
     /*

@@ -18,6 +18,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record SelfView(UUID userId, String name, String internalNumber, Availability availability,
-        UserStatus userStatus, List<CallContext> context, Reach reach, Instant since,
-        UserStatus status, Destination destination, Instant until, Reachability reachability) {
+        UserStatus userStatus, List<CallContext> context, Reach reach, Instant since, String note,
+        UserStatus status, Destination destination, Instant until, Instant noteUntil, Reachability reachability) {
 }

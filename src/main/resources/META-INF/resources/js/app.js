@@ -38,6 +38,11 @@ const view = {
   statusChoice: /** @type {HTMLFieldSetElement} */ ($('status-choice')),
   until: /** @type {HTMLInputElement} */ ($('until')),
   untilClear: /** @type {HTMLButtonElement} */ ($('until-clear')),
+  meNote: $('me-note'),
+  note: /** @type {HTMLInputElement} */ ($('note')),
+  noteUntil: /** @type {HTMLInputElement} */ ($('note-until')),
+  noteSave: /** @type {HTMLButtonElement} */ ($('note-save')),
+  noteClear: /** @type {HTMLButtonElement} */ ($('note-clear')),
   destination: /** @type {HTMLSelectElement} */ ($('destination')),
   reachability: $('reachability'),
   reachabilityTitle: $('reachability-title'),
@@ -376,6 +381,7 @@ function renderConnection(detail) {
   view.until.disabled = !controlsEnabled || currentStatus() === 'available';
   view.untilClear.disabled = view.until.disabled;
   view.destination.disabled = !controlsEnabled;
+  for (const control of [view.note, view.noteUntil, view.noteSave, view.noteClear]) control.disabled = !controlsEnabled;
   if (detail.state === 'open') showMessage(view.meError, null);
 }
 
@@ -400,6 +406,7 @@ function renderMe(me) {
   view.until.disabled = view.statusChoice.disabled || status === 'available';
   view.untilClear.disabled = view.until.disabled;
 
+  renderMyNote(me);
   renderDestinationOptions(me);
   renderReachability(me.reachability);
   renderWebphone();
@@ -554,7 +561,7 @@ function fillRow(tr, colleague, metaWords) {
   const meta = document.createElement('span');
   meta.className = 'presence-meta';
   meta.textContent = metaWords;
-  cell.append(presencePill(colleague), meta);
+  cell.append(presencePill(colleague), meta, noteElement(colleague.note));
   status.append(cell);
   tr.replaceChildren(name, number, status);
 }
@@ -584,7 +591,7 @@ function renderColleagues() {
   // reader's place in the table survives a colleague's update.
   const rows = shown.map((colleague) => {
     const meta = metaText(colleague);
-    const signature = JSON.stringify([colleague.name, colleague.internalNumber, describe(colleague), meta]);
+    const signature = JSON.stringify([colleague.name, colleague.internalNumber, describe(colleague), meta, colleague.note]);
     let entry = page.rows.get(colleague.userId);
     if (!entry) {
       const tr = document.createElement('tr');
@@ -667,6 +674,46 @@ view.destination.addEventListener('change', () => {
   const destination = value ? { type: /** @type {any} */ (type), id } : null;
   const label = view.destination.selectedOptions[0]?.textContent ?? '';
   change({ destination }, value ? `Calls to you now go to ${label}.` : 'No destination: calls to you will not ring.');
+});
+
+// --- status note: a line of plain text beside the status, always rendered as text ----------------
+
+/** A colleague's note as an element (textContent only: a note is never markup). @param {string | null} note */
+function noteElement(note) {
+  const element = document.createElement('span');
+  element.className = 'presence-note';
+  element.textContent = note ?? '';
+  return element;
+}
+
+/** Your own note, beside how colleagues see you, and in the note field unless you are typing. @param {any} me */
+function renderMyNote(me) {
+  const until = me.noteUntil ? ` (until ${when(me.noteUntil)})` : '';
+  view.meNote.textContent = me.note ? `“${me.note}”${until}` : '';
+  if (document.activeElement !== view.note) view.note.value = me.note ?? '';
+  if (document.activeElement !== view.noteUntil) view.noteUntil.value = me.noteUntil ? hhmm(new Date(me.noteUntil)) : '';
+}
+
+function saveNote() {
+  const note = view.note.value.trim();
+  if (!note) {
+    clearNote();
+    return;
+  }
+  const noteUntil = view.noteUntil.value ? nextOccurrence(view.noteUntil.value) : null;
+  change({ note, noteUntil }, `Your note is now “${note}”${noteUntil ? ' until ' + timeFormat.format(noteUntil) : ''}.`);
+}
+
+function clearNote() {
+  view.note.value = '';
+  view.noteUntil.value = '';
+  change({ note: null }, 'Your note is cleared.');
+}
+
+view.noteSave.addEventListener('click', saveNote);
+view.noteClear.addEventListener('click', clearNote);
+view.note.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') saveNote();
 });
 
 // At phone width the controls fold away behind a button; on wider screens they are always shown.

@@ -30,11 +30,12 @@
  * @typedef {{
  *   userId: string, name: string, internalNumber: string, availability: Availability,
  *   userStatus: UserStatus, context: Array<'ringing' | 'in_call'>, reach: 'rings' | 'forwarded' | 'unreachable',
- *   since: string
+ *   since: string, note: string | null
  * }} Presence
  *   What colleagues see of a user.
  * @typedef {Presence & {
- *   status: UserStatus, destination: Destination | null, until: string | null, reachability: Reachability
+ *   status: UserStatus, destination: Destination | null, until: string | null, noteUntil: string | null,
+ *   reachability: Reachability
  * }} Self
  *   What the signed-in user sees of themselves.
  * @typedef {'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline'} ConnectionState
@@ -45,8 +46,9 @@
  *   state: ConnectionState, attempt: number, retryInMs: number | null, code: number | null,
  *   reason: string | null
  * }} ConnectionDetail
- * @typedef {{ status?: UserStatus, destination?: Destination | null, until?: Date | string | null }} AvailabilityChange
- *   Absent fields stay as they are; `destination: null` clears the destination.
+ * @typedef {{ status?: UserStatus, destination?: Destination | null, until?: Date | string | null,
+ *   note?: string | null, noteUntil?: Date | string | null }} AvailabilityChange
+ *   Absent fields stay as they are; `destination: null` clears the destination, `note: null` the note.
  */
 
 /**
@@ -364,9 +366,11 @@ export class PresenceClient extends EventTarget {
     const frame = { type: 'set_availability', id: 'c' + (++this._commandCounter) + '-' + Date.now().toString(36) };
     if (change.status !== undefined) frame.status = change.status;
     if ('destination' in change && change.destination !== undefined) frame.destination = change.destination;
-    if ('until' in change && change.until !== undefined) {
-      frame.until = change.until instanceof Date ? change.until.toISOString() : change.until;
+    for (const key of /** @type {const} */ (['until', 'noteUntil'])) {
+      const time = change[key];
+      if (time !== undefined) frame[key] = time instanceof Date ? time.toISOString() : time;
     }
+    if (change.note !== undefined) frame.note = change.note;
     return new Promise((resolve, reject) => {
       const socket = this._socket;
       if (!socket || socket.readyState !== 1 || this._connection.state !== 'open') {

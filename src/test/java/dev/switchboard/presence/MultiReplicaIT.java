@@ -189,11 +189,34 @@ class MultiReplicaIT {
     }
 
     /**
+     * Both replicas' timers race for a scheduled window's start and end: each is applied exactly
+     * once (every application raises the user's version by one), and the other replica's clients
+     * see both.
+     */
+    @Test
+    @Order(2)
+    void aScheduledWindowIsAppliedOnceThoughBothReplicasRunTheTimers() {
+        String operator = login(a, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+        Member hana = createMember(a, operator, "hana");
+        long before = api(a, hana.token).get("/api/me").then().statusCode(200).extract().jsonPath().getLong("availability.version");
+        java.time.LocalDateTime start = java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Amsterdam"))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(2);
+        api(b, hana.token).body(Map.of("status", "do_not_disturb", "from", start.toString(), "until", start.plusSeconds(3).toString()))
+                .post("/api/me/schedules").then().statusCode(201);
+        waltView.awaitColleague(hana.id, c -> "do_not_disturb".equals(c.getString("userStatus")));
+        waltView.awaitColleague(hana.id, c -> "available".equals(c.getString("userStatus")));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> api(a, hana.token).get("/api/me/schedules").then()
+                .extract().path("[0].next") == null);
+        assertThat(api(b, hana.token).get("/api/me").then().extract().jsonPath().getLong("availability.version"))
+                .as("applied once and restored once").isEqualTo(before + 2);
+    }
+
+    /**
      * The packaged service in the prod profile: health, metrics and OpenAPI only on the management
      * port (Swagger UI nowhere), and the JSON access log names the path without the query string.
      */
     @Test
-    @Order(2)
+    @Order(3)
     void managementEndpointsAreOffTheMainPortAndTheAccessLogHasNoQueryStrings() throws IOException {
         for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi", "/q/swagger-ui")) {
             assertThat(Replicas.status(b.main(path))).as("main port %s", path).isEqualTo(404);
@@ -223,7 +246,7 @@ class MultiReplicaIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aKilledReplicasDeviceGoesOfflineOnTheOtherWithinTheLease() {
         api(a, dora.token).body(Map.of("status", "available", "destination", Map.of("type", "voip_account", "id", doraWebphone)))
                 .put("/api/me/availability").then().statusCode(200);
@@ -244,7 +267,7 @@ class MultiReplicaIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void afterADatabaseRestartEveryReplicaResubscribesAndClientsConverge() throws IOException {
         a2 = cluster.start(3, "A2", env(Map.of(
                 // Slow password checks on this replica only: step 4 needs a request that takes a while.
@@ -305,7 +328,7 @@ class MultiReplicaIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aStoppingReplicaDrainsSocketsToTheOtherAndFinishesItsRequests() throws Exception {
         String operator = login(b, Replicas.OPERATOR_EMAIL, Replicas.OPERATOR_PASSWORD);
         // Created through A2, so the password is hashed with A2's (slow) cost and checking it takes a while.

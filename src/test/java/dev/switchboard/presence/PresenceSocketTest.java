@@ -93,7 +93,7 @@ class PresenceSocketTest {
             JsonObject bobInSnapshot = snapshot.getJsonArray("colleagues").stream().map(JsonObject.class::cast)
                     .filter(c -> c.getString("userId").equals(bob.id().toString())).findFirst().orElseThrow();
             assertThat(bobInSnapshot.fieldNames()).containsExactlyInAnyOrder("userId", "name", "internalNumber",
-                    "availability", "userStatus", "context", "reach", "since");
+                    "availability", "userStatus", "context", "reach", "since", "note");
             bobPhone.next("snapshot");
             bobLaptop.next("snapshot");
 
