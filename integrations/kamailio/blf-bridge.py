@@ -132,17 +132,21 @@ class Publisher:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind((BIND, 0))
         self.local = "%s:%d" % self.sock.getsockname()
-        self.etags = {}    # presentity -> SIP-ETag of our publication
         self.bodies = {}   # presentity -> last body published (what the lamp shows)
         self.cseq = 0
 
     def publish(self, presentity, body, force=False):
+        """Publishes body as the presentity's whole dialog-info.
+
+        Every state is a new publication (no SIP-If-Match), always with the line's one dialog id:
+        Kamailio's presence then replaces the presentity's earlier publication of that dialog
+        (delete_presentity_if_dialog_id_exists). Modifying a publication instead does not work in
+        Kamailio 5.6 with publ_cache=2: the next request with the SIP-ETag it answered gets 412,
+        a publication whose dialog is terminated ignores updates, and withdrawing one (Expires: 0)
+        NOTIFYs the withdrawn state."""
         if not force and self.bodies.get(presentity) == body:
             return
-        code = self._send(presentity, body, self.etags.get(presentity))
-        if code == 412:  # Kamailio restarted or the publication expired: publish afresh
-            self.etags.pop(presentity, None)
-            code = self._send(presentity, body, None)
+        code = self._send(presentity, body)
         if 200 <= code < 300:
             self.bodies[presentity] = body
         else:
@@ -152,17 +156,17 @@ class Publisher:
         for presentity, body in list(self.bodies.items()):
             self.publish(presentity, body, force=True)
 
-    def _send(self, presentity, body, etag):
+    def _send(self, presentity, body):
         self.cseq += 1
         uri = "sip:" + presentity
         branch = "z9hG4bK" + uuid.uuid4().hex
         payload = body.encode()
         message = ("PUBLISH %s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=%s;rport\r\nMax-Forwards: 70\r\n"
                    "From: <%s>;tag=%s\r\nTo: <%s>\r\nCall-ID: %s@switchboard-blf\r\nCSeq: %d PUBLISH\r\n"
-                   "Event: dialog\r\nExpires: %d\r\n%sContent-Type: application/dialog-info+xml\r\n"
+                   "Event: dialog\r\nExpires: %d\r\nContent-Type: application/dialog-info+xml\r\n"
                    "Content-Length: %d\r\n\r\n"
                    % (uri, self.local, branch, uri, uuid.uuid4().hex[:12], uri, uuid.uuid4().hex, self.cseq,
-                      EXPIRES, "SIP-If-Match: %s\r\n" % etag if etag else "", len(payload))).encode() + payload
+                      EXPIRES, len(payload))).encode() + payload
         wait = 0.5
         deadline = time.monotonic() + 8
         while time.monotonic() < deadline:  # UDP: retransmit like a SIP client (timer E)
@@ -174,9 +178,6 @@ class Publisher:
                     if branch in reply:
                         code = int(reply.split(" ", 2)[1])
                         if code >= 200:
-                            for line in reply.split("\r\n"):
-                                if line.lower().startswith("sip-etag:"):
-                                    self.etags[presentity] = line.split(":", 1)[1].strip()
                             return code
             except socket.timeout:
                 wait = min(wait * 2, 4)
@@ -194,12 +195,12 @@ LAMP = {"in_call": "confirmed", "ringing": "early"}  # idle, unavailable: termin
 
 
 def apply_line(publisher, org, line):
-    number = line["internalNumber"]
+    number, account = line["internalNumber"], line["voipAccountId"]
     lamp = "%s@%s" % (number, org)
-    publisher.publish(lamp, dialog_info(lamp, "sb-" + line["voipAccountId"], LAMP.get(line["state"], "terminated")))
+    publisher.publish(lamp, dialog_info(lamp, "sb-" + account, LAMP.get(line["state"], "terminated")))
     dnd = "dnd%s@%s" % (number, org)
     on = line.get("dnd") or line.get("userDnd")
-    publisher.publish(dnd, dialog_info(dnd, "sb-dnd-" + line["voipAccountId"], "confirmed" if on else "terminated"))
+    publisher.publish(dnd, dialog_info(dnd, "sb-dnd-" + account, "confirmed" if on else "terminated"))
 
 
 def clear(publisher, org, number, account):
@@ -246,8 +247,10 @@ def run(publisher, seqs, numbers):
                     apply_line(publisher, org, line)
                     known[line["voipAccountId"]] = line["internalNumber"]
                 seqs[org] = frame["seq"]
+                log("snapshot of %s: %d line(s) at seq %s" % (org, len(frame["lines"]), frame["seq"]))
             elif kind == "resumed":
                 seqs[org] = frame["seq"]
+                log("resumed %s after seq %s" % (org, frame["seq"]))
             elif kind in ("line", "line_removed"):
                 if org in seqs and frame["seq"] != seqs[org] + 1:
                     log("missed events of %s (seq %s after %s): reconnecting" % (org, frame["seq"], seqs[org]))

@@ -196,7 +196,7 @@ class MultiReplicaIT {
     @Test
     @Order(2)
     void aScheduledWindowIsAppliedOnceThoughBothReplicasRunTheTimers() {
-        String operator = login(a, OPERATOR_EMAIL, OPERATOR_PASSWORD);
+        String operator = login(a, Replicas.OPERATOR_EMAIL, Replicas.OPERATOR_PASSWORD);
         Member hana = createMember(a, operator, "hana");
         long before = api(a, hana.token).get("/api/me").then().statusCode(200).extract().jsonPath().getLong("availability.version");
         java.time.LocalDateTime start = java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Amsterdam"))
