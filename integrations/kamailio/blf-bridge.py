@@ -132,7 +132,8 @@ class Publisher:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind((BIND, 0))
         self.local = "%s:%d" % self.sock.getsockname()
-        self.bodies = {}   # presentity -> last body published (what the lamp shows)
+        self.bodies = {}    # presentity -> what its lamp should show (the last body published or tried)
+        self.failed = set()  # presentities whose last PUBLISH was not accepted (Kamailio down?)
         self.cseq = 0
 
     def publish(self, presentity, body, force=False):
@@ -144,17 +145,23 @@ class Publisher:
         Kamailio 5.6 with publ_cache=2: the next request with the SIP-ETag it answered gets 412,
         a publication whose dialog is terminated ignores updates, and withdrawing one (Expires: 0)
         NOTIFYs the withdrawn state."""
-        if not force and self.bodies.get(presentity) == body:
+        if not force and self.bodies.get(presentity) == body and presentity not in self.failed:
             return
+        self.bodies[presentity] = body
         code = self._send(presentity, body)
         if 200 <= code < 300:
-            self.bodies[presentity] = body
+            self.failed.discard(presentity)
         else:
-            log("PUBLISH %s answered %s" % (presentity, code))
+            self.failed.add(presentity)
+            log("PUBLISH %s answered %s (tried again later)" % (presentity, code))
 
     def refresh(self):
         for presentity, body in list(self.bodies.items()):
             self.publish(presentity, body, force=True)
+
+    def retry(self):
+        for presentity in list(self.failed):
+            self.publish(presentity, self.bodies[presentity], force=True)
 
     def _send(self, presentity, body):
         self.cseq += 1
@@ -221,17 +228,21 @@ def token():
 
 def run(publisher, seqs, numbers):
     """One connection, until it ends. seqs: org -> last seq applied; numbers: org -> {account: number}."""
-    ws = WebSocket(URL, token(), timeout=min(EXPIRES / 2, 30))
+    ws = WebSocket(URL, token(), timeout=min(EXPIRES / 2, 20))
     try:
         orgs = "all" if ORGS == "all" else [o.strip() for o in ORGS.split(",") if o.strip()]
         ws.send({"type": "subscribe", "orgIds": orgs, "since": dict(seqs)} if seqs
                 else {"type": "subscribe", "orgIds": orgs})
         log("feed open at %s, resuming %d organization(s)" % (URL, len(seqs)))
-        refreshed = time.monotonic()
+        refreshed = retried = time.monotonic()
         while True:
-            if time.monotonic() - refreshed > EXPIRES / 2:
+            now = time.monotonic()
+            if now - refreshed > EXPIRES / 2:
                 publisher.refresh()
-                refreshed = time.monotonic()
+                refreshed = now
+            elif publisher.failed and now - retried > 20:
+                publisher.retry()
+                retried = now
             try:
                 frame = ws.receive()
             except socket.timeout:
