@@ -30,9 +30,11 @@ final class SipTools {
 
     static void assumeInstalled() {
         Assumptions.assumeTrue(Files.isExecutable(KAMAILIO) && Files.isExecutable(SIPP)
-                && Files.exists(MODULES.resolve("http_client.so")) && Files.exists(MODULES.resolve("jansson.so")),
-                "SIP tests skipped: no " + KAMAILIO + " (with http_client and jansson) and " + SIPP
-                        + ". Install them with: apt-get install kamailio kamailio-utils-modules kamailio-extra-modules sip-tester");
+                && Files.exists(MODULES.resolve("http_client.so")) && Files.exists(MODULES.resolve("jansson.so"))
+                && Files.exists(MODULES.resolve("presence_dialoginfo.so")),
+                "SIP tests skipped: no " + KAMAILIO + " (with http_client, jansson and presence_dialoginfo) and " + SIPP
+                        + ". Install them with: apt-get install kamailio kamailio-utils-modules kamailio-extra-modules"
+                        + " kamailio-presence-modules sip-tester");
     }
 
     /** A UDP port free on loopback right now. */

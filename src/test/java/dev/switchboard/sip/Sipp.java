@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * SIPp phones on loopback, driven with the scenarios in integrations/kamailio/sipp: a phone's
@@ -64,6 +66,53 @@ final class Sipp implements AutoCloseable {
         public void close() {
             SipTools.stop(process);
         }
+    }
+
+    /**
+     * A phone's busy lamp (subscribe.xml): it SUBSCRIBEs (Event: dialog) to {@code extension} and
+     * answers every NOTIFY until closed, recording each message it received.
+     */
+    final class Lamp implements AutoCloseable {
+        private final Path messages;
+        private final Process process;
+
+        private Lamp(String sipUsername, String password, String extension) {
+            Path dir = SipTools.runDir("lamp");
+            this.messages = dir.resolve("messages.log");
+            this.process = started(List.of(SipTools.SIPP.toString(), "127.0.0.1:" + kamailio.port, "-sf", scenario("subscribe.xml"),
+                    "-i", "127.0.0.1", "-p", String.valueOf(SipTools.freeUdpPort()), "-cp", String.valueOf(SipTools.freeUdpPort()),
+                    "-au", sipUsername, "-ap", password, "-s", extension, "-key", "me", sipUsername, "-m", "1", "-nostdin",
+                    "-max_socket", "100", "-trace_msg", "-message_file", messages.toString()), dir.resolve("sipp.out"));
+        }
+
+        /** The dialog {@code <state>} of every NOTIFY received so far, in order ("none" for a NOTIFY without one). */
+        List<String> states() {
+            List<String> states = new ArrayList<>();
+            for (String block : SipTools.read(messages).split("\n-{20,}")) {
+                int start = block.indexOf("\nNOTIFY ");
+                if (block.contains("message received") && start >= 0) {
+                    Matcher state = STATE.matcher(block.substring(start));
+                    states.add(state.find() ? state.group(1) : "none");
+                }
+            }
+            return states;
+        }
+
+        String log() {
+            return SipTools.tail(messages, 40);
+        }
+
+        @Override
+        public void close() {
+            SipTools.stop(process);
+        }
+    }
+
+    private static final Pattern STATE = Pattern.compile("<state>\\s*([a-z]+)\\s*</state>");
+
+    /** {@code sipUsername}'s phone watching {@code extension} (e.g. "201", or "dnd201" for the DND key). */
+    Lamp lamp(String sipUsername, String password, String extension) {
+        return new Lamp(sipUsername, password, extension);
     }
 
     /** What a finished SIPp run said: its exit code (0: every call went through the scenario) and its log. */
