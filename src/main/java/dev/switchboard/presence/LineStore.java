@@ -46,10 +46,13 @@ public class LineStore {
      * of every account the feed last showed as the user's (one that left them, or was deleted).
      */
     Uni<List<Compared>> compare(UUID orgId, UUID userId, Collection<UUID> accountIds) {
-        String sql = "WITH said AS (SELECT voip_account_id, line FROM line_states WHERE org_id = $1 "
-                + "  AND (user_id = $2 OR voip_account_id = ANY($3))), "
-                + "now AS (SELECT " + LINE_COLUMNS + " FROM " + LINE_SOURCES + " WHERE a.org_id = $1 "
-                + "  AND (a.user_id = $2 OR a.id = ANY($3) OR a.id IN (SELECT voip_account_id FROM said))) "
+        // Each branch is an index look-up (the user's rows, or accounts by id): an OR across
+        // columns made PostgreSQL read every line of the org, inside the writer's transaction.
+        String sql = "WITH said AS (SELECT voip_account_id, line FROM line_states WHERE org_id = $1 AND user_id = $2 "
+                + "  UNION SELECT voip_account_id, line FROM line_states WHERE voip_account_id = ANY($3) AND org_id = $1), "
+                + "ids AS (SELECT id FROM voip_accounts WHERE user_id = $2 UNION SELECT unnest($3::uuid[]) "
+                + "  UNION SELECT voip_account_id FROM said), "
+                + "now AS (SELECT " + LINE_COLUMNS + " FROM " + LINE_SOURCES + " WHERE a.id IN (SELECT id FROM ids) AND a.org_id = $1) "
                 + "SELECT coalesce(n.id, s.voip_account_id), n.*, s.line FROM now n FULL JOIN said s ON s.voip_account_id = n.id "
                 + "ORDER BY 1";
         return NativeSql.rows(sql, orgId, userId, NativeSql.uuids(accountIds)).map(rows -> {
