@@ -148,7 +148,9 @@ class PlatformFeedTest {
     }
 
     @Test
-    void allTakesUpOrgsCreatedLaterAndADeletedAccountsLineIsRemoved() {
+    void allTakesUpOrgsCreatedLaterAndADeletedAccountsLineIsRemoved() throws Exception {
+        // as in a full test run: many organizations, whose first frames still stream when the new one is taken up
+        createOrgs(EARLIER_ORGS);
         try (SocketClient feed = SocketClient.platformFeed(base, platform())) {
             feed.send(Map.of("type", "subscribe", "orgIds", "all"));
             feed.send(Map.of("type", "ping"));
@@ -156,17 +158,18 @@ class PlatformFeedTest {
             UUID later = createOrg();
             Phone phone = Phone.of(later, createVoipAccount(later, "desk_phone", null));
             register(phone);
-            JsonObject frame = feed.next(f -> later.toString().equals(f.getString("orgId")) && ("snapshot".equals(f.getString("type"))
-                    || "line".equals(f.getString("type"))));
+            // the other organizations' frames interleave with the new one's: each is checked on its own
+            PerOrg orgs = new PerOrg(feed);
+            JsonObject frame = orgs.next(later);
             assertThat(frame.getString("type")).isEqualTo("snapshot"); // its first frame for an org new to it
             JsonObject line = frame.getJsonArray("lines").stream().map(JsonObject.class::cast)
                     .filter(l -> phone.id().toString().equals(l.getString("voipAccountId"))).findFirst().orElseThrow();
             long seq = frame.getLong("seq");
             if (!"idle".equals(line.getString("state"))) {
-                seq = expectLine(feed, phone, seq, "idle", false, false);
+                seq = assertLine(orgs.next(later), phone, seq, "idle", false, false);
             }
             as(operator()).delete(Fixtures.voipPath(later) + "/" + phone.id()).then().statusCode(204);
-            JsonObject removed = feed.next(f -> later.toString().equals(f.getString("orgId")));
+            JsonObject removed = orgs.next(later);
             assertThat(removed.getString("type")).isEqualTo("line_removed");
             assertThat(removed.getLong("seq")).isEqualTo(seq + 1);
             assertThat(removed.getString("voipAccountId")).isEqualTo(phone.id().toString());
@@ -259,6 +262,25 @@ class PlatformFeedTest {
 
     // --- helpers --------------------------------------------------------------------------------
 
+    /** Enough organizations that an "all" feed's first frames are still streaming for a while. */
+    private static final int EARLIER_ORGS = 120;
+
+    /** {@code count} new organizations, created a few at a time. */
+    private static void createOrgs(int count) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<UUID>> created = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                created.add(pool.submit(() -> createOrg()));
+            }
+            for (java.util.concurrent.Future<UUID> org : created) {
+                org.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static Map<String, Object> subscribe(List<UUID> orgIds, Map<String, Object> since) {
         Map<String, Object> frame = new HashMap<>();
         frame.put("type", "subscribe");
@@ -288,7 +310,11 @@ class PlatformFeedTest {
 
     /** The next frame is the phone's line with the next seq and this state; answers its seq. */
     private static long expectLine(SocketClient feed, Phone phone, long previousSeq, String state, boolean dnd, boolean userDnd) {
-        JsonObject frame = feed.next();
+        return assertLine(feed.next(), phone, previousSeq, state, dnd, userDnd);
+    }
+
+    /** The frame is the phone's line with the next seq and this state; answers its seq. */
+    private static long assertLine(JsonObject frame, Phone phone, long previousSeq, String state, boolean dnd, boolean userDnd) {
         assertThat(frame.getString("type")).as("frame %s", frame).isEqualTo("line");
         assertThat(frame.getString("orgId")).isEqualTo(phone.orgId().toString());
         assertThat(frame.getLong("seq")).as("frame %s", frame).isEqualTo(previousSeq + 1);
@@ -299,6 +325,40 @@ class PlatformFeedTest {
         assertThat(line.getBoolean("dnd")).as("frame %s", frame).isEqualTo(dnd);
         assertThat(line.getBoolean("userDnd")).as("frame %s", frame).isEqualTo(userDnd);
         return frame.getLong("seq");
+    }
+
+    /**
+     * The frames of a feed with many organizations, which interleave in any order: each is held to
+     * what every organization is promised on its own (one first frame, before its events; then
+     * every event with the next seq).
+     */
+    private static final class PerOrg {
+        private final SocketClient feed;
+        private final Map<String, Long> lastSeq = new HashMap<>();
+
+        PerOrg(SocketClient feed) {
+            this.feed = feed;
+        }
+
+        /** The next frame of {@code orgId}; the other organizations' frames before it are checked and skipped. */
+        JsonObject next(UUID orgId) {
+            while (true) {
+                JsonObject frame = feed.next();
+                String org = frame.getString("orgId");
+                assertThat(org).as("a frame of no organization: %s", frame).isNotNull();
+                Long last = lastSeq.get(org);
+                if ("snapshot".equals(frame.getString("type")) || "resumed".equals(frame.getString("type"))) {
+                    assertThat(last).as("a second first frame of the organization: %s", frame).isNull();
+                } else {
+                    assertThat(last).as("an event before its organization's first frame: %s", frame).isNotNull();
+                    assertThat(frame.getLong("seq")).as("frame %s", frame).isEqualTo(last + 1);
+                }
+                lastSeq.put(org, frame.getLong("seq"));
+                if (org.equals(orgId.toString())) {
+                    return frame;
+                }
+            }
+        }
     }
 
     private static void assertError(JsonObject frame, String code) {
