@@ -5,7 +5,7 @@
  * waiting. The page never words the plan itself: after a save the words come from the server (the
  * `me` frame, and `onSaved` for a fresh `GET /api/me`). Every name goes in as plain text.
  */
-import { Labels } from './presence-client.js';
+import { t } from './i18n.js';
 
 const MAX_STEPS = 5;
 const MAX_TARGETS = 5;
@@ -174,7 +174,7 @@ export class PlanEditor {
         ...voip.filter((/** @type {any} */ a) => a.userId === me.user.id)
           .sort((/** @type {any} */ a, /** @type {any} */ b) => a.internalNumber.localeCompare(b.internalNumber, undefined, { numeric: true }))
           .map((/** @type {any} */ a) => {
-            const kind = Labels.kind[/** @type {keyof typeof Labels.kind} */ (a.kind)] ?? a.kind;
+            const kind = t(`kind.${a.kind}`);
             return { value: `voip_account:${a.id}`, label: `${kind} ${a.internalNumber}${a.description ? ' — ' + a.description : ''}` };
           }),
         ...fixedChoices,

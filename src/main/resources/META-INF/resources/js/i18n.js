@@ -1,0 +1,313 @@
+// @ts-check
+/**
+ * The page's words, one table per language (English and Dutch). The language is the one chosen
+ * with the page's switch (remembered in localStorage), else the browser's (Dutch for any `nl…`),
+ * else English. Static text in index.html names its key with `data-i18n` (text),
+ * `data-i18n-placeholder`, `data-i18n-aria-label` or `data-i18n-title`; scripts call `t(key, vars)`.
+ * The API's own sentences (reasons, plan words, history) come in the same language: the page
+ * sends it as Accept-Language and as the socket's `lang`.
+ */
+
+const LANGUAGE_KEY = 'switchboard.language';
+
+/** @type {Record<string, Record<string, string>>} */
+export const TABLES = {
+  en: {
+    'page.title': 'Switchboard · Presence',
+    'page.skip': 'Skip to content',
+    'page.noscript': 'This page needs JavaScript.',
+    'language.label': 'Language',
+    'session.reconnect': 'Reconnect',
+    'session.signOut': 'Sign out',
+    'connection.idle': 'Not connected',
+    'connection.connecting': 'Connecting…',
+    'connection.open': 'Live',
+    'connection.reconnecting': 'Reconnecting…',
+    'connection.offline': 'Offline',
+    'connection.lost': 'Connection lost{reason}. Attempt {attempt}, next try in {seconds} s.',
+    'connection.live': 'Connected: changes appear as they happen.',
+    'signIn.title': 'Sign in',
+    'signIn.intro': 'See who can be reached right now, and tell your colleagues where calls reach you.',
+    'signIn.email': 'Email',
+    'signIn.password': 'Password',
+    'signIn.button': 'Sign in',
+    'signIn.busy': 'Signing in…',
+    'signIn.missing': 'Enter your email and password.',
+    'signIn.wrong': 'That email and password do not match an account.',
+    'signIn.tooMany': 'Too many attempts. Wait a minute, then try again.',
+    'signIn.failed': 'Sign-in failed.',
+    'signIn.signedOut': 'You are signed out.',
+    'signIn.expired': 'Your session has expired. Sign in again to carry on.',
+    'signIn.removed': 'Your account is no longer part of this organization.',
+    'me.title': 'You',
+    'me.extension': 'Extension',
+    'me.seenAs': 'Colleagues see you as',
+    'me.until': 'until {time}',
+    'me.planLabel': 'Your call plan',
+    'me.toggle': 'Change status or destination',
+    'me.done': 'Done',
+    'me.status': 'Status',
+    'me.untilLabel': 'Until',
+    'me.optional': '(optional)',
+    'me.clear': 'Clear',
+    'me.untilHint': 'For a status other than available; at that time you become available again.',
+    'me.noteLabel': 'Note for colleagues',
+    'me.noteUntil': 'Note until (optional)',
+    'me.noteSave': 'Save note',
+    'me.noteClear': 'Clear note',
+    'me.noteHint': 'Up to 80 characters beside your status. With a time, the note goes by itself then.',
+    'me.destinationLabel': 'Calls to you ring on',
+    'me.destinationHint': 'Your devices and the numbers calls can be forwarded to.',
+    'me.useWebphone': 'Use this page as my webphone',
+    'me.notSaved': 'Not saved: {message}',
+    'me.webphoneLost': 'This page can no longer act as your webphone: {message}',
+    'destination.nowhere': 'Nowhere — calls will not ring',
+    'destination.devices': 'Your devices',
+    'destination.forward': 'Forward to',
+    'destination.gone': 'A destination that no longer exists',
+    'destination.notConnected': ' (not connected)',
+    'reach.blocked': 'Calls to you will not ring',
+    'reach.partial': 'Only colleagues can reach you',
+    'reach.inCall': 'Calls reach you (you are in a call)',
+    'reach.ok': 'Calls reach you',
+    'group.line': '{name} ({number}): {available} of {members} can take a call',
+    'webphone.none': 'You have no webphone account. An administrator can add one for you.',
+    'webphone.connected': 'While this page is open, your webphone {number} is connected.',
+    'webphone.connectedRings': 'While this page is open, your webphone {number} is connected and calls to you ring here.',
+    'webphone.counts': 'Counts this page as your webphone {number} while it is open.',
+    'status.available': 'Available',
+    'status.available_for_colleagues': 'Colleagues only',
+    'status.do_not_disturb': 'Do not disturb',
+    'status.offline': 'Offline',
+    'status.busy': 'Busy',
+    'context.ringing': 'ringing',
+    'context.in_call': 'in a call',
+    'presence.ringing': 'Ringing',
+    'kind.desk_phone': 'Desk phone',
+    'kind.webphone': 'Webphone',
+    'kind.app': 'App',
+    'kind.softphone': 'Softphone',
+    'colleague.since': 'since {time}',
+    'colleague.forwarded': 'Calls forwarded',
+    'colleague.nowIs': '{name} is now {status}.',
+    'colleague.joined': '{name} joined.',
+    'colleagues.title': 'Colleagues',
+    'colleagues.stale': 'Showing the last known status while the connection is restored.',
+    'colleagues.staleOffline': 'Not connected: this is the last known status.',
+    'colleagues.searchLabel': 'Search colleagues by name or number',
+    'colleagues.search': 'Search name or number',
+    'colleagues.onlineOnly': 'Online only',
+    'colleagues.caption': 'Colleagues and whether a call to them would ring now. Select a column heading to sort.',
+    'colleagues.name': 'Name',
+    'colleagues.number': 'Number',
+    'colleagues.status': 'Status',
+    'colleagues.count': '{online} of {total} online',
+    'colleagues.none': 'No colleagues yet.',
+    'colleagues.nobodyOnline': 'Nobody is online right now.',
+    'colleagues.noMatch': 'No colleague matches your search.',
+    'change.status': 'Your status is now {status}.',
+    'change.statusUntil': 'Your status is now {status} until {time}.',
+    'change.until': 'Until {time}.',
+    'change.noUntil': 'No end time.',
+    'change.destination': 'Calls to you now go to {label}.',
+    'change.noDestination': 'No destination: calls to you will not ring.',
+    'change.note': 'Your note is now “{note}”.',
+    'change.noteUntil': 'Your note is now “{note}” until {time}.',
+    'change.noteCleared': 'Your note is cleared.',
+    'note.until': ' (until {time})',
+    'missed.title': 'Calls that did not reach you',
+    'missed.refresh': 'Refresh',
+    'missed.none': 'No missed calls lately.',
+    'missed.rejected': 'Did not ring',
+    'missed.no_answer': 'Not answered',
+    'missed.voicemail': 'Went to voicemail',
+    'missed.skipped_in_group': 'Skipped in a group',
+    'missed.failed': 'Recent calls could not be loaded: {message}',
+    'missed.from': 'From {from}',
+    'missed.unknownCaller': 'Caller not known',
+    'plan.title': 'Your call plan',
+    'plan.edit': 'Edit',
+    'plan.intro': 'Which of your phones and numbers ring, in which order, and what happens when a call does not reach you.',
+    'plan.noTargets': 'You have no phones or numbers yet. An administrator can add a phone for you.',
+    'plan.steps': 'Steps, in order',
+    'plan.addStep': 'Add a step',
+    'plan.fallbacks': 'When a call does not reach you',
+    'plan.callWaiting': 'Call waiting',
+    'plan.callWaitingHint': 'On: a second call rings while you are in a call. Off: it takes the “in a call” choice above.',
+    'plan.save': 'Save call plan',
+    'plan.cancel': 'Cancel',
+    'groups.title': 'Ring groups',
+  },
+  nl: {
+    'page.title': 'Switchboard · Aanwezigheid',
+    'page.skip': 'Naar de inhoud',
+    'page.noscript': 'Deze pagina heeft JavaScript nodig.',
+    'language.label': 'Taal',
+    'session.reconnect': 'Opnieuw verbinden',
+    'session.signOut': 'Afmelden',
+    'connection.idle': 'Niet verbonden',
+    'connection.connecting': 'Verbinden…',
+    'connection.open': 'Live',
+    'connection.reconnecting': 'Opnieuw verbinden…',
+    'connection.offline': 'Offline',
+    'connection.lost': 'Verbinding verbroken{reason}. Poging {attempt}, volgende poging over {seconds} s.',
+    'connection.live': 'Verbonden: wijzigingen verschijnen direct.',
+    'signIn.title': 'Aanmelden',
+    'signIn.intro': 'Zie wie er nu bereikbaar is, en laat je collega\'s weten waar oproepen je bereiken.',
+    'signIn.email': 'E-mailadres',
+    'signIn.password': 'Wachtwoord',
+    'signIn.button': 'Aanmelden',
+    'signIn.busy': 'Bezig met aanmelden…',
+    'signIn.missing': 'Vul je e-mailadres en wachtwoord in.',
+    'signIn.wrong': 'Dit e-mailadres en wachtwoord horen niet bij een account.',
+    'signIn.tooMany': 'Te veel pogingen. Wacht een minuut en probeer het dan opnieuw.',
+    'signIn.failed': 'Aanmelden is mislukt.',
+    'signIn.signedOut': 'Je bent afgemeld.',
+    'signIn.expired': 'Je sessie is verlopen. Meld je opnieuw aan om verder te gaan.',
+    'signIn.removed': 'Je account hoort niet meer bij deze organisatie.',
+    'me.title': 'Jij',
+    'me.extension': 'Toestel',
+    'me.seenAs': 'Collega\'s zien je als',
+    'me.until': 'tot {time}',
+    'me.planLabel': 'Je belplan',
+    'me.toggle': 'Status of bestemming wijzigen',
+    'me.done': 'Klaar',
+    'me.status': 'Status',
+    'me.untilLabel': 'Tot',
+    'me.optional': '(optioneel)',
+    'me.clear': 'Wissen',
+    'me.untilHint': 'Voor een andere status dan beschikbaar; op dat moment ben je weer beschikbaar.',
+    'me.noteLabel': 'Notitie voor collega\'s',
+    'me.noteUntil': 'Notitie tot (optioneel)',
+    'me.noteSave': 'Notitie opslaan',
+    'me.noteClear': 'Notitie wissen',
+    'me.noteHint': 'Maximaal 80 tekens naast je status. Met een tijd verdwijnt de notitie dan vanzelf.',
+    'me.destinationLabel': 'Oproepen voor jou gaan over op',
+    'me.destinationHint': 'Je toestellen en de nummers waarnaar oproepen kunnen worden doorgeschakeld.',
+    'me.useWebphone': 'Deze pagina als mijn webphone gebruiken',
+    'me.notSaved': 'Niet opgeslagen: {message}',
+    'me.webphoneLost': 'Deze pagina kan niet langer je webphone zijn: {message}',
+    'destination.nowhere': 'Nergens — oproepen gaan niet over',
+    'destination.devices': 'Je toestellen',
+    'destination.forward': 'Doorschakelen naar',
+    'destination.gone': 'Een bestemming die niet meer bestaat',
+    'destination.notConnected': ' (niet verbonden)',
+    'reach.blocked': 'Oproepen voor jou gaan niet over',
+    'reach.partial': 'Alleen collega\'s kunnen je bereiken',
+    'reach.inCall': 'Oproepen bereiken je (je bent in gesprek)',
+    'reach.ok': 'Oproepen bereiken je',
+    'group.line': '{name} ({number}): {available} van {members} kunnen een oproep aannemen',
+    'webphone.none': 'Je hebt geen webphone-account. Een beheerder kan er een voor je aanmaken.',
+    'webphone.connected': 'Zolang deze pagina open is, is je webphone {number} verbonden.',
+    'webphone.connectedRings': 'Zolang deze pagina open is, is je webphone {number} verbonden en gaan oproepen voor jou hier over.',
+    'webphone.counts': 'Deze pagina telt als je webphone {number} zolang ze open is.',
+    'status.available': 'Beschikbaar',
+    'status.available_for_colleagues': 'Alleen voor collega\'s',
+    'status.do_not_disturb': 'Niet storen',
+    'status.offline': 'Offline',
+    'status.busy': 'Bezet',
+    'context.ringing': 'gaat over',
+    'context.in_call': 'in gesprek',
+    'presence.ringing': 'Gaat over',
+    'kind.desk_phone': 'Bureautelefoon',
+    'kind.webphone': 'Webphone',
+    'kind.app': 'App',
+    'kind.softphone': 'Softphone',
+    'colleague.since': 'sinds {time}',
+    'colleague.forwarded': 'Oproepen doorgeschakeld',
+    'colleague.nowIs': '{name} is nu {status}.',
+    'colleague.joined': '{name} is erbij gekomen.',
+    'colleagues.title': 'Collega\'s',
+    'colleagues.stale': 'De laatst bekende status wordt getoond terwijl de verbinding wordt hersteld.',
+    'colleagues.staleOffline': 'Niet verbonden: dit is de laatst bekende status.',
+    'colleagues.searchLabel': 'Collega\'s zoeken op naam of nummer',
+    'colleagues.search': 'Zoek naam of nummer',
+    'colleagues.onlineOnly': 'Alleen online',
+    'colleagues.caption': 'Collega\'s en of een oproep naar hen nu zou overgaan. Kies een kolomkop om te sorteren.',
+    'colleagues.name': 'Naam',
+    'colleagues.number': 'Nummer',
+    'colleagues.status': 'Status',
+    'colleagues.count': '{online} van {total} online',
+    'colleagues.none': 'Nog geen collega\'s.',
+    'colleagues.nobodyOnline': 'Er is nu niemand online.',
+    'colleagues.noMatch': 'Geen collega gevonden.',
+    'change.status': 'Je status is nu {status}.',
+    'change.statusUntil': 'Je status is nu {status} tot {time}.',
+    'change.until': 'Tot {time}.',
+    'change.noUntil': 'Geen eindtijd.',
+    'change.destination': 'Oproepen voor jou gaan nu naar {label}.',
+    'change.noDestination': 'Geen bestemming: oproepen voor jou gaan niet over.',
+    'change.note': 'Je notitie is nu “{note}”.',
+    'change.noteUntil': 'Je notitie is nu “{note}” tot {time}.',
+    'change.noteCleared': 'Je notitie is gewist.',
+    'note.until': ' (tot {time})',
+    'missed.title': 'Oproepen die je niet bereikten',
+    'missed.refresh': 'Vernieuwen',
+    'missed.none': 'Geen gemiste oproepen de laatste tijd.',
+    'missed.rejected': 'Ging niet over',
+    'missed.no_answer': 'Niet opgenomen',
+    'missed.voicemail': 'Naar voicemail',
+    'missed.skipped_in_group': 'Overgeslagen in een groep',
+    'missed.failed': 'Recente oproepen konden niet worden geladen: {message}',
+    'missed.from': 'Van {from}',
+    'missed.unknownCaller': 'Beller onbekend',
+    'plan.title': 'Je belplan',
+    'plan.edit': 'Bewerken',
+    'plan.intro': 'Welke van je telefoons en nummers overgaan, in welke volgorde, en wat er gebeurt als een oproep je niet bereikt.',
+    'plan.noTargets': 'Je hebt nog geen telefoons of nummers. Een beheerder kan een telefoon voor je toevoegen.',
+    'plan.steps': 'Stappen, op volgorde',
+    'plan.addStep': 'Stap toevoegen',
+    'plan.fallbacks': 'Als een oproep je niet bereikt',
+    'plan.callWaiting': 'Wisselgesprek',
+    'plan.callWaitingHint': 'Aan: een tweede oproep gaat over terwijl je in gesprek bent. Uit: die volgt de keuze voor “in gesprek” hierboven.',
+    'plan.save': 'Belplan opslaan',
+    'plan.cancel': 'Annuleren',
+    'groups.title': 'Belgroepen',
+  },
+};
+
+export const LANGUAGES = Object.freeze(['en', 'nl']);
+
+/** The chosen language, else the browser's, else English. @returns {'en' | 'nl'} */
+export function language() {
+  const chosen = localStorage.getItem(LANGUAGE_KEY);
+  if (chosen === 'en' || chosen === 'nl') return chosen;
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const primary = String(tag).toLowerCase().split('-')[0];
+    if (primary === 'nl' || primary === 'en') return primary;
+  }
+  return 'en';
+}
+
+/** The locale for dates and times: Dutch as in the Netherlands, English as the browser writes it. */
+export function locale() {
+  if (language() === 'nl') return 'nl-NL';
+  return String(navigator.language ?? '').toLowerCase().startsWith('en') ? navigator.language : 'en-GB';
+}
+
+/** Remembers the choice; the page reloads in it (the session stays). @param {string} lang */
+export function choose(lang) {
+  if (!LANGUAGES.includes(lang)) return;
+  localStorage.setItem(LANGUAGE_KEY, lang);
+  location.reload();
+}
+
+/**
+ * The words for `key` in the page's language, `{name}` filled from `vars`.
+ * @param {string} key @param {Record<string, string | number>} [vars]
+ */
+export function t(key, vars = {}) {
+  const text = TABLES[language()][key] ?? TABLES.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+}
+
+/** Fills every `data-i18n*` element under `root` and the document's language. @param {ParentNode} root */
+export function translate(root = document) {
+  document.documentElement.lang = language();
+  root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(/** @type {string} */ (el.getAttribute('data-i18n'))); });
+  for (const attribute of ['placeholder', 'aria-label', 'title']) {
+    root.querySelectorAll(`[data-i18n-${attribute}]`).forEach((el) => {
+      el.setAttribute(attribute, t(/** @type {string} */ (el.getAttribute(`data-i18n-${attribute}`))));
+    });
+  }
+}
