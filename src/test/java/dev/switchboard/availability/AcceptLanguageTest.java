@@ -8,10 +8,12 @@ import static dev.switchboard.support.TestApi.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,8 +28,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Human texts follow Accept-Language (en, nl; English by default), through the public API: the
- * reachability reasons and plan words, {@code GET /api/me}, the routing answer and the socket's
- * {@code me}. The codes never change.
+ * reachability reasons and plan words, {@code GET /api/me}, the routing answer, the history's
+ * summaries and the socket's {@code me}. The codes never change.
  */
 @QuarkusTest
 class AcceptLanguageTest {
@@ -100,6 +102,34 @@ class AcceptLanguageTest {
         assertThat(dutch.getString("reason.code")).isEqualTo(english.getString("reason.code")).isEqualTo("STATUS_DND");
         assertThat(english.getString("reason.message")).isEqualTo("Your status is do not disturb — calls to you will not ring.");
         assertThat(dutch.getString("reason.message")).isEqualTo("Je status is niet storen — oproepen voor jou gaan niet over.");
+    }
+
+    @Test
+    void historySummariesAreRenderedInTheReadersLanguageFromTheSameStoredItems() {
+        Setup s = setup();
+        as(platform()).body(Map.of("from", s.bob().internalNumber(), "to", s.anna().internalNumber()))
+                .header("Accept-Language", "nl").post("/api/orgs/" + s.org() + "/calls/route").then().statusCode(200);
+        String path = "/api/me/history?type=call,status,plan";
+        // the routing's history item is written after the answer
+        JsonPath english = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                () -> as(s.anna().token()).get(path).then().statusCode(200).extract().jsonPath(),
+                read -> read.getList("items.type").contains("call"));
+        JsonPath dutch = as(s.anna().token()).header("Accept-Language", "nl;q=0.9, de").get(path).then().statusCode(200)
+                .extract().jsonPath();
+
+        assertThat(dutch.getList("items.type")).isEqualTo(english.getList("items.type")).containsExactly("call", "plan", "status");
+        assertThat(dutch.getList("items.details")).isEqualTo(english.getList("items.details"));
+        assertThat(english.getList("items.summary", String.class)).containsExactly(
+                // the routing asked in Dutch; the history keeps the English decision
+                "Call from " + s.bob().internalNumber() + " did not ring: Your status is do not disturb — calls to you will not ring.",
+                "Call plan changed: 1 step, call waiting off",
+                "Status set to do not disturb (was available)");
+        assertThat(dutch.getList("items.summary", String.class)).containsExactly(
+                "Oproep van " + s.bob().internalNumber() + " ging niet over: je status was niet storen",
+                "Belplan gewijzigd: 1 stap, wisselgesprek uit",
+                "Status gewijzigd in niet storen (was beschikbaar)");
+        // the reasons in details are for machines: the same in both
+        assertThat(dutch.getString("items[0].details.reasons[0].code")).isEqualTo("STATUS_DND");
     }
 
     @Test
