@@ -21,7 +21,6 @@ import dev.switchboard.availability.OrgRules;
 import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.RingStrategy;
 import dev.switchboard.availability.RouteAnswer;
-import dev.switchboard.availability.RouteDecision;
 import dev.switchboard.availability.RoutePlanner;
 import dev.switchboard.availability.UserSituation;
 import dev.switchboard.availability.UserSituations;
