@@ -57,6 +57,11 @@ class DutchPageBrowserTest {
 
             new Select(page.driver.findElement(By.id("language"))).selectByValue("nl");
             assertDutch(page, bob);
+            // the call plan editor too
+            page.driver.findElement(By.id("plan-edit")).click();
+            page.until(d -> d.findElement(By.id("plan-fallbacks")).getText().contains("Als geen van je telefoons kan overgaan"));
+            assertThat(page.driver.findElement(By.id("plan-steps")).getText()).contains("Stap 1: tegelijk laten overgaan");
+            assertThat(text(page, "plan-edit")).isEqualTo("Sluiten");
 
             // remembered: a reload (and a new sign-in would be the same) stays Dutch
             page.driver.navigate().refresh();
