@@ -13,6 +13,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.HttpHeaders;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -20,6 +21,7 @@ import dev.switchboard.auth.Caller;
 import dev.switchboard.auth.Role;
 import dev.switchboard.availability.AvailabilityDtos.SetAvailability;
 import dev.switchboard.common.Versions;
+import dev.switchboard.common.Messages;
 import dev.switchboard.history.Actor;
 import io.smallrye.mutiny.Uni;
 
@@ -56,8 +58,9 @@ public class AvailabilityResource {
     /** "Why is / isn't my phone ringing": whether internal and external calls reach the user, and why. */
     @GET
     @Path("/reachability")
-    public Uni<Reachability> reachability(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId) {
+    public Uni<Reachability> reachability(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId,
+            @HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage) {
         caller.requireSelfOrAdmin(orgId, userId);
-        return service.reachability(orgId, userId);
+        return service.reachability(orgId, userId, Messages.forAcceptLanguage(acceptLanguage));
     }
 }

@@ -21,6 +21,7 @@ import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.Problem;
 import dev.switchboard.common.Versions;
+import dev.switchboard.common.Messages;
 import dev.switchboard.history.Actor;
 import dev.switchboard.history.History;
 import dev.switchboard.organization.OrganizationRepository;
@@ -116,10 +117,10 @@ public class AvailabilityService {
     }
 
     @WithSession
-    public Uni<Reachability> reachability(UUID orgId, UUID userId) {
+    public Uni<Reachability> reachability(UUID orgId, UUID userId, Messages m) {
         return users.requireInOrg(orgId, userId)
                 .flatMap(user -> organizations.require(orgId).flatMap(org -> situations.load(user, org)))
-                .map(loaded -> PresenceDerivation.derive(loaded.situation(), Instant.now()).reachability()
+                .map(loaded -> PresenceDerivation.derive(loaded.situation(), Instant.now(), m).reachability()
                         .withScheduled(loaded.scheduled()));
     }
 

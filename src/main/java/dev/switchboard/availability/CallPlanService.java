@@ -91,15 +91,8 @@ public class CallPlanService {
                     .flatMap(ok -> write(userId, plan))
                     .flatMap(written -> presence.userChanged(orgId, userId))
                     .flatMap(recorded -> get(orgId, userId))
-                    .call(view -> history.write(HistoryItem.plan(actor, orgId, userId, summary(view), Map.of("plan", view))));
+                    .call(view -> history.write(HistoryItem.plan(actor, orgId, userId, Map.of("plan", view))));
         });
-    }
-
-    /** "Call plan changed: 2 steps, call waiting off". */
-    private static String summary(CallPlanView view) {
-        int steps = view.steps().size();
-        return "Call plan changed: " + (steps == 0 ? "no steps" : steps == 1 ? "1 step" : steps + " steps")
-                + ", call waiting " + (view.callWaiting() ? "on" : "off");
     }
 
     // ---------------------------------------------------------------- validation (400: the shape)

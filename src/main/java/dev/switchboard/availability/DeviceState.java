@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 import dev.switchboard.account.DeviceKind;
+import dev.switchboard.common.Messages;
 
 /**
  * Live state of one VoIP account (device) as the derivation needs it.
@@ -39,7 +40,12 @@ public record DeviceState(
 
     /** Human name such as "desk phone 201 (Hall)"; blank parts are left out. */
     public String label() {
-        StringBuilder sb = new StringBuilder(kind.label());
+        return label(Messages.ENGLISH);
+    }
+
+    /** {@link #label()} in {@code m}'s language ("bureautelefoon 201 (Hal)"). */
+    public String label(Messages m) {
+        StringBuilder sb = new StringBuilder(m.text("device.kind." + kind.wire()));
         if (internalNumber != null && !internalNumber.isBlank()) {
             sb.append(' ').append(internalNumber);
         }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.switchboard.common.Messages;
+
 /**
  * Everything the derivation needs about one ring group, captured at one moment.
  *
@@ -34,8 +36,8 @@ public record GroupSituation(UUID groupId, String name, String internalNumber, R
         fallback = fallback == null ? Fallback.REJECT : fallback;
     }
 
-    /** "ring group Sales (300)". */
-    public String label() {
-        return "ring group " + name + (internalNumber == null ? "" : " (" + internalNumber + ")");
+    /** "ring group Sales (300)", in {@code m}'s language. */
+    public String label(Messages m) {
+        return m.text("group.label", name + (internalNumber == null ? "" : " (" + internalNumber + ")"));
     }
 }

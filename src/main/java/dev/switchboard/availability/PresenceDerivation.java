@@ -9,6 +9,7 @@ import dev.switchboard.account.CallContext;
 import dev.switchboard.account.DestinationType;
 import dev.switchboard.account.DeviceKind;
 import dev.switchboard.account.UserStatus;
+import dev.switchboard.common.Messages;
 
 /**
  * The single, pure derivation of presence, reachability and call routing.
@@ -23,6 +24,9 @@ import dev.switchboard.account.UserStatus;
  *   <li>the selected destination (none / unknown, then device DND, then device registration);</li>
  *   <li>call state, which only changes what colleagues see ({@code busy}), never the route.</li>
  * </ol>
+ *
+ * <p>The sentences for people come from the {@link Messages} catalogue passed in (English when
+ * none is): the catalogue is an input like any other, so the answer stays a pure function of it.
  */
 public final class PresenceDerivation {
 
@@ -45,13 +49,18 @@ public final class PresenceDerivation {
         return until != null && !now.isBefore(until) ? UserStatus.AVAILABLE : status;
     }
 
-    /** Presence and reachability of one user at {@code now}. */
+    /** Presence and reachability of one user at {@code now}, in English. */
     public static Derived derive(UserSituation s, Instant now) {
+        return derive(s, now, Messages.ENGLISH);
+    }
+
+    /** Presence and reachability of one user at {@code now}, the sentences in {@code m}'s language. */
+    public static Derived derive(UserSituation s, Instant now, Messages m) {
         Objects.requireNonNull(s, "situation");
         UserStatus status = effectiveStatus(s.status(), s.until(), now);
-        Own internal = own(s, true, now);
+        Own internal = own(s, true, now, m);
         RouteDecision internalRoute = internal.decision();
-        RouteDecision externalRoute = own(s, false, now).decision();
+        RouteDecision externalRoute = own(s, false, now, m).decision();
         List<CallContext> context = callContext(s.devices());
 
         // Reach is the internal routing decision itself, so presence and routing cannot disagree.
@@ -60,7 +69,7 @@ public final class PresenceDerivation {
         Reachability reachability = new Reachability(
                 internalRoute.reach() != Reach.UNREACHABLE,
                 externalRoute.reach() != Reach.UNREACHABLE,
-                reasons(s, status, context), PlanWords.of(s));
+                reasons(s, status, context, m), PlanWords.of(s, m));
         return new Derived(presence, reachability);
     }
 
@@ -70,8 +79,13 @@ public final class PresenceDerivation {
      * {@link RoutePlanner}; seen from this user alone the call does not reach them: a reject).
      */
     public static RouteDecision routeToUser(UserSituation s, boolean internalCaller, Instant now) {
+        return routeToUser(s, internalCaller, now, Messages.ENGLISH);
+    }
+
+    /** {@link #routeToUser(UserSituation, boolean, Instant)}, the reasons in {@code m}'s language. */
+    public static RouteDecision routeToUser(UserSituation s, boolean internalCaller, Instant now, Messages m) {
         Objects.requireNonNull(s, "situation");
-        return own(s, internalCaller, now).decision();
+        return own(s, internalCaller, now, m).decision();
     }
 
     /**
@@ -79,7 +93,7 @@ public final class PresenceDerivation {
      * whose own route would not ring (status says no, busy without call waiting, nothing can ring).
      */
     public static Reason cannotTakeCall(UserSituation s, boolean internalCaller, Instant now) {
-        Own own = own(s, internalCaller, now);
+        Own own = own(s, internalCaller, now, Messages.ENGLISH);
         return own.rings() ? null : own.cause();
     }
 
@@ -90,7 +104,7 @@ public final class PresenceDerivation {
      * cannot ring left out, steps left empty dropped), or, when none can, the fallback situation
      * and its cause. The checks come in a fixed order: status, then busy, then the targets.
      */
-    record Own(UserSituation situation, List<PlannedStep> steps, FallbackKind kind, Reason cause) {
+    record Own(UserSituation situation, List<PlannedStep> steps, FallbackKind kind, Reason cause, Messages m) {
 
         boolean rings() {
             return !steps.isEmpty();
@@ -116,7 +130,7 @@ public final class PresenceDerivation {
                 case FIXED_DESTINATION -> {
                     FixedDestinationInfo fixed = ownFixed(situation, fallback.id());
                     yield fixed == null ? new RouteDecision.Reject(cause)
-                            : new RouteDecision.Forward(fixed.number(), forwardByFallback(fixed, kind, cause));
+                            : new RouteDecision.Forward(fixed.number(), forwardByFallback(fixed, kind, cause, m));
                 }
                 // Another user or group: RoutePlanner follows it; this user is not reached.
                 case USER, GROUP, REJECT -> new RouteDecision.Reject(cause);
@@ -124,28 +138,27 @@ public final class PresenceDerivation {
         }
     }
 
-    static Own own(UserSituation s, boolean internalCaller, Instant now) {
+    static Own own(UserSituation s, boolean internalCaller, Instant now, Messages m) {
         UserStatus status = effectiveStatus(s.status(), s.until(), now);
-        Reason statusBlock = statusBlock(status, s.until(), internalCaller, Voice.OWNER, null);
+        Reason statusBlock = statusBlock(status, s.until(), internalCaller, Voice.OWNER, null, m);
         if (statusBlock != null) {
-            return new Own(s, List.of(), FallbackKind.UNAVAILABLE, statusBlock);
+            return new Own(s, List.of(), FallbackKind.UNAVAILABLE, statusBlock, m);
         }
         if (s.inCall() && !s.plan().callWaiting()) {
-            return new Own(s, List.of(), FallbackKind.BUSY, new Reason(ReasonCode.IN_CALL,
-                    "You are in a call and call waiting is off — a new call goes to your busy fallback."));
+            return new Own(s, List.of(), FallbackKind.BUSY, new Reason(ReasonCode.IN_CALL, m.text("reason.inCall.toBusyFallback")), m);
         }
-        Steps steps = steps(s);
+        Steps steps = steps(s, m);
         if (steps.planned().isEmpty()) {
-            return new Own(s, List.of(), FallbackKind.UNREACHABLE, steps.problems().get(0));
+            return new Own(s, List.of(), FallbackKind.UNREACHABLE, steps.problems().get(0), m);
         }
-        return new Own(s, steps.planned(), null, null);
+        return new Own(s, steps.planned(), null, null, m);
     }
 
     /** The steps that can ring now, and, when none can, every reason why (never empty then). */
     private record Steps(List<PlannedStep> planned, List<Reason> problems) {
     }
 
-    private static Steps steps(UserSituation s) {
+    private static Steps steps(UserSituation s, Messages m) {
         List<PlannedStep> planned = new ArrayList<>(s.plan().steps().size());
         List<Reason> problems = new ArrayList<>();
         boolean single = s.plan().steps().size() == 1 && s.plan().steps().get(0).targets().size() == 1;
@@ -156,29 +169,28 @@ public final class PresenceDerivation {
                 Selected selected = resolve(s, target);
                 if (selected instanceof Selected.Fixed fixed) {
                     targets.add(PlanTarget.forward(fixed.info().number()));
-                    phrases.add((single ? "forwarding to the selected fixed destination " : "forwarding to ") + fixed.info().label());
+                    phrases.add(m.text(single ? "step.forwardSelected" : "step.forward", fixed.info().label()));
                 } else if (selected instanceof Selected.Device device) {
-                    List<Reason> deviceProblems = deviceProblems(device.state(), Voice.OWNER);
+                    List<Reason> deviceProblems = deviceProblems(device.state(), Voice.OWNER, m);
                     if (deviceProblems.isEmpty()) {
                         DeviceState d = device.state();
                         targets.add(PlanTarget.device(target(d)));
-                        String name = (single ? "the selected " : "your ") + d.label();
-                        phrases.add(needsWakeUp(d) ? "waking " + name + " by push, then ringing it" : "ringing " + name);
+                        String name = m.text(single ? "device.theSelected" : "device.your", d.label(m));
+                        phrases.add(m.text(needsWakeUp(d) ? "step.wake" : "step.ring", name));
                     } else {
                         problems.addAll(deviceProblems);
                     }
                 } else {
-                    problems.add(new Reason(ReasonCode.NO_DESTINATION, ((Selected.None) selected).message()));
+                    problems.add(new Reason(ReasonCode.NO_DESTINATION, m.text("reason.destinationGone")));
                 }
             }
             if (!targets.isEmpty()) {
-                String reason = capitalize(join(phrases)) + (phrases.size() > 1 ? " at once." : ".");
+                String reason = m.text(phrases.size() > 1 ? "step.reason.atOnce" : "step.reason", capitalize(join(phrases, m)));
                 planned.add(new PlannedStep(targets, step.ringSeconds(), new Reason(ReasonCode.OK, reason)));
             }
         }
         if (s.plan().steps().isEmpty()) {
-            problems.add(new Reason(ReasonCode.NO_DESTINATION,
-                    "You have not chosen where calls should ring — calls to you will not ring."));
+            problems.add(new Reason(ReasonCode.NO_DESTINATION, m.text("reason.noDestination")));
         }
         return new Steps(planned, planned.isEmpty() ? problems : List.of());
     }
@@ -192,16 +204,16 @@ public final class PresenceDerivation {
         return null;
     }
 
-    private static String forwardByFallback(FixedDestinationInfo fixed, FallbackKind kind, Reason cause) {
-        return "Forwarding to " + fixed.label() + " (the " + PlanWords.situation(kind) + " fallback): " + cause.message();
+    static String forwardByFallback(FixedDestinationInfo fixed, FallbackKind kind, Reason cause, Messages m) {
+        return m.text("route.forwardByFallback", fixed.label(), PlanWords.situation(kind, m), cause.message());
     }
 
-    /** "a", "a and b", "a, b and c". */
-    static String join(List<String> parts) {
+    /** "a", "a and b", "a, b and c" (in Dutch "a, b en c"). */
+    static String join(List<String> parts, Messages m) {
         if (parts.size() <= 1) {
             return parts.isEmpty() ? "" : parts.get(0);
         }
-        return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
+        return m.text("list.and", String.join(", ", parts.subList(0, parts.size() - 1)), parts.get(parts.size() - 1));
     }
 
     /**
@@ -212,20 +224,26 @@ public final class PresenceDerivation {
      */
     public static RouteDecision routeToDevice(DeviceState device, UserSituation ownerOrNull,
             boolean applyUserStatusToDevices, boolean internalCaller, Instant now) {
+        return routeToDevice(device, ownerOrNull, applyUserStatusToDevices, internalCaller, now, Messages.ENGLISH);
+    }
+
+    /** {@link #routeToDevice(DeviceState, UserSituation, boolean, boolean, Instant)}, the reasons in {@code m}'s language. */
+    public static RouteDecision routeToDevice(DeviceState device, UserSituation ownerOrNull,
+            boolean applyUserStatusToDevices, boolean internalCaller, Instant now, Messages m) {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(now, "now");
         if (ownerOrNull != null && applyUserStatusToDevices) {
             UserStatus status = effectiveStatus(ownerOrNull.status(), ownerOrNull.until(), now);
-            Reason statusBlock = statusBlock(status, ownerOrNull.until(), internalCaller, Voice.DEVICE, device);
+            Reason statusBlock = statusBlock(status, ownerOrNull.until(), internalCaller, Voice.DEVICE, device, m);
             if (statusBlock != null) {
                 return new RouteDecision.Reject(statusBlock);
             }
         }
-        List<Reason> problems = deviceProblems(device, Voice.DEVICE);
+        List<Reason> problems = deviceProblems(device, Voice.DEVICE, m);
         if (!problems.isEmpty()) {
             return new RouteDecision.Reject(problems.get(0));
         }
-        return ring(device, Voice.DEVICE);
+        return ring(device, m);
     }
 
     // ---------------------------------------------------------------- derivation steps
@@ -263,48 +281,44 @@ public final class PresenceDerivation {
     }
 
     /** Every applicable reason, in the same order the routing checks them; [OK] when there is none. */
-    private static List<Reason> reasons(UserSituation s, UserStatus status, List<CallContext> context) {
+    private static List<Reason> reasons(UserSituation s, UserStatus status, List<CallContext> context, Messages m) {
         List<Reason> reasons = new ArrayList<>();
         if (status == UserStatus.OFFLINE || status == UserStatus.DO_NOT_DISTURB) {
-            reasons.add(statusBlock(status, s.until(), true, Voice.OWNER, null));
+            reasons.add(statusBlock(status, s.until(), true, Voice.OWNER, null, m));
         }
         // Destination problems are listed even behind a blocking status: they say what will still
         // be wrong once the status is lifted. Only when nothing in the plan can ring.
-        Steps steps = steps(s);
+        Steps steps = steps(s, m);
         reasons.addAll(steps.problems());
         if (status == UserStatus.AVAILABLE_FOR_COLLEAGUES) {
-            reasons.add(statusBlock(status, s.until(), false, Voice.OWNER, null));
+            reasons.add(statusBlock(status, s.until(), false, Voice.OWNER, null, m));
         }
         if (context.contains(CallContext.IN_CALL)) {
             reasons.add(s.plan().callWaiting()
-                    ? new Reason(ReasonCode.IN_CALL, "You are in a call, so colleagues see you as busy — new calls"
-                            + " still follow your status and destination; the platform may offer them as call waiting.")
-                    : new Reason(ReasonCode.IN_CALL, "You are in a call and call waiting is off, so colleagues see you as"
-                            + " busy — new calls go to your busy fallback (" + PlanWords.fallback(s.plan().fallback(FallbackKind.BUSY))
-                            + ")."));
+                    ? new Reason(ReasonCode.IN_CALL, m.text("reason.inCall.callWaiting"))
+                    : new Reason(ReasonCode.IN_CALL, m.text("reason.inCall.busy",
+                            PlanWords.fallback(s.plan().fallback(FallbackKind.BUSY), m))));
         }
         if (reasons.isEmpty()) {
             // Nothing blocks and the status is plain available, so the call rings or forwards.
-            reasons.add(new Reason(ReasonCode.OK, okMessage(s, steps.planned())));
+            reasons.add(new Reason(ReasonCode.OK, okMessage(s, steps.planned(), m)));
         }
         return reasons;
     }
 
     /** The positive sentence for [OK]; only called when some step can ring. */
-    private static String okMessage(UserSituation s, List<PlannedStep> planned) {
+    private static String okMessage(UserSituation s, List<PlannedStep> planned, Messages m) {
         Destination single = s.plan().steps().size() == 1 ? s.plan().destination() : null;
         if (single != null) {
             Selected selected = resolve(s, single);
             if (selected instanceof Selected.Fixed fixed) {
-                return "Calls to you are forwarded to " + fixed.info().label() + ".";
+                return m.text("reason.ok.forwarded", fixed.info().label());
             }
             DeviceState d = ((Selected.Device) selected).state();
-            return needsWakeUp(d)
-                    ? "Calls to you ring on your " + d.label() + ", waking it by push first."
-                    : "Calls to you ring on your " + d.label() + ".";
+            return m.text(needsWakeUp(d) ? "reason.ok.wakes" : "reason.ok.rings", d.label(m));
         }
         String first = planned.get(0).reason().message();
-        return "Calls to you follow your call plan, starting with: " + Character.toLowerCase(first.charAt(0)) + first.substring(1);
+        return m.text("reason.ok.plan", Character.toLowerCase(first.charAt(0)) + first.substring(1));
     }
 
     // ---------------------------------------------------------------- checks shared by routing and reasons
@@ -314,7 +328,7 @@ public final class PresenceDerivation {
 
     /** The selected destination, resolved against what the user owns. */
     sealed interface Selected {
-        record None(String message) implements Selected {
+        record None() implements Selected {
         }
 
         record Device(DeviceState state) implements Selected {
@@ -339,24 +353,23 @@ public final class PresenceDerivation {
                 return new Selected.Fixed(fixed);
             }
         }
-        return new Selected.None("Your selected destination no longer exists — calls to you will not ring.");
+        return new Selected.None();
     }
 
     /** Why this device would not ring, deliberate DND first, then registration. */
-    static List<Reason> deviceProblems(DeviceState d, Voice voice) {
+    static List<Reason> deviceProblems(DeviceState d, Voice voice, Messages m) {
         List<Reason> problems = new ArrayList<>(2);
-        String subject = voice == Voice.OWNER ? "Your " + d.label() : capitalize(d.label());
-        String consequence = voice == Voice.OWNER ? "calls to you will not ring." : "calls to this device will not ring.";
+        String subject = voice == Voice.OWNER ? m.text("device.Your", d.label(m)) : capitalize(d.label(m));
+        String consequence = m.text(voice == Voice.OWNER ? "consequence.you" : "consequence.device");
         if (d.dnd()) {
-            problems.add(new Reason(ReasonCode.DEVICE_DND, subject + " is on do not disturb — " + consequence));
+            problems.add(new Reason(ReasonCode.DEVICE_DND, m.text("reason.deviceDnd", subject, consequence)));
         }
         if (!d.registered()) {
             // Push only exists for app accounts; it lets an unregistered app be woken up and rung.
             if (d.kind() != DeviceKind.APP) {
-                problems.add(new Reason(ReasonCode.DEVICE_UNREGISTERED, subject + " is not registered — " + consequence));
+                problems.add(new Reason(ReasonCode.DEVICE_UNREGISTERED, m.text("reason.deviceUnregistered", subject, consequence)));
             } else if (!d.hasPushDevice()) {
-                problems.add(new Reason(ReasonCode.APP_NO_PUSH_DEVICE,
-                        subject + " is not connected and has no push device to wake it — " + consequence));
+                problems.add(new Reason(ReasonCode.APP_NO_PUSH_DEVICE, m.text("reason.appNoPush", subject, consequence)));
             }
         }
         return problems;
@@ -364,31 +377,24 @@ public final class PresenceDerivation {
 
     /** The reason a status blocks this call, or null when it does not. */
     private static Reason statusBlock(UserStatus status, Instant until, boolean internalCaller, Voice voice,
-            DeviceState device) {
+            DeviceState device, Messages m) {
         // Only a status that has not expired gets here, so a non-null until is still ahead.
-        String untilText = until == null ? "" : " until " + until;
+        String untilText = until == null ? "" : m.text("status.until", until);
         boolean owner = voice == Voice.OWNER;
-        String who = owner ? "Your status is " : "The owner of " + device.label() + " is ";
-        String consequence = owner ? " — calls to you will not ring." : " — calls to this device will not ring.";
+        String who = owner ? "reason.status.you." : "reason.status.device.";
+        String label = owner ? "" : device.label(m);
         return switch (status) {
-            case OFFLINE -> new Reason(ReasonCode.STATUS_OFFLINE, who + "offline" + untilText + consequence);
-            case DO_NOT_DISTURB -> new Reason(ReasonCode.STATUS_DND,
-                    who + (owner ? "" : "on ") + "do not disturb" + untilText + consequence);
-            case AVAILABLE_FOR_COLLEAGUES -> internalCaller ? null : new Reason(ReasonCode.COLLEAGUES_ONLY,
-                    who + "available for colleagues only" + untilText + (owner
-                            ? " — calls from outside your organization will not reach you."
-                            : " — external calls to this device will not ring."));
+            case OFFLINE -> new Reason(ReasonCode.STATUS_OFFLINE, m.text(who + "offline", untilText, label));
+            case DO_NOT_DISTURB -> new Reason(ReasonCode.STATUS_DND, m.text(who + "dnd", untilText, label));
+            case AVAILABLE_FOR_COLLEAGUES -> internalCaller ? null
+                    : new Reason(ReasonCode.COLLEAGUES_ONLY, m.text(who + "colleaguesOnly", untilText, label));
             case AVAILABLE -> null;
         };
     }
 
-    private static RouteDecision.Ring ring(DeviceState d, Voice voice) {
-        boolean wakeUp = needsWakeUp(d);
-        String device = voice == Voice.OWNER ? "the selected " + d.label() : d.label();
-        String reason = wakeUp
-                ? "Waking " + device + " by push, then ringing it."
-                : "Ringing " + device + ".";
-        return new RouteDecision.Ring(List.of(target(d)), capitalize(reason));
+    private static RouteDecision.Ring ring(DeviceState d, Messages m) {
+        String reason = m.text(needsWakeUp(d) ? "step.wake" : "step.ring", d.label(m));
+        return new RouteDecision.Ring(List.of(target(d)), m.text("step.reason", capitalize(reason)));
     }
 
     static RouteTarget target(DeviceState d) {

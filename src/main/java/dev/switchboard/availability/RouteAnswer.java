@@ -3,6 +3,8 @@ package dev.switchboard.availability;
 import java.util.List;
 import java.util.UUID;
 
+import dev.switchboard.common.Messages;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -60,12 +62,12 @@ public record RouteAnswer(String action, List<RouteTarget> targets, String forwa
     }
 
     /** The v1 answer of a direct call to a device: that device for {@code ringSeconds}, or the reject. */
-    public static RouteAnswer ofDevice(RouteDecision decision, int ringSeconds) {
+    public static RouteAnswer ofDevice(RouteDecision decision, int ringSeconds, Messages m) {
         List<PlannedStep> plan = decision instanceof RouteDecision.Ring ring
                 ? List.of(new PlannedStep(ring.targets().stream().map(PlanTarget::device).toList(), ringSeconds,
                         new Reason(ReasonCode.OK, ring.reason())))
                 : List.of();
-        RouteAnswer onNoAnswer = decision instanceof RouteDecision.Ring ? RoutePlanner.noAnswerReject(0) : null;
+        RouteAnswer onNoAnswer = decision instanceof RouteDecision.Ring ? RoutePlanner.noAnswerReject(0, m) : null;
         return of(decision, plan, onNoAnswer, null, null, 0);
     }
 

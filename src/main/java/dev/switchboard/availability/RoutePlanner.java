@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.switchboard.common.Messages;
+
 /**
  * The whole route of a call to a user or a ring group, built on {@link PresenceDerivation}'s
  * evaluation of each user's own plan, so presence, reachability and routing keep agreeing. Pure:
@@ -41,14 +43,24 @@ public final class RoutePlanner {
         }
     }
 
-    /** A call to user {@code userId}. */
+    /** A call to user {@code userId}, the reasons in English. */
     public static Outcome toUser(UUID userId, Directory directory, boolean internalCaller, Instant now) {
-        return plan(() -> new Planner(directory, internalCaller, now).user(userId, 0, null));
+        return toUser(userId, directory, internalCaller, now, Messages.ENGLISH);
     }
 
-    /** A call to ring group {@code groupId}. */
+    /** A call to user {@code userId}, the reasons in {@code m}'s language. */
+    public static Outcome toUser(UUID userId, Directory directory, boolean internalCaller, Instant now, Messages m) {
+        return plan(() -> new Planner(directory, internalCaller, now, m).user(userId, 0, null));
+    }
+
+    /** A call to ring group {@code groupId}, the reasons in English. */
     public static Outcome toGroup(UUID groupId, Directory directory, boolean internalCaller, Instant now) {
-        return plan(() -> new Planner(directory, internalCaller, now).group(groupId, 0, null));
+        return toGroup(groupId, directory, internalCaller, now, Messages.ENGLISH);
+    }
+
+    /** A call to ring group {@code groupId}, the reasons in {@code m}'s language. */
+    public static Outcome toGroup(UUID groupId, Directory directory, boolean internalCaller, Instant now, Messages m) {
+        return plan(() -> new Planner(directory, internalCaller, now, m).group(groupId, 0, null));
     }
 
     private static Outcome plan(java.util.function.Supplier<RouteAnswer> planner) {
@@ -60,12 +72,12 @@ public final class RoutePlanner {
     }
 
     /** Reject because nobody answered (no fallback for it). */
-    static RouteAnswer noAnswerReject(int hops) {
-        return RouteAnswer.of(new RouteDecision.Reject(noAnswerReason()), List.of(), null, null, null, hops);
+    static RouteAnswer noAnswerReject(int hops, Messages m) {
+        return RouteAnswer.of(new RouteDecision.Reject(noAnswerReason(m)), List.of(), null, null, null, hops);
     }
 
-    private static Reason noAnswerReason() {
-        return new Reason(ReasonCode.NO_ANSWER, "Nobody answered within the ring time.");
+    private static Reason noAnswerReason(Messages m) {
+        return new Reason(ReasonCode.NO_ANSWER, m.text("reason.noAnswer"));
     }
 
     /** Whom a fallback leads to is not in the directory (control flow inside this class only). */
@@ -80,14 +92,14 @@ public final class RoutePlanner {
         }
     }
 
-    private record Planner(Directory directory, boolean internalCaller, Instant now) {
+    private record Planner(Directory directory, boolean internalCaller, Instant now, Messages m) {
 
         RouteAnswer user(UUID userId, int hops, RouteAnswer.Via via) {
             UserSituation s = directory.users().get(userId);
             if (s == null) {
                 throw new Missing(FallbackType.USER, userId);
             }
-            PresenceDerivation.Own own = PresenceDerivation.own(s, internalCaller, now);
+            PresenceDerivation.Own own = PresenceDerivation.own(s, internalCaller, now, m);
             RouteAnswer.Via from = own.rings() ? null : new RouteAnswer.Via("user", userId, own.kind().wire(), own.cause());
             if (!own.rings()) {
                 Fallback fallback = own.fallback();
@@ -98,7 +110,7 @@ public final class RoutePlanner {
                 return follow(fallback, hops, from);
             }
             RouteAnswer onNoAnswer = noAnswer(s.plan().fallback(FallbackKind.NO_ANSWER), s, hops,
-                    new RouteAnswer.Via("user", userId, FallbackKind.NO_ANSWER.wire(), noAnswerReason()));
+                    new RouteAnswer.Via("user", userId, FallbackKind.NO_ANSWER.wire(), noAnswerReason(m)));
             return RouteAnswer.of(own.decision(), own.steps(), onNoAnswer, null, via, hops);
         }
 
@@ -111,21 +123,22 @@ public final class RoutePlanner {
             List<Candidate> candidates = new ArrayList<>();
             for (int i = 0; i < g.members().size(); i++) {
                 GroupSituation.Member member = g.members().get(i);
-                PresenceDerivation.Own own = PresenceDerivation.own(member.situation(), internalCaller, now);
+                PresenceDerivation.Own own = PresenceDerivation.own(member.situation(), internalCaller, now, m);
                 if (own.rings()) {
                     candidates.add(new Candidate(member, own.steps().get(0), i));
                 } else {
                     skipped.add(new RouteAnswer.Skipped(member.situation().userId(), new Reason(own.cause().code(),
-                            (member.name() == null ? "This member" : member.name()) + " is skipped: " + own.cause().message())));
+                            m.text("group.skipped", member.name() == null ? m.text("group.thisMember") : member.name(),
+                                    own.cause().message()))));
                 }
             }
             if (candidates.isEmpty()) {
-                Reason nobody = new Reason(ReasonCode.NO_MEMBER_AVAILABLE, "Nobody in " + g.label() + " can take a call now.");
+                Reason nobody = new Reason(ReasonCode.NO_MEMBER_AVAILABLE, m.text("group.nobodyAvailable", g.label(m)));
                 return groupFallback(g, hops, via, nobody).withSkipped(skipped);
             }
             List<PlannedStep> steps = steps(g, order(g, candidates));
             RouteAnswer onNoAnswer = groupFallback(g, hops, null,
-                    new Reason(ReasonCode.NO_ANSWER, "Nobody in " + g.label() + " answered."));
+                    new Reason(ReasonCode.NO_ANSWER, m.text("group.nobodyAnswered", g.label(m))));
             PlannedStep first = steps.get(0);
             List<RouteTarget> devices = first.targets().stream().map(PlanTarget::routeTarget).filter(Objects::nonNull).toList();
             RouteDecision decision = devices.isEmpty()
@@ -156,22 +169,21 @@ public final class RoutePlanner {
                 case FIXED_DESTINATION -> {
                     FixedDestinationInfo fixed = PresenceDerivation.ownFixed(s, fallback.id());
                     if (fixed == null) {
-                        yield noAnswerReject(hops);
+                        yield noAnswerReject(hops, m);
                     }
-                    String reason = "Forwarding to " + fixed.label() + " (the no-answer fallback): " + cause.message();
+                    String reason = PresenceDerivation.forwardByFallback(fixed, FallbackKind.NO_ANSWER, cause, m);
                     yield RouteAnswer.of(new RouteDecision.Forward(fixed.number(), reason),
                             List.of(new PlannedStep(List.of(PlanTarget.forward(fixed.number())), null, new Reason(ReasonCode.OK, reason))),
                             null, null, null, hops);
                 }
-                case REJECT -> noAnswerReject(hops);
+                case REJECT -> noAnswerReject(hops, m);
             };
         }
 
         /** Follows a fallback to another user or group: one hop more, or TOO_MANY_HOPS. */
         private RouteAnswer follow(Fallback fallback, int hops, RouteAnswer.Via from) {
             if (hops >= MAX_HOPS) {
-                Reason tooMany = new Reason(ReasonCode.TOO_MANY_HOPS, "The call already followed " + MAX_HOPS
-                        + " fallbacks to other users or groups; it is rejected rather than passed on again.");
+                Reason tooMany = new Reason(ReasonCode.TOO_MANY_HOPS, m.text("reason.tooManyHops", MAX_HOPS));
                 return RouteAnswer.of(new RouteDecision.Reject(tooMany), List.of(), null, null, from, hops);
             }
             return fallback.type() == FallbackType.USER ? user(fallback.id(), hops + 1, from) : group(fallback.id(), hops + 1, from);
@@ -194,15 +206,16 @@ public final class RoutePlanner {
             return ordered;
         }
 
-        private static List<PlannedStep> steps(GroupSituation g, List<Candidate> ordered) {
+        private List<PlannedStep> steps(GroupSituation g, List<Candidate> ordered) {
             if (g.strategy() == RingStrategy.RING_ALL) {
                 List<PlanTarget> targets = ordered.stream().flatMap(c -> c.step().targets().stream()).toList();
-                String reason = "Ringing the " + (ordered.size() == 1 ? "one member" : ordered.size() + " members") + " of "
-                        + g.label() + " who can take a call, at once.";
+                String reason = ordered.size() == 1 ? m.text("group.ringAll.one", g.label(m))
+                        : m.text("group.ringAll", ordered.size(), g.label(m));
                 return List.of(new PlannedStep(targets, g.memberRingSeconds(), new Reason(ReasonCode.OK, reason)));
             }
             return ordered.stream().map(c -> new PlannedStep(c.step().targets(), g.memberRingSeconds(), new Reason(ReasonCode.OK,
-                    "Ringing " + (c.member().name() == null ? "a member" : c.member().name()) + " of " + g.label() + "."))).toList();
+                    m.text("group.ringMember", c.member().name() == null ? m.text("group.aMember") : c.member().name(),
+                            g.label(m))))).toList();
         }
 
         /** A user's own voicemail or fallback forward is the plan's only step; a reject has none. */

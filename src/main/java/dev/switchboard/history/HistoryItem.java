@@ -106,10 +106,7 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         details.put("from", from);
         details.put("to", to);
         details.put("until", until);
-        String summary = actor.type() == Actor.Type.TIMER
-                ? "Status returned to " + words(to) + ": the time set for " + words(from) + " passed"
-                : "Status set to " + words(to) + (until == null ? "" : " until " + until) + " (was " + words(from) + ")";
-        return new HistoryItem(now(), Type.STATUS, actor, orgId, userId, summary, details);
+        return of(Type.STATUS, actor, orgId, userId, details);
     }
 
     /**
@@ -121,10 +118,7 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("from", fromType == null ? null : Map.of("type", fromType, "id", fromId));
         details.put("to", toType == null ? null : Map.of("type", toType, "id", toId));
-        String summary = toType == null ? "Destination cleared: calls to you do not ring anywhere"
-                : "voip_account".equals(toType) ? "Calls to you now ring on one of your devices"
-                        : "Calls to you are now forwarded to one of your numbers";
-        return new HistoryItem(now(), Type.DESTINATION, actor, orgId, userId, summary, details);
+        return of(Type.DESTINATION, actor, orgId, userId, details);
     }
 
     /** The selected destination was removed (the device left the user or was deleted, the number deleted): none now. */
@@ -132,21 +126,19 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("from", Map.of("type", type, "id", id));
         details.put("to", null);
-        String what = "voip_account".equals(type) ? "device" : "number";
-        return new HistoryItem(now(), Type.DESTINATION, actor, orgId, userId,
-                "Destination cleared: the " + what + " calls to you went to was removed; calls do not ring anywhere", details);
+        details.put("removed", type);
+        return of(Type.DESTINATION, actor, orgId, userId, details);
     }
 
-    /** The call plan changed; {@code summary} says how in words, {@code details} holds the plan. */
-    public static HistoryItem plan(Actor actor, UUID orgId, UUID userId, String summary, Map<String, Object> details) {
-        return new HistoryItem(now(), Type.PLAN, actor, orgId, userId, summary, details);
+    /** The call plan changed; {@code details} holds the plan ({@code {"plan": {steps, callWaiting, …}}}). */
+    public static HistoryItem plan(Actor actor, UUID orgId, UUID userId, Map<String, Object> details) {
+        return of(Type.PLAN, actor, orgId, userId, details);
     }
 
     public static HistoryItem deviceDnd(Actor actor, UUID orgId, UUID userId, Device device, boolean dnd) {
         Map<String, Object> details = device.json();
         details.put("dnd", dnd);
-        String summary = "Do not disturb switched " + (dnd ? "on" : "off") + " on your " + device.words();
-        return new HistoryItem(now(), Type.DEVICE_DND, actor, orgId, userId, summary, details);
+        return of(Type.DEVICE_DND, actor, orgId, userId, details);
     }
 
     /** The device became registered or stopped being so ({@code lapsed}: its registration ran out). */
@@ -157,9 +149,7 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         if (lapsed) {
             details.put("lapsed", true);
         }
-        String summary = "Your " + device.words() + (registered ? " registered"
-                : lapsed ? " is no longer registered: the platform did not renew its registration in time" : " unregistered");
-        return new HistoryItem(now(), Type.REGISTRATION, actor, orgId, userId, summary, details);
+        return of(Type.REGISTRATION, actor, orgId, userId, details);
     }
 
     /**
@@ -169,8 +159,8 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
      * @param reasons why, in words (at least one for outcomes other than rang, forwarded and answered)
      * @param extra   more details (the decision, the device, the step…), or null
      */
-    public static HistoryItem call(Actor actor, UUID orgId, UUID userId, String from, CallOutcome outcome, List<Why> reasons,
-            String summary, Map<String, Object> extra) {
+    private static HistoryItem call(Actor actor, UUID orgId, UUID userId, String from, CallOutcome outcome, List<Why> reasons,
+            Map<String, Object> extra) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("from", from);
         details.put("outcome", outcome);
@@ -178,7 +168,12 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         if (extra != null) {
             details.putAll(extra);
         }
-        return new HistoryItem(now(), Type.CALL, actor, orgId, userId, summary, details);
+        return of(Type.CALL, actor, orgId, userId, details);
+    }
+
+    /** A new item, its summary in English from its details (as it is rendered again when read). */
+    private static HistoryItem of(Type type, Actor actor, UUID orgId, UUID userId, Map<String, Object> details) {
+        return new HistoryItem(now(), type, actor, orgId, userId, HistorySummaries.english(type, actor, details), details);
     }
 
     /**
@@ -196,15 +191,9 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         JsonNode reason = decision.path("reason");
         Why why = reason.isObject() ? new Why(reason.path("code").asText(null), reason.path("message").asText(""))
                 : new Why(null, reason.asText(""));
-        String summary = callFrom(from) + switch (outcome) {
-            case RANG -> " rang you";
-            case FORWARDED -> " was forwarded to " + decision.path("forwardTo").asText("your number");
-            case VOICEMAIL -> " went to voicemail";
-            default -> " did not ring";
-        } + (why.message().isEmpty() ? "" : ": " + why.message());
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("decision", decision);
-        return call(actor, orgId, userId, from, outcome, why.message().isEmpty() ? List.of() : List.of(why), summary, extra);
+        return call(actor, orgId, userId, from, outcome, why.message().isEmpty() ? List.of() : List.of(why), extra);
     }
 
     /** A ring group's call passed over this member, and why (their own route would not ring them). */
@@ -213,8 +202,7 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("groupId", groupId);
         extra.put("groupName", groupName);
-        String summary = callFrom(from) + " to the group " + groupName + " skipped you: " + why.message();
-        return call(actor, orgId, userId, from, CallOutcome.SKIPPED_IN_GROUP, List.of(why), summary, extra);
+        return call(actor, orgId, userId, from, CallOutcome.SKIPPED_IN_GROUP, List.of(why), extra);
     }
 
     /**
@@ -227,21 +215,11 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
         extra.put("callId", callId);
         extra.put("step", step);
         extra.put("device", device.json());
-        String at = "your " + device.words() + (step == null ? "" : " (step " + step + ")");
         if (outcome == CallOutcome.ANSWERED) {
-            return call(Actor.PLATFORM, orgId, userId, null, outcome, List.of(), "Call answered on " + at, extra);
+            return call(Actor.PLATFORM, orgId, userId, null, outcome, List.of(), extra);
         }
+        String at = "your " + device.words() + (step == null ? "" : " (step " + step + ")");
         Why why = new Why("NO_ANSWER", "It rang on " + at + " and nobody answered before the ring time ran out");
-        return call(Actor.PLATFORM, orgId, userId, null, outcome, List.of(why), "Call not answered on " + at, extra);
-    }
-
-    /** "Call from 201" / "Call from +31…" / "Call". */
-    static String callFrom(String from) {
-        return from == null || from.isBlank() ? "Call" : "Call from " + from;
-    }
-
-    /** A status wire value in words. */
-    static String words(String status) {
-        return status == null ? "nothing" : status.replace('_', ' ');
+        return call(Actor.PLATFORM, orgId, userId, null, outcome, List.of(why), extra);
     }
 }

@@ -5,10 +5,12 @@ import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -16,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.switchboard.auth.Caller;
 import dev.switchboard.auth.Role;
+import dev.switchboard.common.Messages;
 import io.smallrye.mutiny.Uni;
 
 /** "Why didn't my phone ring at 14:03?": a user's history, for admins and the user. */
@@ -41,9 +44,10 @@ public class HistoryResource {
     public Uni<HistoryPage> history(@PathParam("orgId") UUID orgId, @PathParam("userId") UUID userId,
             @Parameter(description = BEFORE) @QueryParam("before") String before,
             @Parameter(description = LIMIT) @QueryParam("limit") String limit,
-            @Parameter(description = TYPE) @QueryParam("type") List<String> type) {
+            @Parameter(description = TYPE) @QueryParam("type") List<String> type,
+            @HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage) {
         caller.requireSelfOrAdmin(orgId, userId);
         HistoryQuery query = HistoryQuery.parse(before, limit, type);
-        return history.page(orgId, userId, query);
+        return history.page(orgId, userId, query, Messages.forAcceptLanguage(acceptLanguage));
     }
 }

@@ -1,13 +1,17 @@
 package dev.switchboard.presence;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.switchboard.common.Messages;
 import dev.switchboard.common.SafeContext;
 import dev.switchboard.common.SwitchboardConfig;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -61,7 +65,7 @@ public class CatchUp {
                 })
                 .flatMap(colleagues -> {
                     progress.accept("reading the user's own view");
-                    return presence.self(peer.orgId, peer.userId).map(self -> encoder.snapshot(self, colleagues))
+                    return presence.self(peer.orgId, peer.userId, peer.messages).map(self -> encoder.snapshot(self, colleagues))
                             .flatMap(text -> {
                                 progress.accept("writing the snapshot on the socket's event loop");
                                 return peer.onLoop(() -> peer.sync.snapshot(request, colleagues.seq(), text));
@@ -131,12 +135,16 @@ public class CatchUp {
         return peer.onLoop(peer.sync::takeOutdatedMe).flatMap(outdated -> outdated ? sendMe(List.of(peer)) : Uni.createFrom().voidItem());
     }
 
-    /** A fresh {@code me} for these sockets, all of one user. */
+    /** A fresh {@code me} for these sockets, all of one user: one read per language among them. */
     Uni<Void> sendMe(List<Peer> peers) {
+        Map<Messages, List<Peer>> byLanguage = peers.stream().collect(Collectors.groupingBy(peer -> peer.messages));
         Peer first = peers.get(0);
-        return presence.self(first.orgId, first.userId).invoke(self -> {
-            String text = encoder.encode(new Frames.Me(self));
-            peers.forEach(peer -> peer.withSync(sync -> sync.me(text)));
-        }).replaceWithVoid();
+        return Multi.createFrom().iterable(byLanguage.entrySet())
+                .onItem().transformToUniAndConcatenate(speakers -> presence.self(first.orgId, first.userId, speakers.getKey())
+                        .invoke(self -> {
+                            String text = encoder.encode(new Frames.Me(self));
+                            speakers.getValue().forEach(peer -> peer.withSync(sync -> sync.me(text)));
+                        }))
+                .collect().last().replaceWithVoid();
     }
 }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.HttpHeaders;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -21,6 +22,7 @@ import dev.switchboard.availability.AvailabilityDtos.SetAvailability;
 import dev.switchboard.availability.AvailabilityService;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Versions;
+import dev.switchboard.common.Messages;
 import dev.switchboard.history.Actor;
 import dev.switchboard.presence.MeService.Me;
 import io.smallrye.mutiny.Uni;
@@ -44,10 +46,10 @@ public class MeResource {
     }
 
     @GET
-    public Uni<Me> me() {
+    public Uni<Me> me(@HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage) {
         UUID userId = caller.userId();
         UUID orgId = caller.orgId().orElseThrow(() -> ApiException.forbidden("This needs a member's token."));
-        return me.me(orgId, userId);
+        return me.me(orgId, userId, Messages.forAcceptLanguage(acceptLanguage));
     }
 
     @PUT

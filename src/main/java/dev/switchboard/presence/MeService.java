@@ -10,6 +10,7 @@ import dev.switchboard.auth.Role;
 import dev.switchboard.availability.AvailabilityDtos.AvailabilityView;
 import dev.switchboard.availability.Reachability;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.Messages;
 import dev.switchboard.organization.OrganizationDtos.OrganizationView;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -36,11 +37,11 @@ public class MeService {
 
     /** A user deleted since their token was issued is a 401, as for any other use of that token. */
     @WithSession
-    public Uni<Me> me(UUID orgId, UUID userId) {
+    public Uni<Me> me(UUID orgId, UUID userId, Messages m) {
         return users.requireInOrg(orgId, userId)
                 .onFailure(ApiException.class).transform(e -> ApiException.unauthorized("This account no longer exists."))
                 .flatMap(user -> organizations.require(orgId)
-                        .flatMap(org -> presence.self(orgId, userId)
+                        .flatMap(org -> presence.self(orgId, userId, m)
                                 .map(self -> new Me(UserView.of(user), OrganizationView.of(org), user.role,
                                         AvailabilityView.of(user), self.reachability(), self))));
     }

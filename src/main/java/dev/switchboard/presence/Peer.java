@@ -5,6 +5,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.switchboard.common.Messages;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -20,6 +21,8 @@ final class Peer {
     final UUID userId;
     final UUID orgId;
     final UUID deviceId;
+    /** The language of the human texts in its {@code me} frames. */
+    final Messages messages;
     /** The credentials version of the token (or ticket) that opened the socket; an older one than the user's closes it. */
     final long credentialsVersion;
     final CommandRateLimiter commands;
@@ -33,12 +36,13 @@ final class Peer {
     /** Whether this socket counted towards its device's lease (only then does closing release it). */
     volatile boolean holdsDeviceLease;
 
-    Peer(Wire wire, SocketIdentity who, UUID deviceId, int maxQueued, CommandRateLimiter commands,
+    Peer(Wire wire, SocketIdentity who, UUID deviceId, Messages messages, int maxQueued, CommandRateLimiter commands,
             BiConsumer<Peer, Integer> resync) {
         this.wire = wire;
         this.userId = who.userId();
         this.orgId = who.orgId();
         this.deviceId = deviceId;
+        this.messages = messages;
         this.credentialsVersion = who.credentialsVersion();
         this.commands = commands;
         this.sync = new PeerSync(wire, maxQueued, request -> resync.accept(this, request));

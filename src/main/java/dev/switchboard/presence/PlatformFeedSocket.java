@@ -28,6 +28,7 @@ import dev.switchboard.auth.CredentialsUpgradeCheck;
 import dev.switchboard.auth.Role;
 import dev.switchboard.auth.TicketAuthenticationMechanism;
 import dev.switchboard.common.ControlCharacters;
+import dev.switchboard.common.Messages;
 import dev.switchboard.common.SafeContext;
 import dev.switchboard.common.SwitchboardConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -307,7 +308,8 @@ public class PlatformFeedSocket {
     }
 
     private Uni<Void> subscribeOrg(Feed feed, UUID orgId, Long since) {
-        Peer peer = new Peer(feed.wire.sibling(), new SocketIdentity(null, orgId, feed.expiresAt, 0), null, config.maxQueuedFrames(),
+        Peer peer = new Peer(feed.wire.sibling(), new SocketIdentity(null, orgId, feed.expiresAt, 0), null, Messages.ENGLISH,
+                config.maxQueuedFrames(),
                 feed.commands, catchUp::resyncLines);
         if (feed.closed || feed.subscriptions.putIfAbsent(orgId, peer) != null) {
             return Uni.createFrom().voidItem();

@@ -14,6 +14,7 @@ import dev.switchboard.availability.OrgRules;
 import dev.switchboard.availability.UserSituation;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
+import dev.switchboard.common.Messages;
 import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.Scheduled;
 import dev.switchboard.availability.UserSituations;
@@ -88,7 +89,7 @@ public class PresenceService {
      * One statement on the pool, no Hibernate session: every socket's first frame, every resume and
      * {@code GET /api/me} read it. A user who is not a member of the org is a 404.
      */
-    public Uni<SelfView> self(UUID orgId, UUID userId) {
+    public Uni<SelfView> self(UUID orgId, UUID userId, Messages m) {
         return pool.preparedQuery(selfSql).execute(Tuple.of(orgId, userId)).map(rows -> {
             if (rows.size() == 0) {
                 throw ApiException.notFound("user");
@@ -112,7 +113,7 @@ public class PresenceService {
             user.noteUntil = NativeSql.instant(values[8]);
             OrgRules rules = new OrgRules((Boolean) values[9], (Boolean) values[10]);
             UserSituation situation = UserSituations.situation((String) values[11], rules);
-            var derived = PresenceDerivation.derive(situation, Instant.now());
+            var derived = PresenceDerivation.derive(situation, Instant.now(), m);
             PresenceView stored = PresenceStore.publishedView(userId, values, 13);
             PresenceView published = stored != null ? stored
                     : new PresenceView(userId, user.name, user.internalNumber, derived.presence().availability(),

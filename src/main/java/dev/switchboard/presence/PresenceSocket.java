@@ -20,6 +20,7 @@ import org.jboss.logging.MDC;
 
 import dev.switchboard.auth.CredentialVersions;
 import dev.switchboard.auth.CredentialsUpgradeCheck;
+import dev.switchboard.common.Messages;
 import dev.switchboard.common.SafeContext;
 import dev.switchboard.common.SwitchboardConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -193,8 +194,9 @@ public class PresenceSocket {
 
     /** On the socket's event loop, right after the handshake. */
     private void opened(ServerWebSocket socket, SocketIdentity who, String query) {
-        // Vert.x keeps the upgrade's headers with the socket; nothing reads them after the handshake,
-        // and with a bearer token they are the largest thing an idle socket holds.
+        // Vert.x keeps the upgrade's headers with the socket; nothing reads them after the handshake
+        // but the language, and with a bearer token they are the largest thing an idle socket holds.
+        String acceptLanguage = socket.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE);
         socket.headers().clear();
         Connection connection = new Connection(socket);
         LOG.debugf("Presence socket %d upgraded from %s", connection.id, socket.remoteAddress());
@@ -207,7 +209,7 @@ public class PresenceSocket {
             }
         });
         vertx.setTimer(SLOW_OPEN.toMillis(), id -> warnIfNoFirstFrame(connection, who));
-        inOwnContext(connection, () -> open(connection, who, query))
+        inOwnContext(connection, () -> open(connection, who, query, acceptLanguage))
                 .subscribe().with(ok -> openEnded(connection),
                 failure -> {
                     LOG.errorf(failure, "Presence socket could not be opened");
@@ -262,7 +264,7 @@ public class PresenceSocket {
      * paused) and are then answered in order; PeerSync holds any reply until the first frame is
      * out as well.
      */
-    private Uni<Void> open(Connection connection, SocketIdentity who, String rawQuery) {
+    private Uni<Void> open(Connection connection, SocketIdentity who, String rawQuery, String acceptLanguage) {
         if (registry.goingAway()) {
             return close(connection, 1001, "server going away");
         }
@@ -279,7 +281,9 @@ public class PresenceSocket {
             commands.refuse(connection.socket, "invalid_message", "device must be a UUID and since a whole number");
             return close(connection, 1008, "invalid query parameters");
         }
-        Peer peer = new Peer(SocketWire.of(connection.socket), who, deviceId, config.maxQueuedFrames(),
+        // The language of the socket's human texts: ?lang= (a page's own choice), else the upgrade's Accept-Language.
+        Messages messages = Messages.forAcceptLanguage(query.containsKey("lang") ? query.get("lang") : acceptLanguage);
+        Peer peer = new Peer(SocketWire.of(connection.socket), who, deviceId, messages, config.maxQueuedFrames(),
                 new CommandRateLimiter(config.commandsPerSecond(), config.commandBurst()), catchUp::resync);
         if (!registry.admit(peer)) {
             LOG.debugf("Presence socket refused: user %s already holds the maximum number of sockets", who.userId());

@@ -1,5 +1,6 @@
 package dev.switchboard.presence;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.auth.CredentialVersions;
+import dev.switchboard.common.Messages;
 import dev.switchboard.common.SafeContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -107,14 +109,26 @@ public class SocketDelivery implements PresenceDelivery {
     public void selfChanged(PresenceMessages.SelfChanged change) {
         if (change.frame() == null) {
             refreshMe(change.userId());
-        } else {
-            registry.ofUser(change.userId()).forEach(peer -> peer.withSync(sync -> sync.me(change.frame())));
+            return;
         }
+        // The frame is in English; sockets in another language read their own view.
+        List<Peer> others = new ArrayList<>();
+        for (Peer peer : registry.ofUser(change.userId())) {
+            if (peer.messages == Messages.ENGLISH) {
+                peer.withSync(sync -> sync.me(change.frame()));
+            } else {
+                others.add(peer);
+            }
+        }
+        refreshMe(others);
     }
 
     /** A fresh {@code me}, read now, for the user's sockets here. */
     private void refreshMe(UUID userId) {
-        List<Peer> theirs = registry.ofUser(userId);
+        refreshMe(registry.ofUser(userId));
+    }
+
+    private void refreshMe(List<Peer> theirs) {
         if (!theirs.isEmpty()) {
             SafeContext.run(vertx, () -> catchUp.sendMe(theirs))
                     .subscribe().with(ok -> { }, failure -> LOG.debugf("me refresh failed: %s", failure));

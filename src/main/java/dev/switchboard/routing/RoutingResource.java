@@ -11,6 +11,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.HeaderParam;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -19,6 +21,7 @@ import dev.switchboard.auth.Role;
 import dev.switchboard.availability.RouteAnswer;
 import dev.switchboard.history.Actor;
 import dev.switchboard.routing.RoutingService.RouteRequest;
+import dev.switchboard.common.Messages;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/orgs/{orgId}/calls/route")
@@ -41,10 +44,11 @@ public class RoutingResource {
      */
     @POST
     @RolesAllowed({ Role.PLATFORM_NAME, Role.OPERATOR_NAME, Role.ADMIN_NAME })
-    public Uni<RouteAnswer> route(@PathParam("orgId") UUID orgId, @Valid @NotNull RouteRequest body) {
+    public Uni<RouteAnswer> route(@PathParam("orgId") UUID orgId, @Valid @NotNull RouteRequest body,
+            @HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage) {
         if (!caller.isPlatform()) {
             caller.requireAdminOf(orgId);
         }
-        return routing.route(orgId, body, Actor.of(caller.view(), null));
+        return routing.route(orgId, body, Actor.of(caller.view(), null), Messages.forAcceptLanguage(acceptLanguage));
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,11 +21,11 @@ import dev.switchboard.availability.OrgRules;
 import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.RingStrategy;
 import dev.switchboard.availability.RouteAnswer;
-import dev.switchboard.availability.RouteDecision;
 import dev.switchboard.availability.RoutePlanner;
 import dev.switchboard.availability.UserSituation;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.Messages;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.account.FixedDestinationService;
 import dev.switchboard.history.Actor;
@@ -57,10 +58,12 @@ public class RoutingService {
      * that the answer follows costs one more read (at most {@link RoutePlanner#MAX_HOPS}); a call to
      * a round_robin group advances its rotation in one more statement. The answer goes to the
      * callee's history (queued: the answer does not wait for it), asked for by {@code actor}; a
-     * group's skipped members each get a {@code skipped_in_group} item.
+     * group's skipped members each get a {@code skipped_in_group} item. The answer's sentences are in
+     * {@code m}'s language; history keeps the English answer (planned again from the same loaded
+     * parties, a pure and cheap step), as it keeps everything else in English.
      */
     @WithSession
-    public Uni<RouteAnswer> route(UUID orgId, RouteRequest request, Actor actor) {
+    public Uni<RouteAnswer> route(UUID orgId, RouteRequest request, Actor actor, Messages m) {
         String from = request.from() == null ? "" : request.from().trim();
         String to = request.to() == null ? "" : request.to().trim();
         boolean external = from.matches(FixedDestinationService.E164);
@@ -82,40 +85,52 @@ public class RoutingService {
             }
             boolean internalCaller = !external;
             if (callee.device() != null) {
-                RouteDecision decision = PresenceDerivation.routeToDevice(callee.device(), callee.user(),
-                        callee.rules().applyUserStatusToDevices(), internalCaller, Instant.now());
-                RouteAnswer answer = RouteAnswer.ofDevice(decision, CallPlan.DEFAULT_RING_SECONDS);
+                Instant now = Instant.now();
+                Function<Messages, RouteAnswer> answer = lang -> RouteAnswer.ofDevice(PresenceDerivation.routeToDevice(
+                        callee.device(), callee.user(), callee.rules().applyUserStatusToDevices(), internalCaller, now, lang),
+                        CallPlan.DEFAULT_RING_SECONDS, lang);
                 if (callee.user() != null) {
-                    history.routed(actor, orgId, callee.user().userId(), from, answer);
+                    history.routed(actor, orgId, callee.user().userId(), from, answer.apply(Messages.ENGLISH));
                 }
-                return Uni.createFrom().item(answer);
+                return Uni.createFrom().item(answer.apply(m));
             }
             Map<UUID, UserSituation> users = new HashMap<>();
             Map<UUID, GroupSituation> groups = new HashMap<>();
             if (callee.group() != null) {
                 return rotated(callee.group()).flatMap(group -> {
                     groups.put(group.groupId(), group);
+                    Instant now = Instant.now();
                     return plan(orgId, callee.rules(), users, groups,
-                            directory -> RoutePlanner.toGroup(group.groupId(), directory, internalCaller, Instant.now()), 0)
-                            .invoke(answer -> skippedToHistory(actor, orgId, from, group, answer));
+                            (directory, lang) -> RoutePlanner.toGroup(group.groupId(), directory, internalCaller, now, lang), m, 0)
+                            .invoke(answers -> skippedToHistory(actor, orgId, from, group, answers.english()))
+                            .map(Answers::asked);
                 });
             }
             if (callee.user() == null) {
                 throw ApiException.notFound("internal number " + to);
             }
             users.put(callee.user().userId(), callee.user());
+            Instant now = Instant.now();
             return plan(orgId, callee.rules(), users, groups,
-                    directory -> RoutePlanner.toUser(callee.user().userId(), directory, internalCaller, Instant.now()), 0)
-                    .invoke(answer -> history.routed(actor, orgId, callee.user().userId(), from, answer));
+                    (directory, lang) -> RoutePlanner.toUser(callee.user().userId(), directory, internalCaller, now, lang), m, 0)
+                    .invoke(answers -> history.routed(actor, orgId, callee.user().userId(), from, answers.english()))
+                    .map(Answers::asked);
         });
     }
 
+    /** The answer in the language asked for, and in English for the history. */
+    private record Answers(RouteAnswer asked, RouteAnswer english) {
+    }
+
     /** Plans; when a fallback leads to someone not loaded yet, loads them and plans again. */
-    private Uni<RouteAnswer> plan(UUID orgId, OrgRules rules, Map<UUID, UserSituation> users, Map<UUID, GroupSituation> groups,
-            Function<RoutePlanner.Directory, RoutePlanner.Outcome> planner, int loads) {
-        RoutePlanner.Outcome outcome = planner.apply(new RoutePlanner.Directory(users, groups));
+    private Uni<Answers> plan(UUID orgId, OrgRules rules, Map<UUID, UserSituation> users, Map<UUID, GroupSituation> groups,
+            BiFunction<RoutePlanner.Directory, Messages, RoutePlanner.Outcome> planner, Messages m, int loads) {
+        RoutePlanner.Directory directory = new RoutePlanner.Directory(users, groups);
+        RoutePlanner.Outcome outcome = planner.apply(directory, Messages.ENGLISH);
         if (!outcome.missing()) {
-            return Uni.createFrom().item(outcome.answer());
+            // Everyone the route reaches is loaded now: the same plan in the asked language.
+            RouteAnswer english = outcome.answer();
+            return Uni.createFrom().item(new Answers(m == Messages.ENGLISH ? english : planner.apply(directory, m).answer(), english));
         }
         if (loads > RoutePlanner.MAX_HOPS + 1) {
             // Every hop loads one party, so this cannot happen; a guard, not a path.
@@ -132,7 +147,7 @@ public class RoutingService {
                 : situations.group(orgId, rules, outcome.missingId()).invoke(group -> groups.put(outcome.missingId(),
                         group != null ? group : new GroupSituation(outcome.missingId(), "(deleted)", null, RingStrategy.RING_ALL,
                                 CallPlan.DEFAULT_RING_SECONDS, List.of(), Fallback.REJECT, 0))).replaceWithVoid();
-        return loaded.flatMap(ignored -> plan(orgId, rules, users, groups, planner, loads + 1));
+        return loaded.flatMap(ignored -> plan(orgId, rules, users, groups, planner, m, loads + 1));
     }
 
     /** Each member the group skipped learns why, in their history. */

@@ -3,7 +3,8 @@
  * The webphone presence page at `/`: sign-in, colleagues' presence, your own status, destination,
  * "until" and reachability, and the option to count as your webphone. Built on presence-client.js.
  */
-import { PresenceClient, Labels, SwitchboardError } from './presence-client.js';
+import { PresenceClient, SwitchboardError } from './presence-client.js';
+import { language, locale, choose, t, translate } from './i18n.js';
 import { MissedCalls } from './missed-calls.js';
 import { PlanEditor } from './plan-editor.js';
 
@@ -99,14 +100,14 @@ const page = {
  */
 function describe(p) {
   const context = p.context ?? [];
-  const contextWords = context.map((c) => Labels.context[/** @type {'ringing' | 'in_call'} */ (c)] ?? c);
-  const base = Labels.availability[/** @type {keyof typeof Labels.availability} */ (p.availability)] ?? p.availability;
+  const contextWords = context.map((c) => t(`context.${c}`));
+  const base = t(`status.${p.availability}`);
   switch (p.availability) {
     case 'busy':
-      return { tone: 'busy', label: contextWords.length ? `Busy · ${contextWords.join(', ')}` : 'Busy' };
+      return { tone: 'busy', label: contextWords.length ? `${base} · ${contextWords.join(', ')}` : base };
     case 'available':
     case 'available_for_colleagues':
-      if (context.includes('ringing')) return { tone: 'busy', label: `Ringing · ${base.toLowerCase()}` };
+      if (context.includes('ringing')) return { tone: 'busy', label: `${t('presence.ringing')} · ${base.toLowerCase()}` };
       return { tone: p.availability === 'available' ? 'available' : 'colleagues', label: base };
     case 'do_not_disturb':
       return { tone: 'dnd', label: contextWords.length ? `${base} · ${contextWords.join(', ')}` : base };
@@ -138,8 +139,8 @@ function initials(name) {
   return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayTimeFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+const timeFormat = new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' });
+const dayTimeFormat = new Intl.DateTimeFormat(locale(), { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 
 /** @param {string | null | undefined} iso */
 function when(iso) {
@@ -195,12 +196,12 @@ view.signInForm.addEventListener('submit', async (event) => {
   const email = view.email.value.trim();
   const password = view.password.value;
   if (!email || !password) {
-    showMessage(view.signInError, 'Enter your email and password.');
+    showMessage(view.signInError, t('signIn.missing'));
     (email ? view.password : view.email).focus();
     return;
   }
   view.signInButton.disabled = true;
-  view.signInButton.textContent = 'Signing in…';
+  view.signInButton.textContent = t('signIn.busy');
   showMessage(view.signInError, null);
   const client = newClient(null);
   try {
@@ -212,13 +213,13 @@ view.signInForm.addEventListener('submit', async (event) => {
     await start(client);
   } catch (e) {
     const error = /** @type {SwitchboardError} */ (e);
-    showMessage(view.signInError, error.status === 401 ? 'That email and password do not match an account.'
-      : error.status === 429 ? 'Too many attempts. Wait a minute, then try again.'
-        : error.message || 'Sign-in failed.');
+    showMessage(view.signInError, error.status === 401 ? t('signIn.wrong')
+      : error.status === 429 ? t('signIn.tooMany')
+        : error.message || t('signIn.failed'));
     view.password.focus();
   } finally {
     view.signInButton.disabled = false;
-    view.signInButton.textContent = 'Sign in';
+    view.signInButton.textContent = t('signIn.button');
   }
 });
 
@@ -226,14 +227,14 @@ view.signOut.addEventListener('click', () => {
   stop();
   sessionStorage.removeItem(TOKEN_KEY);
   view.password.value = '';
-  showSignIn('You are signed out.');
+  showSignIn(t('signIn.signedOut'));
 });
 
 view.reconnect.addEventListener('click', () => page.client?.connect());
 
 /** @param {string | null} token */
 function newClient(token) {
-  return new PresenceClient({ token, device: null });
+  return new PresenceClient({ token, device: null, language: language() });
 }
 
 function stop() {
@@ -321,18 +322,18 @@ function wire(client) {
     if (colleague.userId === page.account?.user.id || !previous) return;
     const before = describe(previous).label;
     const after = describe(colleague).label;
-    if (before !== after) announce(`${colleague.name} is now ${after}.`);
+    if (before !== after) announce(t('colleague.nowIs', { name: colleague.name, status: after }));
   });
   client.addEventListener('colleague_added', (event) => {
     if (client !== page.client) return;
-    announce(`${/** @type {CustomEvent} */ (event).detail.colleague.name} joined.`);
+    announce(t('colleague.joined', { name: /** @type {CustomEvent} */ (event).detail.colleague.name }));
   });
   client.addEventListener('auth', () => {
     if (client !== page.client) return;
     if (page.account?.user.email) sessionStorage.setItem(EMAIL_KEY, page.account.user.email);
     stop();
     sessionStorage.removeItem(TOKEN_KEY);
-    showSignIn('Your session has expired. Sign in again to carry on.');
+    showSignIn(t('signIn.expired'));
   });
   client.addEventListener('error', (event) => {
     if (client !== page.client) return;
@@ -340,7 +341,7 @@ function wire(client) {
     if (closeCode === 4403) {
       stop();
       sessionStorage.removeItem(TOKEN_KEY);
-      showSignIn('Your account is no longer part of this organization.');
+      showSignIn(t('signIn.removed'));
       return;
     }
     if (code === 'forbidden' && client.device) {
@@ -349,7 +350,7 @@ function wire(client) {
       view.useWebphone.checked = false;
       client.setDevice(null);
       client.connect();
-      showMessage(view.meError, 'This page can no longer act as your webphone: ' + message);
+      showMessage(view.meError, t('me.webphoneLost', { message }));
       return;
     }
     showMessage(view.meError, message);
@@ -361,21 +362,19 @@ function wire(client) {
 /** @param {{ state: string, attempt: number, retryInMs: number | null, reason: string | null }} detail */
 function renderConnection(detail) {
   view.connection.dataset.state = detail.state;
-  const words = {
-    idle: 'Not connected', connecting: 'Connecting…', open: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline',
-  };
-  const text = words[/** @type {keyof typeof words} */ (detail.state)] ?? detail.state;
+  const text = t(`connection.${detail.state}`);
   if (view.connectionText.textContent !== text) view.connectionText.textContent = text;
   view.connection.title = detail.state === 'reconnecting'
-    ? `Connection lost${detail.reason ? ' (' + detail.reason + ')' : ''}. Attempt ${detail.attempt}, next try in ${Math.ceil((detail.retryInMs ?? 0) / 1000)} s.`
-    : detail.state === 'open' ? 'Connected: changes appear as they happen.' : '';
+    ? t('connection.lost', { reason: detail.reason ? ' (' + detail.reason + ')' : '', attempt: detail.attempt,
+      seconds: Math.ceil((detail.retryInMs ?? 0) / 1000) })
+    : detail.state === 'open' ? t('connection.live') : '';
   view.reconnect.hidden = detail.state !== 'offline';
   const stale = detail.state === 'reconnecting' || detail.state === 'offline';
   view.colleaguesCard.dataset.stale = String(stale);
   view.staleBanner.hidden = !stale;
   view.staleBanner.textContent = detail.state === 'offline'
-    ? 'Not connected: this is the last known status.'
-    : 'Showing the last known status while the connection is restored.';
+    ? t('colleagues.staleOffline')
+    : t('colleagues.stale');
   const controlsEnabled = detail.state === 'open';
   view.statusChoice.disabled = !controlsEnabled;
   view.until.disabled = !controlsEnabled || currentStatus() === 'available';
@@ -397,7 +396,7 @@ function renderMe(me) {
   view.mePresence.replaceChildren(presencePill(me));
   const status = me.userStatus ?? me.status;
   const until = me.until && new Date(me.until).getTime() > Date.now() ? me.until : null;
-  view.meUntilText.textContent = until ? `until ${when(until)}` : '';
+  view.meUntilText.textContent = until ? t('me.until', { time: when(until) }) : '';
 
   for (const input of /** @type {NodeListOf<HTMLInputElement>} */ (view.statusChoice.querySelectorAll('input[name=status]'))) {
     input.checked = input.value === status;
@@ -417,13 +416,13 @@ function renderDestinationOptions(me) {
   const select = view.destination;
   const selected = me?.destination ? `${me.destination.type}:${me.destination.id}` : '';
   select.replaceChildren();
-  select.append(new Option('Nowhere — calls will not ring', ''));
+  select.append(new Option(t('destination.nowhere'), ''));
   if (page.voipAccounts.length) {
     const group = document.createElement('optgroup');
-    group.label = 'Your devices';
+    group.label = t('destination.devices');
     for (const account of page.voipAccounts) {
-      const kind = Labels.kind[/** @type {keyof typeof Labels.kind} */ (account.kind)] ?? account.kind;
-      const connected = account.state?.registered ? '' : ' (not connected)';
+      const kind = t(`kind.${account.kind}`);
+      const connected = account.state?.registered ? '' : t('destination.notConnected');
       const description = account.description ? ` — ${account.description}` : '';
       group.append(new Option(`${kind} ${account.internalNumber}${description}${connected}`, `voip_account:${account.id}`));
     }
@@ -431,7 +430,7 @@ function renderDestinationOptions(me) {
   }
   if (page.fixedDestinations.length) {
     const group = document.createElement('optgroup');
-    group.label = 'Forward to';
+    group.label = t('destination.forward');
     for (const fixed of page.fixedDestinations) {
       const description = fixed.description ? ` — ${fixed.description}` : '';
       group.append(new Option(`${fixed.number}${description}`, `fixed_destination:${fixed.id}`));
@@ -439,7 +438,7 @@ function renderDestinationOptions(me) {
     select.append(group);
   }
   if (selected && !Array.from(select.options).some((o) => o.value === selected)) {
-    select.append(new Option('A destination that no longer exists', selected));
+    select.append(new Option(t('destination.gone'), selected));
   }
   select.value = selected;
 }
@@ -456,13 +455,13 @@ function renderReachability(reachability) {
   let title;
   if (!reachability.internal) {
     level = 'blocked';
-    title = 'Calls to you will not ring';
+    title = t('reach.blocked');
   } else if (!reachability.external) {
     level = 'partial';
-    title = 'Only colleagues can reach you';
+    title = t('reach.partial');
   } else {
     level = 'ok';
-    title = reachability.reasons.some((r) => r.code === 'IN_CALL') ? 'Calls reach you (you are in a call)' : 'Calls reach you';
+    title = reachability.reasons.some((r) => r.code === 'IN_CALL') ? t('reach.inCall') : t('reach.ok');
   }
   view.reachability.dataset.level = level;
   view.reachabilityTitle.textContent = title;
@@ -492,7 +491,7 @@ function renderGroups(groups) {
     const li = document.createElement('li');
     li.dataset.groupId = group.groupId;
     li.dataset.available = String(group.available);
-    li.textContent = `${group.name} (${group.internalNumber}): ${group.available} of ${group.members} can take a call`;
+    li.textContent = t('group.line', { name: group.name, number: group.internalNumber, available: group.available, members: group.members });
     return li;
   }));
 }
@@ -506,7 +505,7 @@ function renderWebphone() {
   view.useWebphone.disabled = !webphone;
   if (!webphone) {
     view.useWebphone.checked = false;
-    view.webphoneHint.textContent = 'You have no webphone account. An administrator can add one for you.';
+    view.webphoneHint.textContent = t('webphone.none');
     return;
   }
   const client = page.client;
@@ -514,8 +513,8 @@ function renderWebphone() {
   view.useWebphone.checked = active;
   const selected = client?.me?.destination?.id === webphone.id;
   view.webphoneHint.textContent = active
-    ? `While this page is open, your webphone ${webphone.internalNumber} is connected${selected ? ' and calls to you ring here' : ''}.`
-    : `Counts this page as your webphone ${webphone.internalNumber} while it is open.`;
+    ? t(selected ? 'webphone.connectedRings' : 'webphone.connected', { number: webphone.internalNumber })
+    : t('webphone.counts', { number: webphone.internalNumber });
 }
 
 /** @param {boolean} fromUser */
@@ -529,9 +528,9 @@ function applyWebphonePreference(fromUser) {
 
 /** "since 09:12", or that calls are forwarded (colleagues may know that much). @param {any} colleague */
 function metaText(colleague) {
-  const since = colleague.since ? `since ${when(colleague.since)}` : '';
+  const since = colleague.since ? t('colleague.since', { time: when(colleague.since) }) : '';
   return colleague.reach === 'forwarded' && colleague.availability !== 'offline'
-    ? `Calls forwarded${since ? ' · ' + since : ''}` : since;
+    ? `${t('colleague.forwarded')}${since ? ' · ' + since : ''}` : since;
 }
 
 /**
@@ -611,10 +610,10 @@ function renderColleagues() {
   view.rows.replaceChildren(...rows);
 
   const online = everyone.filter((c) => c.availability !== 'offline').length;
-  view.count.textContent = `${online} of ${everyone.length} online`;
+  view.count.textContent = t('colleagues.count', { online, total: everyone.length });
   view.empty.hidden = shown.length > 0;
-  view.empty.textContent = everyone.length === 0 ? 'No colleagues yet.'
-    : onlineOnly && !query ? 'Nobody is online right now.' : 'No colleague matches your search.';
+  view.empty.textContent = everyone.length === 0 ? t('colleagues.none')
+    : onlineOnly && !query ? t('colleagues.nobodyOnline') : t('colleagues.noMatch');
 }
 
 // --- controls -------------------------------------------------------------------------------------
@@ -634,7 +633,7 @@ async function change(change, success) {
     if (success) announce(success);
   } catch (e) {
     const error = /** @type {SwitchboardError} */ (e);
-    showMessage(view.meError, `Not saved: ${error.message}`);
+    showMessage(view.meError, t('me.notSaved', { message: error.message }));
     renderMe(client.me);
   }
 }
@@ -643,13 +642,14 @@ view.statusChoice.addEventListener('change', (event) => {
   const input = /** @type {HTMLInputElement} */ (event.target);
   if (input.name !== 'status') return;
   const status = /** @type {any} */ (input.value);
-  const label = Labels.status[/** @type {keyof typeof Labels.status} */ (status)];
+  const label = t(`status.${status}`);
   if (status === 'available') {
     view.until.value = '';
-    change({ status }, `Your status is now ${label}.`);
+    change({ status }, t('change.status', { status: label }));
   } else {
     const until = view.until.value ? nextOccurrence(view.until.value) : null;
-    change({ status, until }, `Your status is now ${label}${until ? ' until ' + timeFormat.format(until) : ''}.`);
+    change({ status, until }, until ? t('change.statusUntil', { status: label, time: timeFormat.format(until) })
+      : t('change.status', { status: label }));
   }
   view.until.disabled = status === 'available';
   view.untilClear.disabled = view.until.disabled;
@@ -659,13 +659,13 @@ view.until.addEventListener('change', () => {
   const status = currentStatus();
   if (status === 'available') return;
   const until = view.until.value ? nextOccurrence(view.until.value) : null;
-  change({ status, until }, until ? `Until ${timeFormat.format(until)}.` : 'No end time.');
+  change({ status, until }, until ? t('change.until', { time: timeFormat.format(until) }) : t('change.noUntil'));
 });
 
 view.untilClear.addEventListener('click', () => {
   view.until.value = '';
   const status = currentStatus();
-  if (status !== 'available') change({ status, until: null }, 'No end time.');
+  if (status !== 'available') change({ status, until: null }, t('change.noUntil'));
 });
 
 view.destination.addEventListener('change', () => {
@@ -673,7 +673,7 @@ view.destination.addEventListener('change', () => {
   const [type, id] = value.split(':');
   const destination = value ? { type: /** @type {any} */ (type), id } : null;
   const label = view.destination.selectedOptions[0]?.textContent ?? '';
-  change({ destination }, value ? `Calls to you now go to ${label}.` : 'No destination: calls to you will not ring.');
+  change({ destination }, value ? t('change.destination', { label }) : t('change.noDestination'));
 });
 
 // --- status note: a line of plain text beside the status, always rendered as text ----------------
@@ -688,7 +688,7 @@ function noteElement(note) {
 
 /** Your own note, beside how colleagues see you, and in the note field unless you are typing. @param {any} me */
 function renderMyNote(me) {
-  const until = me.noteUntil ? ` (until ${when(me.noteUntil)})` : '';
+  const until = me.noteUntil ? t('note.until', { time: when(me.noteUntil) }) : '';
   view.meNote.textContent = me.note ? `“${me.note}”${until}` : '';
   if (document.activeElement !== view.note) view.note.value = me.note ?? '';
   if (document.activeElement !== view.noteUntil) view.noteUntil.value = me.noteUntil ? hhmm(new Date(me.noteUntil)) : '';
@@ -701,13 +701,13 @@ function saveNote() {
     return;
   }
   const noteUntil = view.noteUntil.value ? nextOccurrence(view.noteUntil.value) : null;
-  change({ note, noteUntil }, `Your note is now “${note}”${noteUntil ? ' until ' + timeFormat.format(noteUntil) : ''}.`);
+  change({ note, noteUntil }, noteUntil ? t('change.noteUntil', { note, time: timeFormat.format(noteUntil) }) : t('change.note', { note }));
 }
 
 function clearNote() {
   view.note.value = '';
   view.noteUntil.value = '';
-  change({ note: null }, 'Your note is cleared.');
+  change({ note: null }, t('change.noteCleared'));
 }
 
 view.noteSave.addEventListener('click', saveNote);
@@ -721,7 +721,7 @@ view.meToggle.addEventListener('click', () => {
   const open = view.meToggle.getAttribute('aria-expanded') !== 'true';
   view.meToggle.setAttribute('aria-expanded', String(open));
   view.meCard.dataset.open = String(open);
-  view.meToggle.textContent = open ? 'Done' : 'Change status or destination';
+  view.meToggle.textContent = open ? t('me.done') : t('me.toggle');
   if (open) /** @type {HTMLInputElement} */ (view.statusChoice.querySelector('input:checked') ?? view.statusChoice.querySelector('input'))?.focus();
 });
 
@@ -752,6 +752,10 @@ setInterval(() => {
 // --- boot -----------------------------------------------------------------------------------------
 
 (async function boot() {
+  translate();
+  const languages = /** @type {HTMLSelectElement} */ ($('language'));
+  languages.value = language();
+  languages.addEventListener('change', () => choose(languages.value));
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) {
     const client = newClient(token);

@@ -4,20 +4,21 @@
  * (`GET /api/me/history?type=call`) whose outcome means the call did not reach them, each with the
  * caller, the time and the server's reasons in words. Every text goes in as plain text.
  */
+import { locale, t } from './i18n.js';
 
-/** Outcomes that mean the call did not reach the user, in the words the list shows. */
+/** Outcomes that mean the call did not reach the user, with the key of the words the list shows. */
 const MISSED = Object.freeze({
-  rejected: 'Did not ring',
-  no_answer: 'Not answered',
-  voicemail: 'Went to voicemail',
-  skipped_in_group: 'Skipped in a group',
+  rejected: 'missed.rejected',
+  no_answer: 'missed.no_answer',
+  voicemail: 'missed.voicemail',
+  skipped_in_group: 'missed.skipped_in_group',
 });
 /** How many calls the list shows; it reads a few more, as answered and rung calls are left out. */
 const SHOWN = 10;
 const REFRESH_MS = 30_000;
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dayTimeFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const timeFormat = new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' });
+const dayTimeFormat = new Intl.DateTimeFormat(locale(), { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 /** @param {string} iso */
 function when(iso) {
@@ -71,7 +72,7 @@ export class MissedCalls {
       this.view.error.hidden = true;
     } catch (e) {
       if (client !== this.client) return;
-      this.view.error.textContent = 'Recent calls could not be loaded: ' + /** @type {Error} */ (e).message;
+      this.view.error.textContent = t('missed.failed', { message: /** @type {Error} */ (e).message });
       this.view.error.hidden = false;
     } finally {
       this.loading = false;
@@ -92,10 +93,10 @@ export class MissedCalls {
       time.textContent = when(item.at);
       const who = document.createElement('span');
       who.className = 'missed-from';
-      who.textContent = item.details.from ? `From ${item.details.from}` : 'Caller not known';
+      who.textContent = item.details.from ? t('missed.from', { from: item.details.from }) : t('missed.unknownCaller');
       const outcome = document.createElement('span');
       outcome.className = 'missed-outcome';
-      outcome.textContent = MISSED[/** @type {keyof typeof MISSED} */ (item.details.outcome)];
+      outcome.textContent = t(MISSED[/** @type {keyof typeof MISSED} */ (item.details.outcome)]);
       head.append(who, outcome, time);
       const why = document.createElement('p');
       why.className = 'missed-why';

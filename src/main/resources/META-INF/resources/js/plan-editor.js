@@ -5,7 +5,7 @@
  * waiting. The page never words the plan itself: after a save the words come from the server (the
  * `me` frame, and `onSaved` for a fresh `GET /api/me`). Every name goes in as plain text.
  */
-import { Labels } from './presence-client.js';
+import { t } from './i18n.js';
 
 const MAX_STEPS = 5;
 const MAX_TARGETS = 5;
@@ -15,10 +15,10 @@ const DEFAULT_RING = 20;
 
 /** The fallbacks in the order the form shows them, with the question each one answers. */
 const FALLBACKS = Object.freeze([
-  ['unreachable', 'When none of your phones can ring'],
-  ['busy', 'When you are in a call (call waiting off)'],
-  ['noAnswer', 'When nobody answers'],
-  ['unavailable', 'When your status turns the caller away'],
+  ['unreachable', 'planEditor.when.unreachable'],
+  ['busy', 'planEditor.when.busy'],
+  ['noAnswer', 'planEditor.when.noAnswer'],
+  ['unavailable', 'planEditor.when.unavailable'],
 ]);
 
 /**
@@ -51,15 +51,15 @@ function element(tag, className, text) {
 function fieldWords(field) {
   const step = /^steps\[(\d+)\](?:\.(\w+))?/.exec(field);
   if (step) {
-    const part = step[2] === 'ringSeconds' ? ', ring time' : step[2] === 'targets' ? ', phones and numbers' : '';
-    return `Step ${Number(step[1]) + 1}${part}`;
+    const part = step[2] === 'ringSeconds' ? t('planEditor.field.ringTime') : step[2] === 'targets' ? t('planEditor.field.targets') : '';
+    return t('planEditor.field.step', { n: Number(step[1]) + 1 }) + part;
   }
   const fallback = /^fallbacks\.(\w+)/.exec(field);
   if (fallback) {
     const found = FALLBACKS.find(([name]) => name === fallback[1]);
-    if (found) return found[1];
+    if (found) return t(found[1]);
   }
-  return { steps: 'Steps', callWaiting: 'Call waiting', version: 'Version' }[field] ?? field;
+  return { steps: t('planEditor.field.steps'), callWaiting: t('plan.callWaiting'), version: t('planEditor.field.version') }[field] ?? field;
 }
 
 /**
@@ -136,7 +136,7 @@ export class PlanEditor {
     const client = this.client;
     if (!client) return;
     this.view.toggle.setAttribute('aria-expanded', 'true');
-    this.view.toggle.textContent = 'Close';
+    this.view.toggle.textContent = t('planEditor.close');
     this.view.form.hidden = false;
     this.message(null);
     this.notice(null);
@@ -146,7 +146,7 @@ export class PlanEditor {
   close() {
     this.view.form.hidden = true;
     this.view.toggle.setAttribute('aria-expanded', 'false');
-    this.view.toggle.textContent = 'Edit';
+    this.view.toggle.textContent = t('plan.edit');
     this.view.steps.replaceChildren();
     this.version = null;
   }
@@ -174,7 +174,7 @@ export class PlanEditor {
         ...voip.filter((/** @type {any} */ a) => a.userId === me.user.id)
           .sort((/** @type {any} */ a, /** @type {any} */ b) => a.internalNumber.localeCompare(b.internalNumber, undefined, { numeric: true }))
           .map((/** @type {any} */ a) => {
-            const kind = Labels.kind[/** @type {keyof typeof Labels.kind} */ (a.kind)] ?? a.kind;
+            const kind = t(`kind.${a.kind}`);
             return { value: `voip_account:${a.id}`, label: `${kind} ${a.internalNumber}${a.description ? ' — ' + a.description : ''}` };
           }),
         ...fixedChoices,
@@ -190,7 +190,7 @@ export class PlanEditor {
       return true;
     } catch (e) {
       if (client !== this.client) return false;
-      this.message('Your call plan could not be loaded: ' + /** @type {Error} */ (e).message);
+      this.message(t('planEditor.loadFailed', { message: /** @type {Error} */ (e).message }));
       return false;
     }
   }
@@ -218,8 +218,8 @@ export class PlanEditor {
     this.view.steps.replaceChildren(...steps.map((step, i) => this.stepItem(step, i, steps.length)));
     this.view.noTargets.hidden = this.targets.length > 0;
     this.view.addStep.disabled = steps.length >= MAX_STEPS || this.targets.length === 0;
-    this.view.addHint.textContent = steps.length >= MAX_STEPS ? `A plan has at most ${MAX_STEPS} steps.`
-      : steps.length === 0 ? 'No steps: calls to you do not ring anywhere; the fallbacks decide.' : '';
+    this.view.addHint.textContent = steps.length >= MAX_STEPS ? t('planEditor.maxSteps', { max: MAX_STEPS })
+      : steps.length === 0 ? t('planEditor.noSteps') : '';
   }
 
   /**
@@ -230,11 +230,11 @@ export class PlanEditor {
   stepItem(step, i, count) {
     const li = element('li', 'plan-step');
     const fieldset = element('fieldset');
-    fieldset.append(element('legend', undefined, i === 0 ? 'Step 1: ring at once' : `Step ${i + 1}: then ring at once`));
+    fieldset.append(element('legend', undefined, i === 0 ? t('planEditor.step.first') : t('planEditor.step.then', { n: i + 1 })));
     const targets = element('div', 'plan-targets');
     const known = new Set(this.targets.map((t) => t.value));
     const choices = [...this.targets, ...step.targets.filter((t) => !known.has(t))
-      .map((t) => ({ value: t, label: 'A phone or number that is no longer yours' }))];
+      .map((key) => ({ value: key, label: t('planEditor.gone') }))];
     for (const choice of choices) {
       const label = element('label', 'check');
       const box = /** @type {HTMLInputElement} */ (element('input'));
@@ -244,7 +244,7 @@ export class PlanEditor {
       label.append(box, element('span', undefined, choice.label));
       targets.append(label);
     }
-    const hint = element('p', 'hint', `Tick 1 to ${MAX_TARGETS}; they ring together.`);
+    const hint = element('p', 'hint', t('planEditor.tick', { max: MAX_TARGETS }));
     hint.id = `plan-step-${i}-hint`;
     fieldset.setAttribute('aria-describedby', hint.id);
 
@@ -257,14 +257,14 @@ export class PlanEditor {
     ring.step = '1';
     ring.inputMode = 'numeric';
     ring.value = step.ringSeconds;
-    const ringLabel = element('label', undefined, 'Ring for');
+    const ringLabel = element('label', undefined, t('planEditor.ringFor'));
     ringLabel.setAttribute('for', ring.id);
-    const unit = element('span', 'muted', `seconds (${MIN_RING}–${MAX_RING})`);
+    const unit = element('span', 'muted', t('planEditor.seconds', { min: MIN_RING, max: MAX_RING }));
     const buttons = element('div', 'plan-step-buttons');
     buttons.append(
-      this.stepButton('up', '↑', `Move step ${i + 1} up`, i === 0),
-      this.stepButton('down', '↓', `Move step ${i + 1} down`, i === count - 1),
-      this.stepButton('remove', 'Remove', `Remove step ${i + 1}`, false));
+      this.stepButton('up', '↑', t('planEditor.up', { n: i + 1 }), i === 0),
+      this.stepButton('down', '↓', t('planEditor.down', { n: i + 1 }), i === count - 1),
+      this.stepButton('remove', t('planEditor.remove'), t('planEditor.removeStep', { n: i + 1 }), false));
     row.append(ringLabel, ring, unit, buttons);
     fieldset.append(targets, hint, row);
     li.append(fieldset);
@@ -292,7 +292,7 @@ export class PlanEditor {
       this.renderSteps(steps);
       if (steps.length) this.focusStep(Math.min(i, steps.length - 1));
       else this.view.addStep.focus();
-      this.notice(`Step ${i + 1} removed.`);
+      this.notice(t('planEditor.removed', { n: i + 1 }));
       return;
     }
     const to = action === 'up' ? i - 1 : i + 1;
@@ -303,7 +303,7 @@ export class PlanEditor {
     const moved = this.view.steps.children[to];
     const same = /** @type {HTMLButtonElement} */ (moved.querySelector(`button[data-action=${action}]`));
     (same.disabled ? /** @type {HTMLButtonElement} */ (moved.querySelector(`button[data-action=${action === 'up' ? 'down' : 'up'}]`)) : same).focus();
-    this.notice(`Step moved to position ${to + 1}.`);
+    this.notice(t('planEditor.moved', { n: to + 1 }));
   }
 
   /** @param {number} i */
@@ -319,12 +319,12 @@ export class PlanEditor {
     const select = /** @type {HTMLSelectElement} */ (element('select'));
     select.id = `plan-fallback-${name}`;
     select.name = name;
-    const label = element('label', undefined, question);
+    const label = element('label', undefined, t(question));
     label.setAttribute('for', select.id);
-    select.append(new Option('Reject the call', 'reject'), new Option('Voicemail', 'voicemail'));
+    select.append(new Option(t('planEditor.reject'), 'reject'), new Option(t('planEditor.voicemail'), 'voicemail'));
     const { fixed, colleagues, groups } = this.fallbackChoices;
     for (const [title, choices] of /** @type {[string, Choice[]][]} */ ([
-      ['Forward to your number', fixed], ['A colleague', colleagues], ['A ring group', groups]])) {
+      [t('planEditor.forward'), fixed], [t('planEditor.colleague'), colleagues], [t('planEditor.group'), groups]])) {
       if (!choices.length) continue;
       const group = /** @type {HTMLOptGroupElement} */ (element('optgroup'));
       group.label = title;
@@ -351,7 +351,7 @@ export class PlanEditor {
     // A ring time that is not a whole number cannot even be sent as one; everything else is the server's to judge.
     const notNumber = steps.findIndex((s) => !/^\d{1,4}$/.test(s.ringSeconds.trim()));
     if (notNumber >= 0) {
-      this.message('Not saved.', [`Step ${notNumber + 1}, ring time: enter whole seconds, ${MIN_RING} to ${MAX_RING}.`]);
+      this.message(t('planEditor.notSaved'), [t('planEditor.wholeSeconds', { n: notNumber + 1, min: MIN_RING, max: MAX_RING })]);
       /** @type {HTMLElement} */ (this.view.steps.children[notNumber].querySelector('input[type=number]')).focus();
       return;
     }
@@ -367,12 +367,12 @@ export class PlanEditor {
       version: this.version,
     };
     this.view.save.disabled = true;
-    this.view.save.textContent = 'Saving…';
+    this.view.save.textContent = t('planEditor.saving');
     try {
       const saved = await client.request('PUT', '/api/me/call-plan', body);
       if (client !== this.client) return;
       this.fill(saved);
-      this.notice('Your call plan is saved. “You” now says what it does.');
+      this.notice(t('planEditor.saved'));
       this.onSaved();
     } catch (e) {
       if (client !== this.client) return;
@@ -381,18 +381,18 @@ export class PlanEditor {
       if (error.status === 409 || error.status === 412) {
         // Changed elsewhere (another device, an administrator): show the plan as it is now, never overwrite it.
         if (await this.load()) {
-          this.message('Not saved: your call plan was changed elsewhere while you were editing. The form now shows the current plan; make your change again.');
+          this.message(t('planEditor.conflict'));
         }
       } else if (error.status === 400) {
-        this.message('Not saved: some of the plan is not valid.', problems);
+        this.message(t('planEditor.invalid'), problems);
       } else if (error.status === 422) {
-        this.message('Not saved: the plan points at something you cannot use.', problems);
+        this.message(t('planEditor.unusable'), problems);
       } else {
-        this.message('Not saved: ' + error.message);
+        this.message(t('me.notSaved', { message: error.message }));
       }
     } finally {
       this.view.save.disabled = this.version === null;
-      this.view.save.textContent = 'Save call plan';
+      this.view.save.textContent = t('plan.save');
     }
   }
 

@@ -62,6 +62,8 @@
  *   code 4401, or a 401 on the ticket request); answer a fresh token to carry on, or null to stop.
  *   Without it, credentials remembered by `login(…, { remember: true })` are used; failing that the
  *   client goes `offline` and fires `auth`.
+ * @property {string | null} [language] `en` or `nl`: the language of the service's sentences (reasons,
+ *   plan words, history), sent as Accept-Language and as the socket's `lang`; default: the browser's.
  * @property {number} [pingIntervalMs] heartbeat period (default 20 000).
  * @property {number} [pingTimeoutMs] a ping not answered within this forces a reconnect (default 8 000).
  * @property {number} [commandTimeoutMs] `setAvailability` rejects if not acknowledged in time (default 10 000).
@@ -132,6 +134,8 @@ export class PresenceClient extends EventTarget {
     /** @private */ this._base = (options.baseUrl ?? origin).replace(/\/+$/, '');
     /** @private */ this._token = options.token ?? null;
     /** @private */ this._device = options.device ?? null;
+    /** @private The language of the service's sentences (Accept-Language, the socket's `lang`); null: the browser's. */
+    this._language = options.language ?? null;
     /** @private */ this._reauthenticate = options.reauthenticate ?? null;
     /** @private */ this._pingIntervalMs = options.pingIntervalMs ?? 20_000;
     /** @private */ this._pingTimeoutMs = options.pingTimeoutMs ?? 8_000;
@@ -230,7 +234,9 @@ export class PresenceClient extends EventTarget {
    */
   async request(method, path, body, options = {}) {
     /** @type {Record<string, string>} */
+    /** @type {Record<string, string>} */
     const headers = { Accept: 'application/json' };
+    if (this._language) headers['Accept-Language'] = this._language;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (options.auth !== false) {
       if (!this._token) throw new SwitchboardError('Not signed in.', { code: 'unauthorized', status: 401 });
@@ -412,6 +418,7 @@ export class PresenceClient extends EventTarget {
     if (!this._wanted || generation !== this._generation) return;
     const params = new URLSearchParams({ ticket });
     if (this._device) params.set('device', this._device);
+    if (this._language) params.set('lang', this._language);
     if (this._seq !== null) params.set('since', String(this._seq));
     const url = this._base.replace(/^http/, 'ws') + '/ws/presence?' + params;
     const wsBase = url.startsWith('ws') ? url : (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + url;

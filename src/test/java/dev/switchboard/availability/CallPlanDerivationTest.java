@@ -201,7 +201,7 @@ class CallPlanDerivationTest {
             case FIXED_DESTINATION -> {
                 assertThat(answer.action()).isEqualTo("forward");
                 assertThat(answer.forwardTo()).isEqualTo(MOBILE.number());
-                assertThat((String) answer.reason()).contains("the " + PlanWords.situation(kind) + " fallback");
+                assertThat((String) answer.reason()).contains("the " + PlanWords.situation(kind, dev.switchboard.common.Messages.ENGLISH) + " fallback");
             }
             case USER, GROUP -> {
                 // One hop to the colleague (directly, or as the group's only member), who rings.

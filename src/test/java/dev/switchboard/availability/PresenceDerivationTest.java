@@ -39,6 +39,8 @@ import dev.switchboard.account.CallContext;
 import dev.switchboard.account.DestinationType;
 import dev.switchboard.account.DeviceKind;
 import dev.switchboard.account.UserStatus;
+import dev.switchboard.common.Language;
+import dev.switchboard.common.Messages;
 
 /**
  * Table-driven tests of {@link PresenceDerivation}. Every row states its expected result literally;
@@ -409,6 +411,33 @@ class PresenceDerivationTest {
         assertThat(r.internal()).as("reachability.internal").isEqualTo(!row.internalRoute.startsWith("reject"));
         assertThat(r.external()).as("reachability.external").isEqualTo(!row.externalRoute.startsWith("reject"));
         assertThat(r.reasons()).allSatisfy(reason -> assertThat(reason.message()).isNotBlank());
+    }
+
+    /** Dutch changes the words, never the codes, the presence or the route. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("userTable")
+    void dutchSaysTheSameInOtherWords(Row row) {
+        Messages dutch = Messages.of(Language.NL);
+        PresenceDerivation.Derived english = PresenceDerivation.derive(row.situation, NOW);
+        PresenceDerivation.Derived nl = PresenceDerivation.derive(row.situation, NOW, dutch);
+
+        assertThat(nl.presence()).isEqualTo(english.presence());
+        assertThat(nl.reachability().codes()).isEqualTo(english.reachability().codes());
+        assertThat(describe(PresenceDerivation.routeToUser(row.situation, true, NOW, dutch))).isEqualTo(row.internalRoute);
+        assertThat(describe(PresenceDerivation.routeToUser(row.situation, false, NOW, dutch))).isEqualTo(row.externalRoute);
+        for (int i = 0; i < english.reachability().reasons().size(); i++) {
+            String words = nl.reachability().reasons().get(i).message();
+            assertThat(words).isNotBlank().isNotEqualTo(english.reachability().reasons().get(i).message());
+            assertThat(words).doesNotContain("calls to you", "{");
+        }
+        List<Reachability.Words> plan = nl.reachability().plan();
+        assertThat(plan).hasSameSizeAs(english.reachability().plan());
+        for (int i = 0; i < plan.size(); i++) {
+            Reachability.Words en = english.reachability().plan().get(i);
+            assertThat(plan.get(i).words()).isNotEqualTo(en.words()).doesNotContain("{");
+            assertThat(new Object[] { plan.get(i).step(), plan.get(i).ringSeconds(), plan.get(i).fallback() })
+                    .containsExactly(en.step(), en.ringSeconds(), en.fallback());
+        }
     }
 
     // ------------------------------------------------------------------ direct calls to a device

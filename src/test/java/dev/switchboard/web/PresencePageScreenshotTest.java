@@ -26,7 +26,7 @@ import io.restassured.response.Response;
 
 /**
  * Screenshots of the page with the same demo organization as dev mode (DevDataSeeder), made
- * through the REST API: desktop 1280×800 and phone 390×844. They go to {@code target/screenshots}
+ * through the REST API: desktop 1280×800 and phone 390×844, in English and in Dutch ({@code -nl}). They go to {@code target/screenshots}
  * on every build; to refresh the ones in the README run
  * {@code ./mvnw verify -Dtest=PresencePageScreenshotTest -Dswitchboard.screenshots.dir=docs/screenshots}.
  */
@@ -45,7 +45,7 @@ class PresencePageScreenshotTest {
     }
 
     @Test
-    void desktopAndPhoneScreenshotsOfTheDemoOrganization() throws IOException {
+    void desktopAndPhoneScreenshotsOfTheDemoOrganizationInEnglishAndDutch() throws IOException {
         String anna = seedDemoOrganization();
         Path dir = Path.of(System.getProperty("switchboard.screenshots.dir", "target/screenshots"));
         Files.createDirectories(dir);
@@ -66,6 +66,31 @@ class PresencePageScreenshotTest {
             assertThat(Files.size(file)).isGreaterThan(10_000);
             assertThat(phone.uncaughtErrors()).isEmpty();
         }
+        // The same in Dutch, as chosen with the page's switch (remembered in localStorage).
+        try (Browser desktop = Browser.desktop(1280, 800)) {
+            PresencePage page = PresencePage.signIn(inDutch(desktop), base, anna, PASSWORD);
+            settle(page, 7);
+            page.until(d -> "Collega's".equals(page.js("return document.getElementById('colleagues-title').textContent")));
+            Path file = dir.resolve("presence-desktop-nl.png");
+            Files.write(file, desktop.driver.getScreenshotAs(OutputType.BYTES));
+            assertThat(Files.size(file)).isGreaterThan(10_000);
+            assertThat(desktop.uncaughtErrors()).isEmpty();
+        }
+        try (Browser phone = Browser.phone(390, 844)) {
+            PresencePage page = PresencePage.signIn(inDutch(phone), base, anna, PASSWORD);
+            settle(page, 7);
+            Path file = dir.resolve("presence-phone-nl.png");
+            Files.write(file, phone.driver.getScreenshotAs(OutputType.BYTES));
+            assertThat(Files.size(file)).isGreaterThan(10_000);
+            assertThat(phone.uncaughtErrors()).isEmpty();
+        }
+    }
+
+    /** Chooses Dutch as the page's switch does, before signing in. */
+    private Browser inDutch(Browser browser) {
+        browser.driver.get(base.toString());
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("localStorage.setItem('switchboard.language', 'nl')");
+        return browser;
     }
 
     /** Waits until every colleague is listed and fonts are in, then drops focus rings and the caret. */
