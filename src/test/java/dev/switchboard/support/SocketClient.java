@@ -41,6 +41,8 @@ public final class SocketClient implements AutoCloseable {
     public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     /** The type of every frame received, in order: a stalled test says what did arrive. */
     private final List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** What the client's socket reported as failures (a frame it could not take in would show here). */
+    private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     private final WebSocket socket;
     private final WebSocketClient client;
 
@@ -53,6 +55,7 @@ public final class SocketClient implements AutoCloseable {
             received.add(frame.getString("type"));
             frames.add(frame);
         });
+        socket.exceptionHandler(failure -> failures.add(failure.toString() + " on " + Thread.currentThread().getName()));
         socket.closeHandler(ignored -> closeCode.complete(socket.closeStatusCode() == null ? -1 : (int) socket.closeStatusCode()));
     }
 
@@ -203,7 +206,8 @@ public final class SocketClient implements AutoCloseable {
     private String lastReceived() {
         synchronized (received) {
             int from = Math.max(0, received.size() - 20);
-            return received.size() + " frames" + (received.isEmpty() ? "" : ", the last " + received.subList(from, received.size()));
+            return received.size() + " frames" + (received.isEmpty() ? "" : ", the last " + received.subList(from, received.size()))
+                    + (failures.isEmpty() ? "" : "; client socket failures " + failures);
         }
     }
 
