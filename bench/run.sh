@@ -98,7 +98,9 @@ pg_ctlcluster "$PGV" "$PG_CLUSTER" stop >/dev/null 2>&1 || true
 # --pg-stats: per-statement time (pg_stat_statements) for each scenario; off by default, as it
 # costs PostgreSQL a little on every statement.
 if [ "$pg_stats" = 1 ]; then
-  echo "shared_preload_libraries = 'pg_stat_statements'" > "/etc/postgresql/$PGV/$PG_CLUSTER/conf.d/stats.conf"
+  # track_planning: a statement's planning time is outside its execution time, and can be the larger
+  printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track_planning = on\n" \
+    > "/etc/postgresql/$PGV/$PG_CLUSTER/conf.d/stats.conf"
 else
   rm -f "/etc/postgresql/$PGV/$PG_CLUSTER/conf.d/stats.conf"
 fi
