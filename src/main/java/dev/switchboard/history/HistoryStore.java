@@ -36,10 +36,13 @@ public class HistoryStore {
      * A page of one user's items, newest first, through the user's row in the organization: no row
      * means no such user there (404), one row with nulls an empty page. Ordered by {@code (at, id)}
      * so that items with the same time have a stable order and the cursor can point between them.
+     * The first page's "cursor" is infinity rather than an {@code IS NULL OR}: the pool plans
+     * statements generically (common.DatabasePool), and only this form keeps the cursor an index
+     * condition in a generic plan.
      */
     private static final String PAGE = "SELECT h.id, h.at, h.type, h.actor_type, h.actor_user_id, h.summary, h.details::text "
             + "FROM users u LEFT JOIN LATERAL (SELECT * FROM history_items h WHERE h.user_id = u.id AND h.org_id = u.org_id "
-            + "  AND ($3::timestamptz IS NULL OR (h.at, h.id) < ($3::timestamptz, $4::bigint)) "
+            + "  AND (h.at, h.id) < (coalesce($3::timestamptz, 'infinity'), $4::bigint) "
             + "  AND ($5::text[] IS NULL OR h.type = ANY($5::text[])) "
             + "  ORDER BY h.at DESC, h.id DESC LIMIT $6) h ON true "
             + "WHERE u.id = $1 AND u.org_id = $2 ORDER BY h.at DESC, h.id DESC";

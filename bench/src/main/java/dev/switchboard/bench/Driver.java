@@ -359,7 +359,7 @@ public final class Driver {
                 JsonObject platform = new JsonObject();
                 for (Target t : targets) {
                     Platform p = platformLoad(t);
-                    platform.put(t.name, p.ladder(opts.ints("platform-rates", "500,1000,1500,2000,3000,5000,8000,12000,20000"),
+                    platform.put(t.name, p.ladder(opts.ints("platform-rates", "250,500,1000,1500,2000,3000,5000,8000,12000,20000"),
                             opts.dbl("platform-step-seconds", 5), 50, 5, t.name, opts.integer("platform-warmup-rate", 300),
                             opts.dbl("platform-warmup-seconds", 10), opts.dbl("platform-warmup-max-seconds", 45),
                             opts.integer("platform-refresh-percent", 70), opts.integer("platform-route-percent", 15)));
