@@ -71,6 +71,9 @@ public final class Messages {
         if (pattern == null) {
             pattern = language == Language.EN ? key : ENGLISH.patterns.getOrDefault(key, key);
         }
+        if (pattern.indexOf('{') < 0) {
+            return pattern; // most texts have no placeholder: nothing to build
+        }
         StringBuilder out = new StringBuilder(pattern.length() + 32);
         int i = 0;
         while (i < pattern.length()) {
