@@ -53,6 +53,12 @@ final class Proc {
     /** Starts {@code command} pinned to {@code cpus} (taskset), output to {@code log}. */
     static Proc start(String name, String cpus, List<String> command, Map<String, String> env, Path log, int port,
             int managementPort) throws IOException {
+        return start(name, cpus, command, env, log, port, managementPort, null);
+    }
+
+    /** As above, in the working directory {@code dir} (null: this process's). */
+    static Proc start(String name, String cpus, List<String> command, Map<String, String> env, Path log, int port,
+            int managementPort, Path dir) throws IOException {
         List<String> full = new ArrayList<>();
         if (cpus != null && !cpus.isBlank()) {
             full.add("taskset");
@@ -62,6 +68,9 @@ final class Proc {
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (dir != null) {
+            builder.directory(dir.toFile());
+        }
         builder.environment().putAll(env);
         long t0 = System.nanoTime();
         Process process = builder.start();

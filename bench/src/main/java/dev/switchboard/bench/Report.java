@@ -84,6 +84,20 @@ final class Report {
                     "all applied, 0 errors, route p99 ≤ 20 ms", stormCell(s), stormCell(f),
                     ratio(path(s, "route", "p99Ms"), path(f, "route", "p99Ms")), s == null ? "not run" : s.getBoolean("pass") ? "yes" : "no");
         }
+        JsonObject sip = sc.getJsonObject("sip");
+        if (sip != null && sip.containsKey("calls")) {
+            JsonObject calls = sip.getJsonObject("calls");
+            row(sb, "SIP call setup through Kamailio (INVITE → 180): added by Switchboard's route query at p99", "≤ 5 ms",
+                    String.format("%s ms (p99 %s vs %s static)", calls.getValue("addedP99Ms"), path(calls, "switchboard", "inviteTo180", "p99Ms"),
+                            path(calls, "static", "inviteTo180", "p99Ms")), "–", "–", calls.getBoolean("pass") ? "yes" : "no");
+        }
+        if (sip != null && sip.containsKey("storm")) {
+            JsonObject o = sip.getJsonObject("storm");
+            row(sb, String.format("SIP registration storm: %,d SIPp phones at %,d/s through Kamailio", o.getLong("devices"), o.getLong("ratePerSec")),
+                    "all 200 OK in the window, 0 errors, all registered on read-back",
+                    String.format("%,d OK, %,d failed, last 200 at %s s, %,d read back", o.getLong("sipOk"), o.getLong("sipFailed"),
+                            o.getValue("sipLast200Seconds"), o.getLong("readBackRegistered")), "–", "–", o.getBoolean("pass") ? "yes" : "no");
+        }
         JsonObject st = sc.getJsonObject("startup");
         {
             Double s = path(st, "service", "medianMs");
@@ -273,7 +287,57 @@ final class Report {
             }
             sb.append("\nTimes in ms from the intended start; time to apply all: from the first intended registration to the last 2xx with `registered: true`.\n");
         }
+        if (sip != null) {
+            sipSection(sb, sip);
+        }
         return sb.toString();
+    }
+
+    /** Section 8: call setup with and without the route query, and the SIP registration storm. */
+    private static void sipSection(StringBuilder sb, JsonObject sip) {
+        JsonObject k = sip.getJsonObject("kamailio");
+        sb.append(String.format("%n### 8. SIP through Kamailio (SIPp phones; Kamailio %s SIP workers, %s route and %s report workers)%n%n",
+                k.getValue("children"), k.getValue("routeWorkers"), k.getValue("reportWorkers")));
+        JsonObject calls = sip.getJsonObject("calls");
+        if (calls != null) {
+            sb.append(String.format("Call setup, INVITE (authenticated) → 180 Ringing at the caller, %s calls/s, %s rounds of %s s per mode, alternating"
+                    + " (%s s unmeasured per mode first), %s called phones:%n%n", calls.getValue("callRatePerSec"), calls.getValue("rounds"),
+                    calls.getValue("secondsPerRound"), calls.getValue("warmupSecondsPerMode"), calls.getValue("calledPhones")));
+            sb.append("| routing | calls | rang | failed | p50 | p99 | p99.9 | max | mean | Kamailio CPU | service CPU | DB CPU |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String mode : new String[] {"switchboard", "static"}) {
+                JsonObject m = calls.getJsonObject(mode);
+                JsonObject t = m.getJsonObject("inviteTo180");
+                sb.append(String.format("| %s | %,d | %,d | %,d | %s | %s | %s | %s | %s | %s | %s | %s |%n", mode, m.getLong("calls"),
+                        m.getLong("ringing"), m.getLong("failed"), t.getValue("p50Ms"), t.getValue("p99Ms"), t.getValue("p999Ms"),
+                        t.getValue("maxMs"), t.getValue("meanMs"), m.getValue("kamailioCores"), m.getValue("serviceCores"), m.getValue("dbCores")));
+            }
+            sb.append(String.format("%nSwitchboard adds %s ms at p50 and %s ms at p99 (target ≤ 5 ms at p99: %s). Times in ms from SIPp's message"
+                    + " trace (µs timestamps), per call.%n", calls.getValue("addedP50Ms"), calls.getValue("addedP99Ms"),
+                    calls.getBoolean("pass") ? "met" : "not met"));
+        }
+        JsonObject o = sip.getJsonObject("storm");
+        if (o != null) {
+            JsonObject reg = o.getJsonObject("registerTo200");
+            JsonObject cpu = o.getJsonObject("cpu");
+            sb.append(String.format("%nRegistration storm: %,d distinct SIP users (none registered before: %,d) register with their own digest"
+                    + " credentials at %,d/s against a freshly started Kamailio (HA1 cache empty):%n%n", o.getLong("devices"),
+                    o.getLong("registeredBefore"), o.getLong("ratePerSec")));
+            sb.append("| 200 OK | failed | retransmissions | last 200 at | REGISTER → 200 p50 | p99 | max | read back registered | at | service's last registration at | failed reports | server CPU busy | client CPU busy | Kamailio / service / DB CPU | pass |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            sb.append(String.format("| %,d | %,d | %,d | %s s | %s | %s | %s | %,d | %s s | %s s | %d | %s | %s | %s / %s / %s | %s |%n", o.getLong("sipOk"),
+                    o.getLong("sipFailed"), o.getLong("retransmissions"), o.getValue("sipLast200Seconds"), reg.getValue("p50Ms"), reg.getValue("p99Ms"),
+                    reg.getValue("maxMs"), o.getLong("readBackRegistered"), o.getValue("readBackAtSeconds"), o.getValue("serviceLastAppliedSeconds"),
+                    o.getLong("kamailioReportFailures"), cpu.getValue("serverCpuBusy"), cpu.getValue("clientCpuBusy"), cpu.getValue("kamailioCores"),
+                    cpu.getValue("serviceCores"), cpu.getValue("dbCores"), o.getBoolean("pass") ? "yes" : "no"));
+            JsonObject regEndpoint = o.getJsonObject("serviceRegistrationEndpoint");
+            JsonObject credEndpoint = o.getJsonObject("serviceCredentialsEndpoint");
+            sb.append(String.format("%nTimes from the start of SIPp (REGISTER → 200 in whole ms, SIPp's resolution; it includes the 401 round trip);"
+                    + " \"service's last registration\": the latest `lastSeen` read back, from the same start. Service time per request meanwhile"
+                    + " (its metrics): registrations %s, credentials %s. CPU busy: share of the CPU's time, all processes.%n",
+                    regEndpoint == null ? "–" : regEndpoint.getValue("meanMs") + " ms (" + regEndpoint.getValue("requests") + ")",
+                    credEndpoint == null ? "–" : credEndpoint.getValue("meanMs") + " ms (" + credEndpoint.getValue("requests") + ")"));
+        }
     }
 
     /** Size of the org the sustained steps ran on (the same for both targets). */
