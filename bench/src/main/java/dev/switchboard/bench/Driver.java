@@ -412,18 +412,18 @@ public final class Driver {
             if (sip && t(targets, service)) {
                 section("SIP through Kamailio");
                 Sip run = new Sip(new Sip.Config(Path.of(opts.str("repo", ".")).toAbsolutePath(), out.resolve("sip"), serverCpus, clientCpus,
-                        servicePort, serviceManagementPort, service.proc.pid, dbPid, System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"),
+                        servicePort, serviceManagementPort, service.proc.pid, service.proc.log, dbPid, System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"),
                         System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"), System.getenv().getOrDefault("SWITCHBOARD_SIP_REALM", "switchboard"),
-                        opts.integer("sip-children", 8), opts.integer("sip-route-workers", 4), opts.integer("sip-report-workers", 4),
+                        opts.integer("sip-children", 16), opts.integer("sip-route-workers", 4), opts.integer("sip-report-workers", 16),
                         opts.integer("sip-call-rate", 50), opts.dbl("sip-call-seconds", 20), opts.integer("sip-rounds", 3),
                         opts.dbl("sip-warmup-seconds", 15), opts.integer("sip-storm-rate", 2000), opts.dbl("sip-settle-seconds", 60)), service.http);
-                JsonObject r = new JsonObject().put("kamailio", new JsonObject().put("children", opts.integer("sip-children", 8))
-                        .put("routeWorkers", opts.integer("sip-route-workers", 4)).put("reportWorkers", opts.integer("sip-report-workers", 4)));
+                JsonObject r = new JsonObject().put("kamailio", new JsonObject().put("children", opts.integer("sip-children", 16))
+                        .put("routeWorkers", opts.integer("sip-route-workers", 4)).put("reportWorkers", opts.integer("sip-report-workers", 16)));
                 if (!opts.flag("sip-skip-calls")) {
                     r.put("calls", run.callSetup(service.sipCalls));
                 }
                 if (!opts.flag("sip-skip-storm")) {
-                    r.put("storm", run.storm(service.sipStorm));
+                    r.put("storm", run.storm(service.sipStorm, seedConcurrency));
                 }
                 scen.put("sip", r);
             }

@@ -121,7 +121,7 @@ final class Platform {
     }
 
     /** Sets the registration of each device (not measured) and checks every answer says so. */
-    private static void register(Http http, String platform, List<Device> devices, boolean registered, int concurrency) {
+    static void register(Http http, String platform, List<Device> devices, boolean registered, int concurrency) {
         Http.await(Http.parallel(http.vertx, devices.size(), concurrency, k -> http.expect(200, HttpMethod.PUT,
                 "/api/platform/registrations/" + devices.get(k).sipUsername(), platform, registrationBody(registered))
                 .compose(state -> state.getBoolean("registered") == registered ? Future.succeededFuture(state)

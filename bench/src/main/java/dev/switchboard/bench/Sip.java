@@ -41,7 +41,7 @@ final class Sip {
     private static final Path MODULES = Path.of("/usr/lib/x86_64-linux-gnu/kamailio/modules");
     private static final DateTimeFormatter TRACE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
 
-    record Config(Path repo, Path dir, String serverCpus, String clientCpus, int servicePort, int managementPort, long servicePid, long dbPid,
+    record Config(Path repo, Path dir, String serverCpus, String clientCpus, int servicePort, int managementPort, long servicePid, Path serviceLog, long dbPid,
             String clientId, String clientSecret, String realm, int children, int routeWorkers, int reportWorkers,
             int callRate, double callSeconds, int rounds, double warmupSeconds, int stormRate, double settleSeconds) {
     }
@@ -92,6 +92,7 @@ final class Sip {
                 // unmeasured: the JIT compiles the route path, the caches (caller's HA1) fill
                 callRound(mode, kamailios.get(mode), caller, "warmup", c.warmupSeconds, null, null);
             }
+            Instant measuredFrom = Instant.now();
             for (int round = 0; round < c.rounds; round++) {
                 List<String> order = round % 2 == 0 ? List.of("static", "switchboard") : List.of("switchboard", "static");
                 for (String mode : order) {
@@ -113,6 +114,7 @@ final class Sip {
             double p50Sb = Fanout.ms(times.get("switchboard").getValueAtPercentile(50));
             double p50Static = Fanout.ms(times.get("static").getValueAtPercentile(50));
             boolean complete = totals.values().stream().allMatch(t -> t.getLong("failed") == 0 && t.getLong("ringing").equals(t.getLong("calls")));
+            result.put("serviceRouteTime", serviceRouteTimes(measuredFrom));
             result.put("addedP50Ms", Math.round((p50Sb - p50Static) * 1000) / 1000.0)
                     .put("addedP99Ms", Math.round((p99Sb - p99Static) * 1000) / 1000.0)
                     .put("pass", complete && p99Sb - p99Static <= 5.0);
@@ -150,6 +152,28 @@ final class Sip {
                     .put("dbCores", totals.getDouble("dbCores") + cores(cpu0[2], cpu1[2], secs));
         }
         Files.deleteIfExists(c.dir.resolve(name + ".messages")); // tens of MB; the times are in results.json
+    }
+
+    private static final java.util.regex.Pattern ACCESS = java.util.regex.Pattern.compile(
+            "\"timestamp\":\"([^\"]+)\".*/calls/route HTTP/1\\.1\\\\\" (\\d{3}) \\d+ (\\d+) ms");
+
+    /**
+     * The service's own time for each routing decision since {@code from}, from its access log (one
+     * line per request, whole ms): what the route query costs inside the service, as opposed to
+     * the HTTP round trip and Kamailio's asynchronous hand-over around it.
+     */
+    private JsonObject serviceRouteTimes(Instant from) throws IOException {
+        Histogram h = new Histogram(600_000_000L, 3);
+        for (String line : Files.readAllLines(c.serviceLog, StandardCharsets.UTF_8)) {
+            if (!line.contains("/calls/route")) {
+                continue;
+            }
+            java.util.regex.Matcher m = ACCESS.matcher(line);
+            if (m.find() && !Instant.parse(m.group(1)).isBefore(from)) {
+                h.recordValue(Long.parseLong(m.group(3)) * 1000);
+            }
+        }
+        return Fanout.summary(h).put("source", "access log, whole ms");
     }
 
     /**
@@ -215,29 +239,48 @@ final class Sip {
     // --- registration storm ------------------------------------------------------------------------
 
     /**
-     * Every device of {@code fleet} (none registered before) registers over SIP with its own
-     * credentials at {@code stormRate} per second against a freshly started Kamailio (empty HA1
-     * cache, as after a restart), then the API is read back until every device says registered
-     * by SIPp's user agent, or {@code settleSeconds} have passed after SIPp finished.
+     * Two storms of every device of {@code fleet} registering over SIP with its own credentials at
+     * {@code stormRate} per second. "cold": none registered before, against a freshly started
+     * Kamailio (empty HA1 cache, as after a Kamailio restart: every REGISTER also fetches the
+     * device's credentials). "warm": the same Kamailio (HA1 cached, contacts still there) after
+     * every device was marked unregistered in the service (set-up, through the platform API), as
+     * when phones come back after a network outage: each REGISTER is one report to the service.
      */
-    JsonObject storm(Platform.Fleet fleet) throws Exception {
+    JsonObject storm(Platform.Fleet fleet, int setUpConcurrency) throws Exception {
         Files.createDirectories(c.dir);
-        List<Platform.Device> devices = fleet.devices();
-        writeCsv("storm.csv", devices.stream().map(Sip::credentialsLine).toList());
-        Platform.ReadBack before = Platform.readBack(http, fleet, null);
+        writeCsv("storm.csv", fleet.devices().stream().map(Sip::credentialsLine).toList());
         Proc kamailio = kamailio("kamailio-storm", false);
         try {
+            JsonObject cold = stormPass(fleet, kamailio, "cold");
+            Platform.register(http, fleet.platformToken(), fleet.devices(), false, setUpConcurrency);
+            Fanout.pause(1000);
+            JsonObject warm = stormPass(fleet, kamailio, "warm");
+            return new JsonObject().put("cold", cold).put("warm", warm);
+        } finally {
+            kamailio.stop();
+        }
+    }
+
+    /**
+     * One storm: SIPp registers every device at the storm rate, then the API is read back until
+     * every device says registered by SIPp's user agent, or {@code settleSeconds} have passed.
+     */
+    private JsonObject stormPass(Platform.Fleet fleet, Proc kamailio, String label) throws Exception {
+        List<Platform.Device> devices = fleet.devices();
+        Platform.ReadBack before = Platform.readBack(http, fleet, null);
+        long reportFailures0 = reportFailures(kamailio);
+        {
             Map<String, Double> metrics0 = serviceMetrics();
             long[] cpu0 = cpuSnap(kamailio);
             long[][] busy0 = cpuBusy();
             Instant started = Instant.now();
             long t0 = System.nanoTime();
-            Proc storm = sipp("storm", List.of("127.0.0.1:" + kamailio.port, "-sf", "register.xml", "-inf", "storm.csv",
+            Proc storm = sipp("storm-" + label, List.of("127.0.0.1:" + kamailio.port, "-sf", "register.xml", "-inf", "storm.csv",
                     "-key", "cport", "5999", "-key", "exp", "3600", "-r", Integer.toString(c.stormRate), "-rp", "1000",
                     "-m", Integer.toString(devices.size()), "-l", Integer.toString(devices.size()), "-max_socket", "1000",
                     "-timeout", (int) (devices.size() / (double) c.stormRate + 120) + "s",
-                    "-trace_stat", "-stf", "storm-stat.csv", "-fd", "1", "-trace_rtt", "-rtt_freq", "1",
-                    "-trace_err", "-error_file", "storm-errors.log"));
+                    "-trace_stat", "-stf", "storm-" + label + "-stat.csv", "-fd", "1", "-trace_rtt", "-rtt_freq", "1",
+                    "-trace_err", "-error_file", "storm-" + label + "-errors.log"));
             int rc = await(storm, (int) (devices.size() / (double) c.stormRate) + 180);
             double sippSeconds = (System.nanoTime() - t0) / 1e9;
             long[] cpu1 = cpuSnap(kamailio);
@@ -246,7 +289,7 @@ final class Sip {
             // SIP side: every REGISTER's 200 (rtt file: ms since SIPp started, and first REGISTER → 200 in ms)
             Histogram reg = new Histogram(600_000_000L, 3);
             long lastOkMs = 0;
-            Path rtt = rttFile("register");
+            Path rtt = rttFile("register", storm.pid);
             if (rtt != null) {
                 for (String line : Files.readAllLines(rtt)) {
                     String[] f = line.split(";");
@@ -256,7 +299,7 @@ final class Sip {
                     }
                 }
             }
-            Map<String, Long> stat = lastStat(c.dir.resolve("storm-stat.csv"));
+            Map<String, Long> stat = lastStat(c.dir.resolve("storm-" + label + "-stat.csv"));
             // service side: read back until all are there
             Platform.ReadBack after;
             double readBackAt;
@@ -271,14 +314,11 @@ final class Sip {
             }
             Double lastApplied = after.latestLastSeen() == null ? null
                     : Math.round((Instant.parse(after.latestLastSeen()).toEpochMilli() - started.toEpochMilli()) / 10.0) / 100.0;
-            long reportFailures = Files.readAllLines(kamailio.log, StandardCharsets.ISO_8859_1).stream()
-                    .filter(l -> l.contains("switchboard: POST") && l.contains("failed")).count();
-            long credentialFailures = Files.readAllLines(kamailio.log, StandardCharsets.ISO_8859_1).stream()
-                    .filter(l -> l.contains("503")).count();
+            long reportFailures = reportFailures(kamailio) - reportFailures0;
             double secs = (cpu1[3] - cpu0[3]) / 1e9;
             long ok = stat.getOrDefault("SuccessfulCall(C)", -1L);
             long failedCalls = stat.getOrDefault("FailedCall(C)", -1L);
-            JsonObject o = new JsonObject().put("devices", devices.size()).put("registeredBefore", before.registered())
+            JsonObject o = new JsonObject().put("kind", label).put("devices", devices.size()).put("registeredBefore", before.registered())
                     .put("ratePerSec", c.stormRate).put("sippExit", rc).put("sippSeconds", Math.round(sippSeconds * 100) / 100.0)
                     .put("sipOk", ok).put("sipFailed", failedCalls).put("retransmissions", stat.getOrDefault("Retransmissions(C)", -1L))
                     .put("sipLast200Seconds", lastOkMs / 1000.0).put("registerTo200", Fanout.summary(reg))
@@ -294,18 +334,19 @@ final class Sip {
             double window = devices.size() / (double) c.stormRate;
             o.put("windowSeconds", window).put("pass", ok == devices.size() && failedCalls == 0 && lastOkMs <= (window + 1) * 1000
                     && after.registered() == devices.size());
-            System.out.printf("    storm: %,d SIP users at %,d/s: %,d × 200 OK, %,d failed, last 200 at %.2f s (sipp %.1f s, exit %d), REGISTER→200 p50 %s p99 %s ms;"
+            System.out.printf("    %s storm: %,d SIP users at %,d/s: %,d × 200 OK, %,d failed, last 200 at %.2f s (sipp %.1f s, exit %d), REGISTER→200 p50 %s p99 %s ms;"
                     + " %,d registered on read-back at %.1f s (service's last registration at %s s), %d failed reports %s %s%n",
-                    devices.size(), c.stormRate, ok, failedCalls, lastOkMs / 1000.0, sippSeconds, rc, Fanout.summary(reg).getValue("p50Ms"),
+                    label, devices.size(), c.stormRate, ok, failedCalls, lastOkMs / 1000.0, sippSeconds, rc, Fanout.summary(reg).getValue("p50Ms"),
                     Fanout.summary(reg).getValue("p99Ms"), after.registered(), readBackAt, lastApplied, reportFailures,
                     o.getJsonObject("cpu").encode(), o.getBoolean("pass") ? "ok" : "FAIL");
-            if (credentialFailures > 0) {
-                o.put("kamailioLog503Lines", credentialFailures);
-            }
             return o;
-        } finally {
-            kamailio.stop();
         }
+    }
+
+    /** Reports Kamailio logged as failed so far (a warning per report that did not get a 200). */
+    private static long reportFailures(Proc kamailio) throws IOException {
+        return Files.readAllLines(kamailio.log, StandardCharsets.ISO_8859_1).stream()
+                .filter(l -> l.contains("switchboard: POST") && l.contains("failed")).count();
     }
 
     // --- processes ---------------------------------------------------------------------------------
@@ -450,11 +491,10 @@ final class Sip {
         return seconds <= 0 ? 0 : Math.round((t1 - t0) / (double) Proc.CLK_TCK / seconds * 100) / 100.0;
     }
 
-    private Path rttFile(String scenario) throws IOException {
-        try (var files = Files.list(c.dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(scenario + "_") && f.getFileName().toString().endsWith("_rtt.csv"))
-                    .findFirst().orElse(null);
-        }
+    /** SIPp's response-time file: {@code <scenario>_<pid>_rtt.csv} in its working directory. */
+    private Path rttFile(String scenario, long pid) {
+        Path f = c.dir.resolve(scenario + "_" + pid + "_rtt.csv");
+        return Files.exists(f) ? f : null;
     }
 
     /** The last line of a SIPp statistics file, by column name (numeric columns only). */
