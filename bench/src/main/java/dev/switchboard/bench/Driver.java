@@ -136,7 +136,8 @@ public final class Driver {
         int idleConnections = opts.integer("idle-connections", 19000);
         int fleetOrgSize = opts.integer("fleet-org-size", 100);
         int socketsPerUser = opts.integer("sockets-per-user", 5);
-        List<String> targetNames = opts.list("targets", "service,floor");
+        // the SIP scenario alone needs no floor (it runs against the service only)
+        List<String> targetNames = opts.list("targets", scenarios.equals(Set.of("sip")) ? "service" : "service,floor");
         String seedCpus = opts.str("seed-cpus", serverCpus + "," + clientCpus);
         // Sustained steps run on an org of this size (0: none). At 10,000 members one change alone takes
         // more than the 50 ms p99 limit to reach everyone even on the floor (~16-20 µs per socket write),
@@ -228,7 +229,7 @@ public final class Driver {
                 // SIP through Kamailio runs against the service only (the floor has no SIP credentials)
                 if (sip && !t.floor) {
                     specs.add(new Roster.Spec("sip-calls", opts.integer("sip-phones", 200), false, true));
-                    for (int k = 0; k < opts.integer("sip-orgs", 20); k++) {
+                    for (int k = 0; k < (opts.flag("sip-skip-storm") ? 0 : opts.integer("sip-orgs", 20)); k++) {
                         specs.add(new Roster.Spec("sip-storm-" + k, opts.integer("sip-users-per-org", 200), false, true));
                     }
                 }
@@ -253,7 +254,7 @@ public final class Driver {
                         // registered over SIP in the scenario, not here: one phone per member, and many per member for the storm
                         t.sipCalls = Platform.setUp(t.http, sipCallOrgs, 1, seedConcurrency, System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"),
                                 System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"), false);
-                        t.sipStorm = Platform.setUp(t.http, sipStormOrgs, opts.integer("sip-devices-per-user", 5), seedConcurrency,
+                        t.sipStorm = sipStormOrgs.isEmpty() ? new Platform.Fleet(List.of(), List.of(), null, 0) : Platform.setUp(t.http, sipStormOrgs, opts.integer("sip-devices-per-user", 5), seedConcurrency,
                                 System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"), System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"), false);
                     }
                     if (platformFleet) {
@@ -415,8 +416,8 @@ public final class Driver {
                         servicePort, serviceManagementPort, service.proc.pid, service.proc.log, dbPid, System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"),
                         System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"), System.getenv().getOrDefault("SWITCHBOARD_SIP_REALM", "switchboard"),
                         opts.integer("sip-children", 16), opts.integer("sip-route-workers", 4), opts.integer("sip-report-workers", 16),
-                        opts.integer("sip-call-rate", 50), opts.dbl("sip-call-seconds", 20), opts.integer("sip-rounds", 3),
-                        opts.dbl("sip-warmup-seconds", 15), opts.integer("sip-storm-rate", 2000), opts.dbl("sip-settle-seconds", 60)), service.http);
+                        opts.integer("sip-call-rate", 10), opts.dbl("sip-call-seconds", 30), opts.integer("sip-rounds", 4),
+                        opts.dbl("sip-warmup-seconds", 20), opts.integer("sip-storm-rate", 2000), opts.dbl("sip-settle-seconds", 60)), service.http);
                 JsonObject r = new JsonObject().put("kamailio", new JsonObject().put("children", opts.integer("sip-children", 16))
                         .put("routeWorkers", opts.integer("sip-route-workers", 4)).put("reportWorkers", opts.integer("sip-report-workers", 16)));
                 if (!opts.flag("sip-skip-calls")) {

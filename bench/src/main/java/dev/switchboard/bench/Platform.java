@@ -317,8 +317,11 @@ final class Platform {
         return o;
     }
 
-    /** What the read-back found: the fleet's devices registered, and the latest {@code lastSeen} among them (ISO time or null). */
-    record ReadBack(long registered, String latestLastSeen) {
+    /**
+     * What the read-back found: the fleet's devices registered, the latest {@code lastSeen} among
+     * them (ISO time or null), and every one of those {@code lastSeen} times (epoch ms).
+     */
+    record ReadBack(long registered, String latestLastSeen, long[] lastSeenMillis) {
     }
 
     /**
@@ -331,6 +334,7 @@ final class Platform {
         fleet.devices().forEach(d -> fleetIds.add(d.id()));
         long registered = 0;
         String latest = null;
+        List<Long> seen = new ArrayList<>();
         for (Roster.Org org : fleet.orgs()) {
             for (int page = 0;; page++) {
                 JsonObject list = Http.await(http.expect(200, HttpMethod.GET, "/api/orgs/" + org.id() + "/voip-accounts?page=" + page + "&size=200",
@@ -342,9 +346,12 @@ final class Platform {
                     if (fleetIds.contains(d.getString("id")) && state.getBoolean("registered")
                             && (userAgent == null || userAgent.equals(state.getString("userAgent")))) {
                         registered++;
-                        String seen = state.getString("lastSeen");
-                        if (seen != null && (latest == null || java.time.Instant.parse(seen).isAfter(java.time.Instant.parse(latest)))) {
-                            latest = seen;
+                        String last = state.getString("lastSeen");
+                        if (last != null) {
+                            seen.add(java.time.Instant.parse(last).toEpochMilli());
+                            if (latest == null || java.time.Instant.parse(last).isAfter(java.time.Instant.parse(latest))) {
+                                latest = last;
+                            }
                         }
                     }
                 }
@@ -353,6 +360,6 @@ final class Platform {
                 }
             }
         }
-        return new ReadBack(registered, latest);
+        return new ReadBack(registered, latest, seen.stream().mapToLong(Long::longValue).toArray());
     }
 }

@@ -332,8 +332,8 @@ final class Report {
                 first.getLong("devices"), first.getLong("ratePerSec")));
         sb.append("| storm | 200 OK | failed | retransmissions | last 200 at | REGISTER → 200 p50 | p99 | max | read back registered | at |"
                 + " service's last registration at | failed reports | server CPU busy | client CPU busy | Kamailio / service / DB CPU |"
-                + " service ms per registration / credentials | pass |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " service ms per registration / credentials | 200 OK/s mean / best second | applied/s mean / best second | pass |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (String kind : new String[] {"cold", "warm"}) {
             JsonObject o = storm.getJsonObject(kind);
             if (o == null) {
@@ -343,13 +343,16 @@ final class Report {
             JsonObject cpu = o.getJsonObject("cpu");
             JsonObject regEndpoint = o.getJsonObject("serviceRegistrationEndpoint");
             JsonObject credEndpoint = o.getJsonObject("serviceCredentialsEndpoint");
-            sb.append(String.format("| %s | %,d | %,d | %,d | %s s | %s | %s | %s | %,d | %s s | %s s | %d | %s | %s | %s / %s / %s | %s / %s | %s |%n",
+            JsonObject ok = o.getJsonObject("sip200PerSec", new JsonObject());
+            JsonObject applied = o.getJsonObject("serviceAppliedPerSec", new JsonObject());
+            sb.append(String.format("| %s | %,d | %,d | %,d | %s s | %s | %s | %s | %,d | %s s | %s s | %d | %s | %s | %s / %s / %s | %s / %s | %s / %s | %s / %s | %s |%n",
                     kind, o.getLong("sipOk"), o.getLong("sipFailed"), o.getLong("retransmissions"), o.getValue("sipLast200Seconds"),
                     reg.getValue("p50Ms"), reg.getValue("p99Ms"), reg.getValue("maxMs"), o.getLong("readBackRegistered"),
                     o.getValue("readBackAtSeconds"), o.getValue("serviceLastAppliedSeconds"), o.getLong("kamailioReportFailures"),
                     cpu.getValue("serverCpuBusy"), cpu.getValue("clientCpuBusy"), cpu.getValue("kamailioCores"), cpu.getValue("serviceCores"),
                     cpu.getValue("dbCores"), regEndpoint == null ? "–" : regEndpoint.getValue("meanMs"),
-                    credEndpoint == null ? "–" : credEndpoint.getValue("meanMs"), o.getBoolean("pass") ? "yes" : "no"));
+                    credEndpoint == null ? "–" : credEndpoint.getValue("meanMs"), ok.getValue("mean"), ok.getValue("bestSecond"),
+                    applied.getValue("mean"), applied.getValue("bestSecond"), o.getBoolean("pass") ? "yes" : "no"));
         }
         sb.append("\nTimes from the start of SIPp (REGISTER → 200 in whole ms, SIPp's resolution; it includes the 401 round trip);"
                 + " \"service's last registration\": the latest `lastSeen` read back, from the same start; \"at\": when the read-back (every"

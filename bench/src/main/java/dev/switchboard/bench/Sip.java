@@ -151,7 +151,7 @@ final class Sip {
                     .put("serviceCores", totals.getDouble("serviceCores") + cores(cpu0[1], cpu1[1], secs))
                     .put("dbCores", totals.getDouble("dbCores") + cores(cpu0[2], cpu1[2], secs));
         }
-        Files.deleteIfExists(c.dir.resolve(name + ".messages")); // tens of MB; the times are in results.json
+        // the trace stays in results/<run>/sip (about 8 KB per call): a slow call can be looked up there
     }
 
     private static final java.util.regex.Pattern ACCESS = java.util.regex.Pattern.compile(
@@ -289,12 +289,14 @@ final class Sip {
             // SIP side: every REGISTER's 200 (rtt file: ms since SIPp started, and first REGISTER → 200 in ms)
             Histogram reg = new Histogram(600_000_000L, 3);
             long lastOkMs = 0;
+            List<Long> okAtMs = new ArrayList<>();
             Path rtt = rttFile("register", storm.pid);
             if (rtt != null) {
                 for (String line : Files.readAllLines(rtt)) {
                     String[] f = line.split(";");
                     if (f.length >= 3 && f[2].equals("reg")) {
                         lastOkMs = Math.max(lastOkMs, (long) Double.parseDouble(f[0]));
+                        okAtMs.add((long) Double.parseDouble(f[0]));
                         reg.recordValue(Math.max(0, Math.round(Double.parseDouble(f[1]) * 1000))); // µs, as Fanout.summary reads
                     }
                 }
@@ -323,7 +325,9 @@ final class Sip {
                     .put("sipOk", ok).put("sipFailed", failedCalls).put("retransmissions", stat.getOrDefault("Retransmissions(C)", -1L))
                     .put("sipLast200Seconds", lastOkMs / 1000.0).put("registerTo200", Fanout.summary(reg))
                     .put("readBackRegistered", after.registered()).put("readBackAtSeconds", Math.round(readBackAt * 100) / 100.0)
-                    .put("serviceLastAppliedSeconds", lastApplied).put("kamailioReportFailures", reportFailures)
+                    .put("serviceLastAppliedSeconds", lastApplied)
+                    .put("sip200PerSec", rates(okAtMs.stream().mapToLong(Long::longValue).toArray(), 0))
+                    .put("serviceAppliedPerSec", rates(after.lastSeenMillis(), started.toEpochMilli())).put("kamailioReportFailures", reportFailures)
                     .put("cpu", new JsonObject().put("kamailioCores", cores(cpu0[0], cpu1[0], secs)).put("serviceCores", cores(cpu0[1], cpu1[1], secs))
                             .put("dbCores", cores(cpu0[2], cpu1[2], secs)).put("serverCpuBusy", busyShare(busy0, busy1, c.serverCpus))
                             .put("clientCpuBusy", busyShare(busy0, busy1, c.clientCpus)))
@@ -341,6 +345,27 @@ final class Sip {
                     o.getJsonObject("cpu").encode(), o.getBoolean("pass") ? "ok" : "FAIL");
             return o;
         }
+    }
+
+    /**
+     * How fast events came, from their times (ms; {@code origin} subtracted): the average over
+     * their span (first to last) and the most in any one second — the rate the path sustained.
+     */
+    private static JsonObject rates(long[] millis, long origin) {
+        if (millis.length == 0) {
+            return null;
+        }
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        Map<Long, Integer> perSecond = new HashMap<>();
+        for (long m : millis) {
+            first = Math.min(first, m - origin);
+            last = Math.max(last, m - origin);
+            perSecond.merge(Math.floorDiv(m - origin, 1000L), 1, Integer::sum);
+        }
+        double span = Math.max(1, last - first) / 1000.0;
+        return new JsonObject().put("mean", Math.round(millis.length / span)).put("bestSecond", perSecond.values().stream().max(Integer::compare).orElse(0))
+                .put("firstSeconds", first / 1000.0).put("lastSeconds", last / 1000.0);
     }
 
     /** Reports Kamailio logged as failed so far (a warning per report that did not get a 200). */
