@@ -328,7 +328,8 @@ final class Report {
         JsonObject first = storm.getJsonObject("cold");
         sb.append(String.format("%nRegistration storms: %,d distinct SIP users register with their own digest credentials at %,d/s. cold: none"
                 + " registered before, a freshly started Kamailio (HA1 cache empty: every REGISTER also fetches the device's credentials);"
-                + " warm: the same Kamailio right after (HA1 cached), every device first marked unregistered in the service (set-up):%n%n",
+                + " warm: the same Kamailio right after (HA1 cached for the phones it fetched before), every device first marked unregistered"
+                + " in the service (set-up):%n%n",
                 first.getLong("devices"), first.getLong("ratePerSec")));
         sb.append("| storm | 200 OK | failed | retransmissions | last 200 at | REGISTER → 200 p50 | p99 | max | read back registered | at |"
                 + " service's last registration at | failed reports | server CPU busy | client CPU busy | Kamailio / service / DB CPU |"
