@@ -24,11 +24,22 @@ final class Proc {
     static final java.util.Set<Process> CHILDREN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(p -> {
-            if (p.isAlive()) {
-                p.destroyForcibly();
+        // SIGTERM first and a moment to act on it: Kamailio's main process ends its forked
+        // workers on SIGTERM, while SIGKILL would leave them running.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            CHILDREN.forEach(Process::destroy);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            for (Process p : CHILDREN) {
+                try {
+                    p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
             }
-        })));
+        }));
     }
 
     final String name;
