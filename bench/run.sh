@@ -5,6 +5,7 @@
 #   bench/run.sh --smoke               # every scenario at small scale (a few minutes)
 #   bench/run.sh fanout rest           # some scenarios: fanout idle connect rest platform storm startup
 #   bench/run.sh fanout --org-sizes 10,100 --changes 300   # any driver option (README) after the scenarios
+#   bench/run.sh sip                   # SIP through Kamailio (SIPp phones): not part of the full run
 #
 # Builds the service and the bench jar, starts a dedicated PostgreSQL cluster pinned to the server
 # CPU, generates JWT keys, then the driver starts the packaged service and the floor server on the
@@ -29,12 +30,12 @@ smoke=0
 pg_stats=0
 while [ $# -gt 0 ]; do
   case "$1" in
-    fanout|idle|connect|rest|platform|storm|startup) scenarios+=("$1") ;;
+    fanout|idle|connect|rest|platform|storm|startup|sip) scenarios+=("$1") ;;
     all) scenarios+=(fanout idle connect rest platform storm startup) ;;
     --smoke) smoke=1 ;;
     --pg-stats) pg_stats=1; driver_args+=("$1") ;;
     --*) driver_args+=("$1"); if [ $# -gt 1 ] && [[ "$2" != --* ]]; then driver_args+=("$2"); shift; fi ;;
-    *) echo "unknown argument: $1 (scenarios: fanout idle connect rest platform storm startup)" >&2; exit 2 ;;
+    *) echo "unknown argument: $1 (scenarios: fanout idle connect rest platform storm startup sip)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -46,7 +47,9 @@ if [ "$smoke" = 1 ]; then
               --workers 2 --idle-cpu-seconds 5 --baseline-cpu-seconds 2 --startup-runs 2 --step-seconds 3
               --delivery-rates 2000,5000,10000,20000,40000 --rest-rates 100,200,400,800 --rest-step-seconds 3
               --platform-orgs 4 --platform-users-per-org 25 --platform-devices-per-user 2 --platform-rates 100,200,400,800
-              --platform-step-seconds 3 --platform-warmup-seconds 5 --platform-warmup-max-seconds 15 --storm-route-rate 20)
+              --platform-step-seconds 3 --platform-warmup-seconds 5 --platform-warmup-max-seconds 15 --storm-route-rate 20
+              --sip-phones 20 --sip-orgs 2 --sip-users-per-org 50 --sip-devices-per-user 2 --sip-call-rate 20 --sip-call-seconds 5
+              --sip-rounds 2 --sip-warmup-seconds 5 --sip-storm-rate 40 --sip-settle-seconds 30)
 fi
 
 # --- how busy is the machine before we start (our own build would spoil the reading) -----------
@@ -73,6 +76,13 @@ fi
 echo "== machine: $(nproc --all) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB, ulimit -n $(ulimit -n) (hard ${hard}), $(java -version 2>&1 | head -n 1)"
 echo "== state:   ${machine_state}"
 echo "== server on CPU ${SERVER_CPUS} (service, floor, PostgreSQL), clients on CPU ${CLIENT_CPUS}; scenarios: ${scenario_list}"
+
+# The SIP scenario needs Kamailio 5.6 with its modules and SIPp (integrations/kamailio/README.md).
+if [[ " ${scenarios[*]} " == *" sip "* ]]; then
+  for need in kamailio sipp; do
+    command -v "$need" >/dev/null || { echo "the sip scenario needs $need: apt-get install kamailio kamailio-utils-modules kamailio-extra-modules kamailio-presence-modules sip-tester" >&2; exit 1; }
+  done
+fi
 
 # --- build --------------------------------------------------------------------------------------
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then

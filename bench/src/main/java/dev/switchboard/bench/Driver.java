@@ -68,6 +68,9 @@ public final class Driver {
         List<String> jvmFlags = List.of();
         /** The VoIP accounts of the platform mix and the registration storm. */
         Platform.Fleet platformFleet;
+        /** The SIP scenario's devices (service only): the called phones and their caller; the storm's phones. */
+        Platform.Fleet sipCalls;
+        Platform.Fleet sipStorm;
 
         Target(String name, boolean floor) {
             this.name = name;
@@ -123,6 +126,7 @@ public final class Driver {
     private void run() throws Exception {
         Files.createDirectories(out);
         Set<String> scenarios = Set.copyOf(opts.list("scenarios", "fanout,idle,connect,rest,platform,storm,startup"));
+        boolean sip = scenarios.contains("sip");
         List<Integer> sizes = opts.ints("org-sizes", "10,100,1000,10000");
         int changes = opts.integer("changes", 1000);
         int warmup = opts.integer("warmup-changes", 100);
@@ -132,7 +136,8 @@ public final class Driver {
         int idleConnections = opts.integer("idle-connections", 19000);
         int fleetOrgSize = opts.integer("fleet-org-size", 100);
         int socketsPerUser = opts.integer("sockets-per-user", 5);
-        List<String> targetNames = opts.list("targets", "service,floor");
+        // the SIP scenario alone needs no floor (it runs against the service only)
+        List<String> targetNames = opts.list("targets", scenarios.equals(Set.of("sip")) ? "service" : "service,floor");
         String seedCpus = opts.str("seed-cpus", serverCpus + "," + clientCpus);
         // Sustained steps run on an org of this size (0: none). At 10,000 members one change alone takes
         // more than the 50 ms p99 limit to reach everyone even on the floor (~16-20 µs per socket write),
@@ -221,6 +226,13 @@ public final class Driver {
                         specs.add(new Roster.Spec("platform-" + k, platformUsersPerOrg, false, true));
                     }
                 }
+                // SIP through Kamailio runs against the service only (the floor has no SIP credentials)
+                if (sip && !t.floor) {
+                    specs.add(new Roster.Spec("sip-calls", opts.integer("sip-phones", 200), false, true));
+                    for (int k = 0; k < (opts.flag("sip-skip-storm") ? 0 : opts.integer("sip-orgs", 20)); k++) {
+                        specs.add(new Roster.Spec("sip-storm-" + k, opts.integer("sip-users-per-org", 200), false, true));
+                    }
+                }
                 // Seeding is set-up: the service and PostgreSQL may use every CPU meanwhile, then go back to
                 // the server CPU before anything is measured. The JVM sized its pools for one CPU at start.
                 boolean widen = !t.floor && !serverCpus.isBlank() && !Proc.cpuSet(seedCpus).equals(Proc.cpuSet(serverCpus));
@@ -231,14 +243,23 @@ public final class Driver {
                 try {
                     orgs = t.roster.createAll(specs, seedConcurrency);
                     List<Roster.Org> fleetOrgs = new ArrayList<>();
+                    List<Roster.Org> sipCallOrgs = new ArrayList<>();
+                    List<Roster.Org> sipStormOrgs = new ArrayList<>();
                     for (int i = 0; i < specs.size(); i++) {
-                        if (specs.get(i).label().startsWith("platform-")) {
-                            fleetOrgs.add(orgs.get(i));
-                        }
+                        String label = specs.get(i).label();
+                        (label.startsWith("platform-") ? fleetOrgs : label.equals("sip-calls") ? sipCallOrgs
+                                : label.startsWith("sip-storm-") ? sipStormOrgs : new ArrayList<Roster.Org>()).add(orgs.get(i));
+                    }
+                    if (!sipCallOrgs.isEmpty()) {
+                        // registered over SIP in the scenario, not here: one phone per member, and many per member for the storm
+                        t.sipCalls = Platform.setUp(t.http, sipCallOrgs, 1, seedConcurrency, System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"),
+                                System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"), false);
+                        t.sipStorm = sipStormOrgs.isEmpty() ? new Platform.Fleet(List.of(), List.of(), null, 0) : Platform.setUp(t.http, sipStormOrgs, opts.integer("sip-devices-per-user", 5), seedConcurrency,
+                                System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"), System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"), false);
                     }
                     if (platformFleet) {
                         t.platformFleet = Platform.setUp(t.http, fleetOrgs, platformDevicesPerUser, seedConcurrency,
-                                System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"), System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"));
+                                System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"), System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"), true);
                     }
                 } finally {
                     if (widen) {
@@ -264,6 +285,10 @@ public final class Driver {
                 System.out.printf("  %s: %,d users created (and logged in where needed) in %.1f s (%.0f/s, %d requests in flight%s)%n",
                         t.name, users, secs, users / secs, seedConcurrency,
                         widen ? "; service and PostgreSQL on CPUs " + seedCpus + " meanwhile, back on " + serverCpus + " now" : "");
+                if (t.sipStorm != null) {
+                    System.out.printf("  %s: of which %,d + %,d VoIP accounts for SIP (calls, storm), not registered%n", t.name,
+                            t.sipCalls.devices().size(), t.sipStorm.devices().size());
+                }
                 if (t.platformFleet != null) {
                     System.out.printf("  %s: of which %,d VoIP accounts created, their owners' destinations set and all registered in %.1f s%n",
                             t.name, t.platformFleet.devices().size(), t.platformFleet.setUpSeconds());
@@ -382,6 +407,26 @@ public final class Driver {
                             .put("setUpSeconds", t.platformFleet.setUpSeconds()));
                 }
                 scen.put("storm", storm);
+            }
+
+            // 8. SIP through Kamailio (the service only)
+            if (sip && t(targets, service)) {
+                section("SIP through Kamailio");
+                Sip run = new Sip(new Sip.Config(Path.of(opts.str("repo", ".")).toAbsolutePath(), out.resolve("sip"), serverCpus, clientCpus,
+                        servicePort, serviceManagementPort, service.proc.pid, service.proc.log, dbPid, System.getenv("SWITCHBOARD_PLATFORM_CLIENT_ID"),
+                        System.getenv("SWITCHBOARD_PLATFORM_CLIENT_SECRET"), System.getenv().getOrDefault("SWITCHBOARD_SIP_REALM", "switchboard"),
+                        opts.integer("sip-children", 16), opts.integer("sip-route-workers", 4), opts.integer("sip-report-workers", 16),
+                        opts.integer("sip-call-rate", 10), opts.dbl("sip-call-seconds", 30), opts.integer("sip-rounds", 4),
+                        opts.dbl("sip-warmup-seconds", 20), opts.integer("sip-storm-rate", 2000), opts.dbl("sip-settle-seconds", 60)), service.http);
+                JsonObject r = new JsonObject().put("kamailio", new JsonObject().put("children", opts.integer("sip-children", 16))
+                        .put("routeWorkers", opts.integer("sip-route-workers", 4)).put("reportWorkers", opts.integer("sip-report-workers", 16)));
+                if (!opts.flag("sip-skip-calls")) {
+                    r.put("calls", run.callSetup(service.sipCalls));
+                }
+                if (!opts.flag("sip-skip-storm")) {
+                    r.put("storm", run.storm(service.sipStorm, seedConcurrency));
+                }
+                scen.put("sip", r);
             }
         } finally {
             for (Target t : targets) {

@@ -25,8 +25,8 @@ import io.vertx.core.json.JsonObject;
  */
 final class Platform {
 
-    /** One VoIP account of the fleet. */
-    record Device(String id, String sipUsername, int org) {
+    /** One VoIP account of the fleet, with the SIP password of its creation answer (the SIP scenario's phones use it). */
+    record Device(String id, String sipUsername, int org, String internalNumber, String sipPassword) {
     }
 
     /** The fleet: orgs (an admin each), their members' numbers, every device, the platform's token. */
@@ -46,10 +46,11 @@ final class Platform {
      * Logs the platform in, gives every member {@code devicesPerUser} devices (a desk phone, then
      * softphones; explicit internal numbers), gives each member a call plan whose first step is their
      * desk phone (so a call to them walks the plan, and its registration is a presence change), and registers every
-     * device once — all through the public API, {@code concurrency} requests in flight, the orgs
+     * device once when {@code register} (the SIP scenario's phones register over SIP instead) — all through the public API, {@code concurrency} requests in flight, the orgs
      * interleaved (creating a device serializes on its org's numbers).
      */
-    static Fleet setUp(Http http, List<Roster.Org> orgs, int devicesPerUser, int concurrency, String clientId, String clientSecret) {
+    static Fleet setUp(Http http, List<Roster.Org> orgs, int devicesPerUser, int concurrency, String clientId, String clientSecret,
+            boolean register) {
         long t0 = System.nanoTime();
         String platform = Http.await(http.expect(200, HttpMethod.POST, "/api/auth/token", null,
                 new JsonObject().put("clientId", clientId).put("clientSecret", clientSecret).encode())).getString("accessToken");
@@ -71,7 +72,8 @@ final class Platform {
             JsonObject body = new JsonObject().put("kind", t[2] == 0 ? "desk_phone" : "softphone").put("description", "Bench device " + t[2])
                     .put("internalNumber", Integer.toString(3_000_000 + t[1] * devicesPerUser + t[2])).put("userId", m.id());
             return http.expect(201, HttpMethod.POST, "/api/orgs/" + org.id() + "/voip-accounts", org.adminToken(), body.encode())
-                    .map(j -> new Device(j.getString("id"), j.getString("sipUsername"), t[0]));
+                    .map(j -> new Device(j.getString("id"), j.getString("sipUsername"), t[0], j.getString("internalNumber"),
+                            j.getString("sipPassword")));
         }), 3600);
         // Every member's devices, in creation order (desk phone first), for their call plans.
         Map<String, List<Device>> byMember = new HashMap<>();
@@ -88,7 +90,9 @@ final class Platform {
             return http.expect(200, HttpMethod.PUT, "/api/orgs/" + org.id() + "/users/" + m.id() + "/call-plan", org.adminToken(),
                     callPlan(byMember.get(t[0] + "/" + t[1]), colleague.id().equals(m.id()) ? null : colleague.id()).encode());
         }), 3600);
-        register(http, platform, devices, true, concurrency);
+        if (register) {
+            register(http, platform, devices, true, concurrency);
+        }
         return new Fleet(orgs, devices, platform, (System.nanoTime() - t0) / 1e9);
     }
 
@@ -117,7 +121,7 @@ final class Platform {
     }
 
     /** Sets the registration of each device (not measured) and checks every answer says so. */
-    private static void register(Http http, String platform, List<Device> devices, boolean registered, int concurrency) {
+    static void register(Http http, String platform, List<Device> devices, boolean registered, int concurrency) {
         Http.await(Http.parallel(http.vertx, devices.size(), concurrency, k -> http.expect(200, HttpMethod.PUT,
                 "/api/platform/registrations/" + devices.get(k).sipUsername(), platform, registrationBody(registered))
                 .compose(state -> state.getBoolean("registered") == registered ? Future.succeededFuture(state)
@@ -292,7 +296,7 @@ final class Platform {
                 })),
                 new OpenModel.Stream(routeRate, (step, intended) -> route(step, 1, intended))));
         JsonObject cpuUse = OpenModel.perRequest(cpu == null ? null : Cpu.between(c0, cpu.snap()), seconds, s.completed);
-        long verified = verifyRegistered();
+        long verified = readBack(http, fleet, null).registered();
         double toApply = applied[0] == 0 ? -1 : (lastApplied[0] - s.firstIntended) / 1e9;
         JsonObject o = new JsonObject().put("devices", all.size()).put("unregisteredFirst", lapsed).put("seconds", seconds)
                 .put("registrationsPerSec", Math.round(rate)).put("routeRatePerSec", routeRate)
@@ -313,11 +317,24 @@ final class Platform {
         return o;
     }
 
-    /** Reads every org's device list (pages of 200, the org admin's token): how many of the fleet's devices say registered. */
-    private long verifyRegistered() {
+    /**
+     * What the read-back found: the fleet's devices registered, the latest {@code lastSeen} among
+     * them (ISO time or null), and every one of those {@code lastSeen} times (epoch ms).
+     */
+    record ReadBack(long registered, String latestLastSeen, long[] lastSeenMillis) {
+    }
+
+    /**
+     * Reads every org's device list (pages of 200, the org admin's token): how many of the fleet's
+     * devices say registered — with {@code userAgent} only those whose last registration came from
+     * that user agent — and the latest {@code lastSeen} among them.
+     */
+    static ReadBack readBack(Http http, Fleet fleet, String userAgent) {
         Set<String> fleetIds = new HashSet<>();
         fleet.devices().forEach(d -> fleetIds.add(d.id()));
         long registered = 0;
+        String latest = null;
+        List<Long> seen = new ArrayList<>();
         for (Roster.Org org : fleet.orgs()) {
             for (int page = 0;; page++) {
                 JsonObject list = Http.await(http.expect(200, HttpMethod.GET, "/api/orgs/" + org.id() + "/voip-accounts?page=" + page + "&size=200",
@@ -325,8 +342,17 @@ final class Platform {
                 JsonArray items = list.getJsonArray("items");
                 for (int i = 0; i < items.size(); i++) {
                     JsonObject d = items.getJsonObject(i);
-                    if (fleetIds.contains(d.getString("id")) && d.getJsonObject("state").getBoolean("registered")) {
+                    JsonObject state = d.getJsonObject("state");
+                    if (fleetIds.contains(d.getString("id")) && state.getBoolean("registered")
+                            && (userAgent == null || userAgent.equals(state.getString("userAgent")))) {
                         registered++;
+                        String last = state.getString("lastSeen");
+                        if (last != null) {
+                            seen.add(java.time.Instant.parse(last).toEpochMilli());
+                            if (latest == null || java.time.Instant.parse(last).isAfter(java.time.Instant.parse(latest))) {
+                                latest = last;
+                            }
+                        }
                     }
                 }
                 if (items.isEmpty() || (page + 1) * 200 >= list.getInteger("total")) {
@@ -334,6 +360,6 @@ final class Platform {
                 }
             }
         }
-        return registered;
+        return new ReadBack(registered, latest, seen.stream().mapToLong(Long::longValue).toArray());
     }
 }

@@ -24,11 +24,22 @@ final class Proc {
     static final java.util.Set<Process> CHILDREN = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(p -> {
-            if (p.isAlive()) {
-                p.destroyForcibly();
+        // SIGTERM first and a moment to act on it: Kamailio's main process ends its forked
+        // workers on SIGTERM, while SIGKILL would leave them running.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            CHILDREN.forEach(Process::destroy);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            for (Process p : CHILDREN) {
+                try {
+                    p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
             }
-        })));
+        }));
     }
 
     final String name;
@@ -53,6 +64,12 @@ final class Proc {
     /** Starts {@code command} pinned to {@code cpus} (taskset), output to {@code log}. */
     static Proc start(String name, String cpus, List<String> command, Map<String, String> env, Path log, int port,
             int managementPort) throws IOException {
+        return start(name, cpus, command, env, log, port, managementPort, null);
+    }
+
+    /** As above, in the working directory {@code dir} (null: this process's). */
+    static Proc start(String name, String cpus, List<String> command, Map<String, String> env, Path log, int port,
+            int managementPort, Path dir) throws IOException {
         List<String> full = new ArrayList<>();
         if (cpus != null && !cpus.isBlank()) {
             full.add("taskset");
@@ -62,6 +79,9 @@ final class Proc {
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (dir != null) {
+            builder.directory(dir.toFile());
+        }
         builder.environment().putAll(env);
         long t0 = System.nanoTime();
         Process process = builder.start();

@@ -84,6 +84,22 @@ final class Report {
                     "all applied, 0 errors, route p99 ≤ 20 ms", stormCell(s), stormCell(f),
                     ratio(path(s, "route", "p99Ms"), path(f, "route", "p99Ms")), s == null ? "not run" : s.getBoolean("pass") ? "yes" : "no");
         }
+        JsonObject sip = sc.getJsonObject("sip");
+        if (sip != null && sip.containsKey("calls")) {
+            JsonObject calls = sip.getJsonObject("calls");
+            row(sb, "SIP call setup through Kamailio (INVITE → 180): added by Switchboard's route query at p99", "≤ 5 ms",
+                    String.format("%s ms (p99 %s vs %s static)", calls.getValue("addedP99Ms"), path(calls, "switchboard", "inviteTo180", "p99Ms"),
+                            path(calls, "static", "inviteTo180", "p99Ms")), "–", "–", calls.getBoolean("pass") ? "yes" : "no");
+        }
+        for (String kind : new String[] {"cold", "warm"}) {
+            JsonObject o = sip == null || !sip.containsKey("storm") ? null : sip.getJsonObject("storm").getJsonObject(kind);
+            if (o != null) {
+                row(sb, String.format("SIP registration storm (%s Kamailio): %,d SIPp phones at %,d/s", kind, o.getLong("devices"), o.getLong("ratePerSec")),
+                        "all 200 OK in the window, 0 errors, all registered on read-back",
+                        String.format("%,d OK, %,d failed, last 200 at %s s, %,d read back", o.getLong("sipOk"), o.getLong("sipFailed"),
+                                o.getValue("sipLast200Seconds"), o.getLong("readBackRegistered")), "–", "–", o.getBoolean("pass") ? "yes" : "no");
+            }
+        }
         JsonObject st = sc.getJsonObject("startup");
         {
             Double s = path(st, "service", "medianMs");
@@ -273,7 +289,76 @@ final class Report {
             }
             sb.append("\nTimes in ms from the intended start; time to apply all: from the first intended registration to the last 2xx with `registered: true`.\n");
         }
+        if (sip != null) {
+            sipSection(sb, sip);
+        }
         return sb.toString();
+    }
+
+    /** Section 8: call setup with and without the route query, and the SIP registration storm. */
+    private static void sipSection(StringBuilder sb, JsonObject sip) {
+        JsonObject k = sip.getJsonObject("kamailio");
+        sb.append(String.format("%n### 8. SIP through Kamailio (SIPp phones; Kamailio %s SIP workers, %s route and %s report workers)%n%n",
+                k.getValue("children"), k.getValue("routeWorkers"), k.getValue("reportWorkers")));
+        JsonObject calls = sip.getJsonObject("calls");
+        if (calls != null) {
+            sb.append(String.format("Call setup, INVITE (authenticated) → 180 Ringing at the caller, %s calls/s, %s rounds of %s s per mode, alternating"
+                    + " (%s s unmeasured per mode first), %s called phones:%n%n", calls.getValue("callRatePerSec"), calls.getValue("rounds"),
+                    calls.getValue("secondsPerRound"), calls.getValue("warmupSecondsPerMode"), calls.getValue("calledPhones")));
+            sb.append("| routing | calls | rang | failed | p50 | p99 | p99.9 | max | mean | Kamailio CPU | service CPU | DB CPU |\n");
+            sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (String mode : new String[] {"switchboard", "static"}) {
+                JsonObject m = calls.getJsonObject(mode);
+                JsonObject t = m.getJsonObject("inviteTo180");
+                sb.append(String.format("| %s | %,d | %,d | %,d | %s | %s | %s | %s | %s | %s | %s | %s |%n", mode, m.getLong("calls"),
+                        m.getLong("ringing"), m.getLong("failed"), t.getValue("p50Ms"), t.getValue("p99Ms"), t.getValue("p999Ms"),
+                        t.getValue("maxMs"), t.getValue("meanMs"), m.getValue("kamailioCores"), m.getValue("serviceCores"), m.getValue("dbCores")));
+            }
+            JsonObject route = calls.getJsonObject("serviceRouteTime", new JsonObject());
+            sb.append(String.format("%nSwitchboard adds %s ms at p50 and %s ms at p99 (target ≤ 5 ms at p99: %s). Times in ms from SIPp's message"
+                    + " trace (µs timestamps), per call. The service's own time per routing decision meanwhile (its access log, whole ms):"
+                    + " p50 %s, p99 %s, max %s (%s decisions).%n", calls.getValue("addedP50Ms"), calls.getValue("addedP99Ms"),
+                    calls.getBoolean("pass") ? "met" : "not met", route.getValue("p50Ms"), route.getValue("p99Ms"), route.getValue("maxMs"),
+                    route.getValue("count")));
+        }
+        JsonObject storm = sip.getJsonObject("storm");
+        if (storm == null) {
+            return;
+        }
+        JsonObject first = storm.getJsonObject("cold");
+        sb.append(String.format("%nRegistration storms: %,d distinct SIP users register with their own digest credentials at %,d/s. cold: none"
+                + " registered before, a freshly started Kamailio (HA1 cache empty: every REGISTER also fetches the device's credentials);"
+                + " warm: the same Kamailio right after (HA1 cached for the phones it fetched before), every device first marked unregistered"
+                + " in the service (set-up):%n%n",
+                first.getLong("devices"), first.getLong("ratePerSec")));
+        sb.append("| storm | 200 OK | failed | retransmissions | last 200 at | REGISTER → 200 p50 | p99 | max | read back registered | at |"
+                + " service's last registration at | failed reports | server CPU busy | client CPU busy | Kamailio / service / DB CPU |"
+                + " service ms per registration / credentials | 200 OK/s mean / best second | applied/s mean / best second | pass |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (String kind : new String[] {"cold", "warm"}) {
+            JsonObject o = storm.getJsonObject(kind);
+            if (o == null) {
+                continue;
+            }
+            JsonObject reg = o.getJsonObject("registerTo200");
+            JsonObject cpu = o.getJsonObject("cpu");
+            JsonObject regEndpoint = o.getJsonObject("serviceRegistrationEndpoint");
+            JsonObject credEndpoint = o.getJsonObject("serviceCredentialsEndpoint");
+            JsonObject ok = o.getJsonObject("sip200PerSec", new JsonObject());
+            JsonObject applied = o.getJsonObject("serviceAppliedPerSec", new JsonObject());
+            sb.append(String.format("| %s | %,d | %,d | %,d | %s s | %s | %s | %s | %,d | %s s | %s s | %d | %s | %s | %s / %s / %s | %s / %s | %s / %s | %s / %s | %s |%n",
+                    kind, o.getLong("sipOk"), o.getLong("sipFailed"), o.getLong("retransmissions"), o.getValue("sipLast200Seconds"),
+                    reg.getValue("p50Ms"), reg.getValue("p99Ms"), reg.getValue("maxMs"), o.getLong("readBackRegistered"),
+                    o.getValue("readBackAtSeconds"), o.getValue("serviceLastAppliedSeconds"), o.getLong("kamailioReportFailures"),
+                    cpu.getValue("serverCpuBusy"), cpu.getValue("clientCpuBusy"), cpu.getValue("kamailioCores"), cpu.getValue("serviceCores"),
+                    cpu.getValue("dbCores"), regEndpoint == null ? "–" : regEndpoint.getValue("meanMs"),
+                    credEndpoint == null ? "–" : credEndpoint.getValue("meanMs"), ok.getValue("mean"), ok.getValue("bestSecond"),
+                    applied.getValue("mean"), applied.getValue("bestSecond"), o.getBoolean("pass") ? "yes" : "no"));
+        }
+        sb.append("\nTimes from the start of SIPp (REGISTER → 200 in whole ms, SIPp's resolution; it includes the 401 round trip);"
+                + " \"service's last registration\": the latest `lastSeen` read back, from the same start; \"at\": when the read-back (every"
+                + " 2 s after SIPp ended) first saw them all. Service ms: mean time per request at the service (its metrics). CPU busy:"
+                + " share of the CPU's time, all processes.\n");
     }
 
     /** Size of the org the sustained steps ran on (the same for both targets). */
