@@ -40,6 +40,7 @@ public final class RawSocket implements AutoCloseable {
 
     private static final String RECEIVE_BUFFER_PROPERTY = "jdk.httpclient.receiveBufferSize";
     private static final Object RECEIVE_BUFFER_LOCK = new Object();
+    private static final int ABNORMAL_CLOSURE = 1006;
     // One client for every socket: each WebSocket still gets its own connection.
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** How long a closing client waits for the server's close reply before dropping the connection. */
@@ -297,7 +298,9 @@ public final class RawSocket implements AutoCloseable {
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
             closeReason = reason;
-            closeCode.complete(statusCode);
+            // The JDK reports a connection that ended without a close frame as 1006, a code no
+            // close frame may carry (RFC 6455 7.4.1): -1 says "no close frame", as before.
+            closeCode.complete(statusCode == ABNORMAL_CLOSURE ? -1 : statusCode);
             return null; // the JDK echoes the close at once
         }
 
