@@ -163,7 +163,7 @@ class PresenceSocketFuzzTest {
                     if (code == null || code != 1009) {
                         findings.add("message over the 16 KiB limit " + (code == null ? "did not close the socket" : "closed with " + code
                                 + " instead of 1009") + " (" + frame.kind() + ")",
-                                frame.describe() + " → " + (code == null ? "open" : code + " '" + socket.closeReason + "'"));
+                                frame.describe() + " → " + (code == null ? "open" : code + " '" + socket.closeReason() + "'"));
                     }
                     checkAll(socket.texts, frame, findings);
                     socket.close();
@@ -193,7 +193,7 @@ class PresenceSocketFuzzTest {
                     Integer code = socket.closeCode.getNow(-1);
                     closes.computeIfAbsent(Integer.toString(code), k -> new AtomicInteger()).incrementAndGet();
                     findings.add("socket closed by a frame within the limit: code " + code + " (" + frame.label().replaceAll("[0-9]+", "N")
-                            .replaceAll("\\s.*", "") + ")", frame.describe() + " → " + code + " '" + socket.closeReason + "'");
+                            .replaceAll("\\s.*", "") + ")", frame.describe() + " → " + code + " '" + socket.closeReason() + "'");
                     socket.close();
                     socket = open(token, findings);
                 }
@@ -215,7 +215,7 @@ class PresenceSocketFuzzTest {
         List<JsonObject> seen = new ArrayList<>();
         if (!awaitFrame(socket, seen, json -> "snapshot".equals(json.getString("type")), null, findings)) {
             throw new AssertionError("no snapshot on a fresh connection: " + (socket.isClosed()
-                    ? "closed with " + socket.closeCode.getNow(-1) + " '" + socket.closeReason + "'" : "open but silent")
+                    ? "closed with " + socket.closeCode.getNow(-1) + " '" + socket.closeReason() + "'" : "open but silent")
                     + "; frames before: " + seen);
         }
         return socket;

@@ -3,6 +3,7 @@ package dev.switchboard.support;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,57 +15,40 @@ import java.util.function.Predicate;
 
 import org.awaitility.Awaitility;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A real WebSocket client (Vert.x, over loopback) that records every frame and the close code,
- * so tests can assert the protocol exactly as a browser or app would see it.
+ * A real WebSocket client (over loopback, see {@link RawSocket}) that records every frame and the
+ * close code, so tests can assert the protocol exactly as a browser or app would see it.
  */
 public final class SocketClient implements AutoCloseable {
 
-    private static final Vertx VERTX = Vertx.vertx();
     private static final String PRESENCE = "/ws/presence";
     private static final String PLATFORM_FEED = "/ws/platform";
     // Generous: a test machine running other builds can take seconds for a first frame; a frame that
     // never comes still fails, only later.
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    public final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-    public final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    public final LinkedBlockingQueue<JsonObject> frames;
+    /** The server's close code; {@code -1} when the connection ended without a close frame. */
+    public final CompletableFuture<Integer> closeCode;
     /** The type of every frame received, in order: a stalled test says what did arrive. */
-    private final List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
-    /** What the client's socket reported as failures (a frame it could not take in would show here). */
-    private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final WebSocket socket;
-    private final WebSocketClient client;
+    private final List<String> received;
+    private final RawSocket socket;
 
-    private SocketClient(WebSocketClient client, ClientWebSocket socket) {
-        this.client = client;
+    private SocketClient(RawSocket socket, LinkedBlockingQueue<JsonObject> frames, List<String> received) {
         this.socket = socket;
-        // Handlers go on before connecting: a server may close right after the upgrade.
-        socket.textMessageHandler(text -> {
-            JsonObject frame = new JsonObject(text);
-            received.add(frame.getString("type"));
-            frames.add(frame);
-        });
-        socket.exceptionHandler(failure -> failures.add(failure.toString() + " on " + Thread.currentThread().getName()));
-        socket.closeHandler(ignored -> closeCode.complete(socket.closeStatusCode() == null ? -1 : (int) socket.closeStatusCode()));
+        this.frames = frames;
+        this.received = received;
+        this.closeCode = socket.closeCode;
     }
 
     /** Opens {@code /ws/presence?query} with a bearer token (null: none). */
     public static SocketClient connect(URI base, String token, String query) {
-        return connect(base, token, query, new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024));
+        return connect(base, token, query, RawSocket.Options.DEFAULTS);
     }
 
-    public static SocketClient connect(URI base, String token, String query, WebSocketClientOptions options) {
+    public static SocketClient connect(URI base, String token, String query, RawSocket.Options options) {
         return connectTo(base, PRESENCE, token, query, options);
     }
 
@@ -75,108 +59,48 @@ public final class SocketClient implements AutoCloseable {
 
     /** {@code /ws/platform?query} (e.g. {@code ticket=…}). */
     public static SocketClient platformFeed(URI base, String token, String query) {
-        return connectTo(base, PLATFORM_FEED, token, query, new WebSocketClientOptions().setMaxMessageSize(4 * 1024 * 1024));
+        return connectTo(base, PLATFORM_FEED, token, query, RawSocket.Options.DEFAULTS);
     }
 
-    private static SocketClient connectTo(URI base, String path, String token, String query, WebSocketClientOptions options) {
-        WebSocketClient client = VERTX.createWebSocketClient(options.setMaxFrameSize(4 * 1024 * 1024));
-        try {
-            ClientWebSocket socket = client.webSocket();
-            SocketClient result = new SocketClient(client, socket);
-            try {
-                socket.connect(connectOptions(base, path, token, query)).toCompletionStage().toCompletableFuture()
-                        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!result.closedDuringUpgrade()) {
-                    throw e;
-                }
-            }
-            return result;
-        } catch (Exception e) {
-            client.close();
-            throw new IllegalStateException("could not connect: " + e, e);
-        }
-    }
-
-    /**
-     * Vert.x 4.5 installs the handlers given before {@code connect} only once the upgrade has
-     * completed; when the server's close frame arrived first (a server that turns the socket away
-     * at once, e.g. 4403), that fails the connect with "WebSocket is closed" and no close handler
-     * runs. The upgrade did succeed, so record the close code the socket already holds.
-     */
-    private boolean closedDuringUpgrade() {
-        try {
-            if (!socket.isClosed()) {
-                return false;
-            }
-        } catch (IllegalStateException notConnected) {
-            return false; // the upgrade itself failed
-        }
-        Short code = socket.closeStatusCode();
-        closeCode.complete(code == null ? -1 : (int) code);
-        return true;
+    private static SocketClient connectTo(URI base, String path, String token, String query, RawSocket.Options options) {
+        LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        RawSocket socket = RawSocket.open(RawSocket.uri(base, path, query), RawSocket.bearer(token), WAIT, options, text -> {
+            JsonObject frame = new JsonObject(text);
+            received.add(frame.getString("type"));
+            frames.add(frame);
+        }, binary -> received.add("<binary " + binary.length + " bytes>"));
+        return new SocketClient(socket, frames, received);
     }
 
     /** The HTTP status of a refused upgrade (e.g. 401). */
     public static int rejectedStatus(URI base, String token, String query) {
-        return rejectedStatusOf(base, PRESENCE, token, query);
+        return RawSocket.upgradeStatus(RawSocket.uri(base, PRESENCE, query), RawSocket.bearer(token), WAIT);
     }
 
     /** The HTTP status of a refused upgrade of {@code /ws/platform}. */
     public static int rejectedPlatformFeedStatus(URI base, String token) {
-        return rejectedStatusOf(base, PLATFORM_FEED, token, null);
-    }
-
-    private static int rejectedStatusOf(URI base, String path, String token, String query) {
-        WebSocketClient client = VERTX.createWebSocketClient();
-        try {
-            client.connect(connectOptions(base, path, token, query)).toCompletionStage().toCompletableFuture()
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS).close();
-            return 101;
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof UpgradeRejectedException rejected) {
-                return rejected.getStatus();
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        } finally {
-            client.close();
-        }
-    }
-
-    private static WebSocketConnectOptions connectOptions(URI base, String path, String token, String query) {
-        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort())
-                .setURI(path + (query == null || query.isEmpty() ? "" : "?" + query));
-        if (token != null) {
-            options.addHeader("Authorization", "Bearer " + token);
-        }
-        return options;
+        return RawSocket.upgradeStatus(RawSocket.uri(base, PLATFORM_FEED, null), RawSocket.bearer(token), WAIT);
     }
 
     public void send(String text) {
-        socket.writeTextMessage(text);
+        socket.sendText(text, true);
     }
 
     public void sendBinary(byte[] bytes) {
-        socket.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes));
+        socket.sendBinary(bytes);
     }
 
     /** One text message as several frames of at most {@code fragmentSize} characters. */
     public void sendFragmented(String text, int fragmentSize) {
-        for (int start = 0; start < text.length(); start += fragmentSize) {
-            String part = text.substring(start, Math.min(text.length(), start + fragmentSize));
-            boolean last = start + fragmentSize >= text.length();
-            socket.writeFrame(start == 0 ? WebSocketFrame.textFrame(part, last) : WebSocketFrame.continuationFrame(
-                    io.vertx.core.buffer.Buffer.buffer(part), last));
-        }
+        socket.sendFragmented(text, fragmentSize);
     }
 
     public void send(Map<String, Object> frame) {
         send(new JsonObject(frame).encode());
     }
 
-    /** Stops reading from the socket (the server's writes pile up) / resumes. */
+    /** Stops reading from the socket (the server's writes pile up, TCP pushes back) / resumes. */
     public void pause() {
         socket.pause();
     }
@@ -193,8 +117,7 @@ public final class SocketClient implements AutoCloseable {
                 // Say whether the server closed the socket meanwhile: that tells a refusal from a stall.
                 throw new AssertionError("no frame within " + WAIT + (closeCode.isDone()
                         ? "; the socket was closed with " + closeCode.getNow(null) + " (" + socket.closeReason() + ")"
-                        : "; the socket is still open") + "; received so far " + lastReceived()
-                        + " (local address " + socket.localAddress() + ")");
+                        : "; the socket is still open") + "; received so far " + lastReceived() + "; " + socket.diagnostics());
             }
             return frame;
         } catch (InterruptedException e) {
@@ -206,8 +129,7 @@ public final class SocketClient implements AutoCloseable {
     private String lastReceived() {
         synchronized (received) {
             int from = Math.max(0, received.size() - 20);
-            return received.size() + " frames" + (received.isEmpty() ? "" : ", the last " + received.subList(from, received.size()))
-                    + (failures.isEmpty() ? "" : "; client socket failures " + failures);
+            return received.size() + " frames" + (received.isEmpty() ? "" : ", the last " + received.subList(from, received.size()));
         }
     }
 
@@ -275,9 +197,6 @@ public final class SocketClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isClosed()) {
-            socket.close();
-        }
-        client.close();
+        socket.close();
     }
 }
