@@ -17,8 +17,8 @@ import io.smallrye.mutiny.Uni;
  * lease, so a replica dying mid-send frees them once it ends), how to deliver one and record the
  * outcome, and how to prune. This class runs the rounds: one at a time per replica, again at once
  * while batches come back full or a {@link #poke} arrived meanwhile, pruning at most once a minute,
- * and every failure of a round logged and left to the next one. {@link #backoff} is the retry
- * schedule both use.
+ * and every failure of a round logged and left to the next one; none starts once shutdown has
+ * begun. {@link #backoff} is the retry schedule both use.
  *
  * @param <R> a claimed row
  */
@@ -32,6 +32,7 @@ public final class OutboxLoop<R> {
     private final Supplier<Uni<List<R>>> claim;
     private final Function<R, Uni<Void>> deliver;
     private final Supplier<Uni<Void>> prune;
+    private final OrderlyShutdown shutdown;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile long lastPrune;
@@ -42,28 +43,34 @@ public final class OutboxLoop<R> {
      * @param deliver sends one row outside any transaction and records its outcome; never fails for a
      *                delivery that went wrong (that is an outcome), only when recording it failed
      * @param prune   deletes settled rows past their retention
+     * @param shutdown  stops the rounds at shutdown
      */
     public OutboxLoop(String name, Logger log, int batchSize, Supplier<Uni<List<R>>> claim, Function<R, Uni<Void>> deliver,
-            Supplier<Uni<Void>> prune) {
+            Supplier<Uni<Void>> prune, OrderlyShutdown shutdown) {
         this.name = name;
         this.log = log;
         this.batchSize = batchSize;
         this.claim = claim;
         this.deliver = deliver;
         this.prune = prune;
+        this.shutdown = shutdown;
     }
 
     /** Something was queued (or the bus came back): look now instead of at the next interval. */
     public void poke() {
-        round().subscribe().with(ignored -> { });
+        round().subscribe().with(ignored -> { }, failure -> log.warnf("%s round failed: %s", name, failure.toString()));
     }
 
     /**
      * Delivers what is due, and goes again at once while batches come back full or a poke arrived
      * meanwhile. One round at a time: a poke or a scheduled round during one only asks it to go again.
-     * Never fails.
+     * Never fails. Nothing once shutdown has begun ({@link OrderlyShutdown}).
      */
     public Uni<Void> round() {
+        return shutdown.run(this::roundNow);
+    }
+
+    private Uni<Void> roundNow() {
         if (!running.compareAndSet(false, true)) {
             again.set(true);
             return Uni.createFrom().voidItem();
@@ -73,7 +80,7 @@ public final class OutboxLoop<R> {
                 .onItemOrFailure().transformToUni((claimed, failure) -> {
                     running.set(false);
                     if (failure != null) {
-                        log.warnf("%s round failed (will retry): %s", name, failure.toString());
+                        log.logf(shutdown.failureLevel(), "%s round failed (will retry): %s", name, failure.toString());
                         return Uni.createFrom().voidItem();
                     }
                     return claimed >= batchSize || again.getAndSet(false) ? round() : Uni.createFrom().voidItem();
@@ -85,8 +92,8 @@ public final class OutboxLoop<R> {
             return Uni.createFrom().item(0);
         }
         List<Uni<Void>> deliveries = claimed.stream().map(row -> deliver.apply(row)
-                .onFailure().invoke(failure -> log.warnf("%s: recording an outcome failed (the lease frees the row): %s",
-                        name, failure.toString())))
+                .onFailure().invoke(failure -> log.logf(shutdown.failureLevel(),
+                        "%s: recording an outcome failed (the lease frees the row): %s", name, failure.toString())))
                 .toList();
         return Uni.join().all(deliveries).andCollectFailures().replaceWith(claimed.size())
                 .onFailure().recoverWithItem(claimed.size());

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.common.OrderlyShutdown;
 import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
@@ -27,20 +28,22 @@ public class HistoryRetention {
 
     private final HistoryStore store;
     private final Duration retention;
+    private final OrderlyShutdown shutdown;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public HistoryRetention(HistoryStore store, SwitchboardConfig config) {
+    public HistoryRetention(HistoryStore store, SwitchboardConfig config, OrderlyShutdown shutdown) {
         this.store = store;
+        this.shutdown = shutdown;
         this.retention = config.history().retention();
     }
 
     @Scheduled(identity = "history-retention", every = "${switchboard.history.prune-interval}",
             concurrentExecution = ConcurrentExecution.SKIP)
     Uni<Void> scheduledPrune() {
-        return prune().onFailure().recoverWithItem(failure -> {
-            LOG.warnf("History pruning failed (will retry): %s", failure.toString());
+        return shutdown.run(() -> prune().onFailure().recoverWithItem(failure -> {
+            LOG.logf(shutdown.failureLevel(), "History pruning failed (will retry): %s", failure.toString());
             return 0;
-        }).replaceWithVoid();
+        }).replaceWithVoid());
     }
 
     /** Deletes items older than the retention now; answers how many (0 when a round is already running here). */

@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.common.OrderlyShutdown;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
 import dev.switchboard.common.SwitchboardConfig;
@@ -50,11 +51,13 @@ public class DeviceLeases {
     private final PresenceChanges presence;
     private final Duration leaseTtl;
     private final Duration grace;
+    private final OrderlyShutdown shutdown;
     /** Open device sockets on this replica, per device. */
     private final Map<UUID, Integer> held = new ConcurrentHashMap<>();
 
-    public DeviceLeases(Pool pool, Vertx vertx, PresenceChanges presence, SwitchboardConfig config) {
+    public DeviceLeases(Pool pool, Vertx vertx, PresenceChanges presence, SwitchboardConfig config, OrderlyShutdown shutdown) {
         this.pool = pool;
+        this.shutdown = shutdown;
         this.vertx = vertx;
         this.presence = presence;
         this.leaseTtl = config.ws().deviceLease();
@@ -69,7 +72,7 @@ public class DeviceLeases {
     void start(@Observes StartupEvent event, Scheduler scheduler) {
         Duration every = Duration.ofMillis(Math.max(1_000L, leaseTtl.toMillis() / 3));
         scheduler.newJob("device-lease-renewal").setInterval(every.toString())
-                .setConcurrentExecution(ConcurrentExecution.SKIP).setAsyncTask(execution -> renew()).schedule();
+                .setConcurrentExecution(ConcurrentExecution.SKIP).setAsyncTask(execution -> shutdown.run(this::renew)).schedule();
     }
 
     /** A device socket opened: the device is registered from now on (publishes if that is news). */
@@ -130,7 +133,7 @@ public class DeviceLeases {
                     return SafeContext.run(vertx, () -> Panache.withTransaction(() -> presence.usersChanged(orgByUser)));
                 })
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("Could not renew device leases: %s", failure.toString());
+                    LOG.logf(shutdown.failureLevel(), "Could not renew device leases: %s", failure.toString());
                     return null;
                 });
     }

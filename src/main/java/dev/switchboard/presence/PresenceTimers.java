@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.common.NativeSql;
+import dev.switchboard.common.OrderlyShutdown;
 import dev.switchboard.common.PresenceChanges;
 import dev.switchboard.common.SafeContext;
 import dev.switchboard.common.SwitchboardConfig;
@@ -49,6 +50,7 @@ public class PresenceTimers {
     private final Duration reapPauseAfterFailure;
     private final History history;
     private final ScheduleService schedules;
+    private final OrderlyShutdown shutdown;
     private final AtomicBoolean running = new AtomicBoolean();
     /** {@link System#nanoTime()} before which lapsed device leases are left alone. */
     private volatile long reapLeasesFrom = System.nanoTime();
@@ -56,8 +58,9 @@ public class PresenceTimers {
     private long timerId = -1;
 
     public PresenceTimers(Vertx vertx, PresenceChanges presence, PresenceStore store, SwitchboardConfig config, History history,
-            ScheduleService schedules) {
+            ScheduleService schedules, OrderlyShutdown shutdown) {
         this.schedules = schedules;
+        this.shutdown = shutdown;
         this.history = history;
         this.replayWindow = config.presence().replayWindow();
         // A whole lease: the replicas holding devices get about three attempts to renew.
@@ -90,14 +93,14 @@ public class PresenceTimers {
             return; // the previous tick is still working
         }
         // One transaction per step: each claims its rows, locks the affected users, publishes.
-        SafeContext.run(vertx, () -> Panache.withTransaction(this::expireStatuses)
+        shutdown.run(() -> SafeContext.run(vertx, () -> Panache.withTransaction(this::expireStatuses)
                 .flatMap(ignored -> Panache.withTransaction(this::expireNotes))
                 .flatMap(ignored -> Panache.withTransaction(schedules::applyDue))
                 .flatMap(ignored -> Panache.withTransaction(this::lapseRegistrations))
                 .flatMap(ignored -> System.nanoTime() - reapLeasesFrom >= 0 ? Panache.withTransaction(this::expireDeviceLeases)
                         : Uni.createFrom().voidItem())
                 .flatMap(ignored -> Panache.withTransaction(this::endStaleCalls))
-                .flatMap(ignored -> Panache.withTransaction(this::pruneEvents)))
+                .flatMap(ignored -> Panache.withTransaction(this::pruneEvents))))
                 .subscribe().with(ignored -> running.set(false), failure -> {
                     // Typically the database is unreachable. Then no replica could renew its
                     // leases either: once it is back, give them a whole lease to renew before
@@ -105,7 +108,7 @@ public class PresenceTimers {
                     // offline and back (and fire watches).
                     reapLeasesFrom = System.nanoTime() + reapPauseAfterFailure.toNanos();
                     running.set(false);
-                    LOG.warnf("Presence timer tick failed (will retry): %s", failure.toString());
+                    LOG.logf(shutdown.failureLevel(), "Presence timer tick failed (will retry): %s", failure.toString());
                 });
     }
 

@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.switchboard.common.OrderlyShutdown;
 import dev.switchboard.common.OutboxLoop;
 import dev.switchboard.common.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,13 +50,14 @@ public class PushOutbox {
     private final OutboxLoop<Claimed> loop;
 
     public PushOutbox(Pool pool, PushProviders providers, PushDeviceService devices, SwitchboardConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, OrderlyShutdown shutdown) {
         this.metrics = metrics;
         this.pool = pool;
         this.providers = providers;
         this.devices = devices;
         this.config = config.push().outbox();
-        this.loop = new OutboxLoop<>("Push outbox", LOG, this.config.batchSize(), this::claim, this::deliver, this::prune);
+        this.loop = new OutboxLoop<>("Push outbox", LOG, this.config.batchSize(), this::claim, this::deliver, this::prune,
+                shutdown);
     }
 
     void start(@Observes StartupEvent event) {

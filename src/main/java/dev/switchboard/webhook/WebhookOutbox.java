@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.switchboard.common.ClusterBus;
+import dev.switchboard.common.OrderlyShutdown;
 import dev.switchboard.common.OutboxLoop;
 import dev.switchboard.common.SwitchboardConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,13 +47,15 @@ public class WebhookOutbox {
     private final MeterRegistry metrics;
     private final OutboxLoop<Claimed> loop;
 
-    public WebhookOutbox(Pool pool, WebhookSender sender, ClusterBus bus, SwitchboardConfig config, MeterRegistry metrics) {
+    public WebhookOutbox(Pool pool, WebhookSender sender, ClusterBus bus, SwitchboardConfig config, MeterRegistry metrics,
+            OrderlyShutdown shutdown) {
         this.pool = pool;
         this.sender = sender;
         this.bus = bus;
         this.config = config.webhooks();
         this.metrics = metrics;
-        this.loop = new OutboxLoop<>("Webhook outbox", LOG, this.config.batchSize(), this::claim, this::deliver, this::prune);
+        this.loop = new OutboxLoop<>("Webhook outbox", LOG, this.config.batchSize(), this::claim, this::deliver, this::prune,
+                shutdown);
     }
 
     /** Skips every scheduled round on a replica whose worker is switched off. */
