@@ -113,14 +113,10 @@ public class UserSituations {
         // after them: a route that follows a chain of colleagues reads it in one statement, not one
         // per hop (the hop limit bounds the reach; UNION ends cycles).
         this.usersSql = "SELECT " + user + "::text" + userFrom + "WHERE u.id = ANY($1) AND u.org_id = $2";
-        // Written for the generic plan (common.DatabasePool): OFFSET 0 keeps the fallback lookup a
-        // per-row index probe (a plain join became a hash join over every fallback of every user,
-        // 8 ms), and ANY(ARRAY(…)) reads the users by primary key (IN (…) scanned the whole org).
         this.reachSql = "WITH RECURSIVE reach(id, depth) AS (SELECT unnest($1::uuid[]), 0 "
-                + "UNION SELECT f.target_user_id, r.depth + 1 FROM reach r CROSS JOIN LATERAL (SELECT target_user_id "
-                + "FROM call_plan_fallbacks f WHERE f.user_id = r.id AND f.target_user_id IS NOT NULL OFFSET 0) f "
-                + "WHERE r.depth < " + (RoutePlanner.MAX_HOPS - 1) + ") "
-                + "SELECT " + user + "::text" + userFrom + "WHERE u.id = ANY(ARRAY(SELECT DISTINCT id FROM reach)) AND u.org_id = $2";
+                + "UNION SELECT f.target_user_id, r.depth + 1 FROM reach r JOIN call_plan_fallbacks f ON f.user_id = r.id "
+                + "WHERE f.target_user_id IS NOT NULL AND r.depth < " + (RoutePlanner.MAX_HOPS - 1) + ") "
+                + "SELECT " + user + "::text" + userFrom + "WHERE u.id IN (SELECT id FROM reach) AND u.org_id = $2";
         this.groupSql = "SELECT " + group + "::text FROM ring_groups g WHERE g.id = $1 AND g.org_id = $2";
     }
 
