@@ -54,7 +54,6 @@ public class UserSituations {
     private final String ownedSql;
     private final String calleeSql;
     private final String usersSql;
-    private final String reachSql;
     private final String groupSql;
     /** A whole user {@code u}, with {@code ps} their published presence left-joined: one JSON array. */
     private final String user;
@@ -109,14 +108,7 @@ public class UserSituations {
                 + "LEFT JOIN presence_states ps ON ps.user_id = u.id "
                 + "LEFT JOIN ring_groups g ON g.id = t.owner_id "
                 + "WHERE o.id = $1";
-        // The users asked for and everyone their user fallbacks reach within the hops a route has left
-        // after them: a route that follows a chain of colleagues reads it in one statement, not one
-        // per hop (the hop limit bounds the reach; UNION ends cycles).
         this.usersSql = "SELECT " + user + "::text" + userFrom + "WHERE u.id = ANY($1) AND u.org_id = $2";
-        this.reachSql = "WITH RECURSIVE reach(id, depth) AS (SELECT unnest($1::uuid[]), 0 "
-                + "UNION SELECT f.target_user_id, r.depth + 1 FROM reach r JOIN call_plan_fallbacks f ON f.user_id = r.id "
-                + "WHERE f.target_user_id IS NOT NULL AND r.depth < " + (RoutePlanner.MAX_HOPS - 1) + ") "
-                + "SELECT " + user + "::text" + userFrom + "WHERE u.id IN (SELECT id FROM reach) AND u.org_id = $2";
         this.groupSql = "SELECT " + group + "::text FROM ring_groups g WHERE g.id = $1 AND g.org_id = $2";
     }
 
@@ -158,21 +150,9 @@ public class UserSituations {
         return user(new JsonArray(userColumn), rules).situation();
     }
 
-    /** The org's users among {@code ids}, with their situations. */
+    /** The org's users among {@code ids}, with their situations (a route's fallback hop). */
     public Uni<Map<UUID, UserSituation>> users(UUID orgId, OrgRules rules, List<UUID> ids) {
-        return read(usersSql, orgId, rules, ids);
-    }
-
-    /**
-     * A route's fallback hop: the org's users among {@code ids} and everyone their own user
-     * fallbacks reach in the hops still possible after them, with their situations.
-     */
-    public Uni<Map<UUID, UserSituation>> reachable(UUID orgId, OrgRules rules, List<UUID> ids) {
-        return read(reachSql, orgId, rules, ids);
-    }
-
-    private Uni<Map<UUID, UserSituation>> read(String sql, UUID orgId, OrgRules rules, List<UUID> ids) {
-        return NativeSql.column(String.class, sql, NativeSql.uuids(ids), orgId).map(rows -> {
+        return NativeSql.column(String.class, usersSql, NativeSql.uuids(ids), orgId).map(rows -> {
             Map<UUID, UserSituation> users = new HashMap<>();
             rows.forEach(text -> {
                 UserSituation s = user(new JsonArray(text), rules).situation();

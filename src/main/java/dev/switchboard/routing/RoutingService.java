@@ -54,10 +54,8 @@ public class RoutingService {
 
     /**
      * One read for a user without fallbacks to others (the common case): the callee's whole
-     * situation comes back at once, no transaction, no lock. The first fallback to another user
-     * reads that user and everyone their own user fallbacks reach within the hop limit in one
-     * statement (a chain of colleagues is one read, not one per hop); a fallback to a group costs
-     * one read each (at most {@link RoutePlanner#MAX_HOPS} in all); a call to
+     * situation comes back at once, no transaction, no lock. Each fallback to another user or group
+     * that the answer follows costs one more read (at most {@link RoutePlanner#MAX_HOPS}); a call to
      * a round_robin group advances its rotation in one more statement. The answer goes to the
      * callee's history (queued: the answer does not wait for it), asked for by {@code actor}; a
      * group's skipped members each get a {@code skipped_in_group} item. The answer's sentences are in
@@ -139,7 +137,7 @@ public class RoutingService {
             throw new IllegalStateException("route planning kept asking for more parties");
         }
         Uni<Void> loaded = outcome.missingType() == FallbackType.USER
-                ? situations.reachable(orgId, rules, List.of(outcome.missingId())).invoke(found -> {
+                ? situations.users(orgId, rules, List.of(outcome.missingId())).invoke(found -> {
                     users.putAll(found);
                     if (!found.containsKey(outcome.missingId())) {
                         // Deleted between the reads: nobody to ring, as a fallback that no longer exists.
