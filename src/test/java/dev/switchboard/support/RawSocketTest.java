@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class RawSocketTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String ACK = "ack";
     private static final Pattern KEY = Pattern.compile("(?im)^Sec-WebSocket-Key:\\s*(\\S+)\\s*$");
 
     @Test
@@ -61,6 +62,7 @@ class RawSocketTest {
             LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
             try (RawSocket socket = open(server, texts)) {
                 assertThat(texts.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("{}");
+                socket.sendText(ACK, true); // the server drops the connection once it has this
                 assertThat(socket.closeCode.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(-1);
                 assertThat(socket.isClosed()).isTrue();
             }
@@ -73,7 +75,11 @@ class RawSocketTest {
                 RawSocket.Options.DEFAULTS, texts::add, binary -> texts.add("<binary>"));
     }
 
-    /** Answers one upgrade with the 101 response and {@code frames} in a single write; then waits for the client's end, or drops it. */
+    /**
+     * Answers one upgrade with the 101 response and {@code frames} in a single write; then waits for
+     * the client's end, or drops the connection once the client's {@link #ACK} frame is in. Dropping
+     * earlier races the client's read: a reset can discard the frames it has not read yet.
+     */
     private static void serve(ServerSocket server, byte[] frames, boolean drop) {
         try (Socket client = server.accept()) {
             InputStream in = client.getInputStream();
@@ -87,7 +93,9 @@ class RawSocketTest {
             out.writeBytes(frames);
             client.getOutputStream().write(out.toByteArray());
             client.getOutputStream().flush();
-            if (!drop) {
+            if (drop) {
+                in.readNBytes(2 + 4 + ACK.length()); // header, mask, payload of the client's masked ack
+            } else {
                 in.transferTo(OutputStream.nullOutputStream()); // the client's frames, up to its end of the connection
             }
         } catch (Exception e) {
