@@ -46,9 +46,11 @@ public class UserSituations {
      * @param user        the owning user's situation: the owner itself, or the device's owner; null for
      *                    an unowned device and a group
      * @param group       the ring group when the owner is one, else null
+     * @param reachable   for a call to a user's own number, the colleagues their fallbacks reach within
+     *                    {@link RoutePlanner#MAX_HOPS}, by id (a route reads them from here, not hop by hop)
      */
     public record Callee(boolean orgFound, OrgRules rules, boolean callerKnown, UUID ownerId, DeviceState device,
-            UserSituation user, GroupSituation group) {
+            UserSituation user, GroupSituation group, Map<UUID, UserSituation> reachable) {
     }
 
     private final String ownedSql;
@@ -96,11 +98,24 @@ public class UserSituations {
                 + "WHERE m.group_id = g.id))";
         this.ownedSql = "SELECT " + String.join(", ", ownedColumns.stream().map(column -> column.formatted("$1") + "::text").toList())
                 + ", (SELECT call_waiting FROM users WHERE id = $1), " + Scheduled.column("$1");
+        // The colleagues a user callee's fallbacks reach, hop after hop up to the hop limit, read
+        // with the callee: a plan that falls back from colleague to colleague is one statement, not
+        // one per hop. Written for the generic plan (common.DatabasePool): OFFSET 0 keeps each
+        // fallback lookup an index probe (a plain join became a hash join over every fallback of
+        // every user), ANY(ARRAY(…)) reads the users by primary key. UNION ends cycles.
+        String reachable = "(SELECT json_agg(" + user + ")" + userFrom + "WHERE u.org_id = o.id AND u.id = ANY(ARRAY("
+                + "WITH RECURSIVE reach(id, depth) AS (SELECT f.target_user_id, 1 FROM call_plan_fallbacks f "
+                + "WHERE f.user_id = t.owner_id AND f.target_user_id IS NOT NULL "
+                + "UNION SELECT f.target_user_id, r.depth + 1 FROM reach r CROSS JOIN LATERAL (SELECT target_user_id "
+                + "FROM call_plan_fallbacks f WHERE f.user_id = r.id AND f.target_user_id IS NOT NULL OFFSET 0) f "
+                + "WHERE r.depth < " + RoutePlanner.MAX_HOPS + ") SELECT DISTINCT id FROM reach)))";
         this.calleeSql = "SELECT o.apply_user_status_to_devices, o.show_call_context, "
                 + "$2::text IS NULL OR EXISTS (SELECT 1 FROM internal_numbers n WHERE n.org_id = o.id AND n.number = $2::text), "
                 + "t.owner_id, (SELECT " + device + "::text" + accounts + "WHERE a.id = t.owner_id), "
                 + "CASE WHEN u.id IS NULL THEN NULL ELSE " + user + "::text END, "
-                + "CASE WHEN g.id IS NULL THEN NULL ELSE " + group + "::text END"
+                + "CASE WHEN g.id IS NULL THEN NULL ELSE " + group + "::text END, "
+                // only for a call to the user's own number (a call to a device rings that device)
+                + "CASE WHEN u.id IS NULL OR v.id IS NOT NULL THEN NULL ELSE " + reachable + "::text END"
                 + " FROM organizations o LEFT JOIN internal_numbers t ON t.org_id = o.id AND t.number = $3 "
                 + "LEFT JOIN voip_accounts v ON v.id = t.owner_id "
                 // The owner is a user, or a device whose user is wanted; an unowned device's id names no user.
@@ -126,13 +141,20 @@ public class UserSituations {
     public Uni<Callee> callee(UUID orgId, String from, String to) {
         return NativeSql.row(calleeSql, orgId, from, to).map(row -> {
             if (row == null) {
-                return new Callee(false, null, false, null, null, null, null);
+                return new Callee(false, null, false, null, null, null, null, Map.of());
             }
             OrgRules rules = new OrgRules((Boolean) row[0], (Boolean) row[1]);
             DeviceState device = row[4] == null ? null : device(new JsonArray((String) row[4]));
             UserSituation user = row[5] == null ? null : user(new JsonArray((String) row[5]), rules).situation();
             GroupSituation group = row[6] == null ? null : group(new JsonArray((String) row[6]), rules);
-            return new Callee(true, rules, (Boolean) row[2], (UUID) row[3], device, user, group);
+            Map<UUID, UserSituation> reachable = new HashMap<>();
+            if (row[7] != null) {
+                new JsonArray((String) row[7]).forEach(element -> {
+                    UserSituation s = user((JsonArray) element, rules).situation();
+                    reachable.put(s.userId(), s);
+                });
+            }
+            return new Callee(true, rules, (Boolean) row[2], (UUID) row[3], device, user, group, reachable);
         });
     }
 

@@ -19,6 +19,7 @@ import dev.switchboard.availability.FallbackType;
 import dev.switchboard.availability.GroupSituation;
 import dev.switchboard.availability.OrgRules;
 import dev.switchboard.availability.PresenceDerivation;
+import dev.switchboard.availability.Reason;
 import dev.switchboard.availability.RingStrategy;
 import dev.switchboard.availability.RouteAnswer;
 import dev.switchboard.availability.RoutePlanner;
@@ -53,9 +54,10 @@ public class RoutingService {
     }
 
     /**
-     * One read for a user without fallbacks to others (the common case): the callee's whole
-     * situation comes back at once, no transaction, no lock. Each fallback to another user or group
-     * that the answer follows costs one more read (at most {@link RoutePlanner#MAX_HOPS}); a call to
+     * One read for a call to a user: the callee's whole situation comes back at once with every
+     * colleague their fallbacks reach within the hop limit, no transaction, no lock. Each fallback
+     * to a group that the answer follows, and to a colleague reached through a group, costs one
+     * more read (at most {@link RoutePlanner#MAX_HOPS}); a call to
      * a round_robin group advances its rotation in one more statement. The answer goes to the
      * callee's history (queued: the answer does not wait for it), asked for by {@code actor}; a
      * group's skipped members each get a {@code skipped_in_group} item. The answer's sentences are in
@@ -90,7 +92,7 @@ public class RoutingService {
                         callee.device(), callee.user(), callee.rules().applyUserStatusToDevices(), internalCaller, now, lang),
                         CallPlan.DEFAULT_RING_SECONDS, lang);
                 if (callee.user() != null) {
-                    history.routed(actor, orgId, callee.user().userId(), from, answer.apply(Messages.ENGLISH));
+                    history.routed(actor, orgId, callee.user().userId(), from, decision(answer.apply(Messages.ENGLISH)));
                 }
                 return Uni.createFrom().item(answer.apply(m));
             }
@@ -109,11 +111,12 @@ public class RoutingService {
             if (callee.user() == null) {
                 throw ApiException.notFound("internal number " + to);
             }
+            users.putAll(callee.reachable());
             users.put(callee.user().userId(), callee.user());
             Instant now = Instant.now();
             return plan(orgId, callee.rules(), users, groups,
                     (directory, lang) -> RoutePlanner.toUser(callee.user().userId(), directory, internalCaller, now, lang), m, 0)
-                    .invoke(answers -> history.routed(actor, orgId, callee.user().userId(), from, answers.english()))
+                    .invoke(answers -> history.routed(actor, orgId, callee.user().userId(), from, decision(answers.english())))
                     .map(Answers::asked);
         });
     }
@@ -148,6 +151,13 @@ public class RoutingService {
                         group != null ? group : new GroupSituation(outcome.missingId(), "(deleted)", null, RingStrategy.RING_ALL,
                                 CallPlan.DEFAULT_RING_SECONDS, List.of(), Fallback.REJECT, 0))).replaceWithVoid();
         return loaded.flatMap(ignored -> plan(orgId, rules, users, groups, planner, m, loads + 1));
+    }
+
+    /** The answer as the history keeps it. */
+    private static HistoryItem.Decision decision(RouteAnswer answer) {
+        HistoryItem.Why why = answer.reason() instanceof Reason reason ? new HistoryItem.Why(reason.code().wire(), reason.message())
+                : new HistoryItem.Why(null, answer.reason() == null ? "" : answer.reason().toString());
+        return new HistoryItem.Decision(answer.action(), answer.forwardTo(), why, answer);
     }
 
     /** Each member the group skipped learns why, in their history. */
