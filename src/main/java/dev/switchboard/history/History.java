@@ -16,7 +16,6 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.switchboard.common.SwitchboardConfig;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,7 +45,6 @@ public class History {
     private static final long RETRY_DELAY_MS = 1000;
 
     private final HistoryStore store;
-    private final ObjectMapper json;
     private final Vertx vertx;
     private final int maxQueued;
     private final Queue<HistoryItem> queue = new ConcurrentLinkedQueue<>();
@@ -56,11 +54,10 @@ public class History {
     private final AtomicLong dropped = new AtomicLong();
     private final List<HistoryObserver> observers;
 
-    public History(HistoryStore store, ObjectMapper json, Vertx vertx, SwitchboardConfig config,
+    public History(HistoryStore store, Vertx vertx, SwitchboardConfig config,
             Instance<HistoryObserver> observers) {
         this.store = store;
         this.observers = observers.stream().toList();
-        this.json = json;
         this.vertx = vertx;
         this.maxQueued = config.history().maxQueued();
     }
@@ -88,11 +85,11 @@ public class History {
     }
 
     /**
-     * A routing decision about the user, as the platform got it: {@code decision} is the answer
-     * object (serialized as the API sends it), {@code from} the calling number.
+     * A routing decision about the user, as the platform got it ({@code decision}'s answer is
+     * serialized as the API sends it, when the item is written), {@code from} the calling number.
      */
-    public void routed(Actor actor, UUID orgId, UUID userId, String from, Object decision) {
-        record(HistoryItem.decision(actor, orgId, userId, from, json.valueToTree(decision)));
+    public void routed(Actor actor, UUID orgId, UUID userId, String from, HistoryItem.Decision decision) {
+        record(HistoryItem.decision(actor, orgId, userId, from, decision));
     }
 
     private void scheduleFlush(long delayMs) {

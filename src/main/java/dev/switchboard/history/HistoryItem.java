@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One entry of a user's history: what happened ({@code summary}, in words, and {@code details},
@@ -177,23 +176,33 @@ public record HistoryItem(Instant at, Type type, Actor actor, UUID orgId, UUID u
     }
 
     /**
-     * A routing decision about the user, from its wire form ({@code action}, {@code reason} as words
-     * or {@code {code, message}}, and whatever else the answer carries, kept whole as {@code decision}).
+     * A routing answer as the history keeps it.
+     *
+     * @param action    {@code ring}, {@code forward}, {@code voicemail} or {@code reject}
+     * @param forwardTo the number a forward goes to, else null
+     * @param reason    why, in words (and its code for reject and voicemail)
+     * @param answer    the whole answer, any JSON-serializable value: stored as the API sent it
      */
-    public static HistoryItem decision(Actor actor, UUID orgId, UUID userId, String from, JsonNode decision) {
-        String action = decision.path("action").asText("");
-        CallOutcome outcome = switch (action) {
+    public record Decision(String action, String forwardTo, Why reason, Object answer) {
+    }
+
+    /**
+     * A routing decision about the user, kept whole as {@code decision}. The answer is serialized
+     * once, when the item is written; the summary only needs what {@code decision} names.
+     */
+    public static HistoryItem decision(Actor actor, UUID orgId, UUID userId, String from, Decision decision) {
+        CallOutcome outcome = switch (decision.action()) {
             case "ring" -> CallOutcome.RANG;
             case "forward" -> CallOutcome.FORWARDED;
             case "voicemail" -> CallOutcome.VOICEMAIL;
             default -> CallOutcome.REJECTED;
         };
-        JsonNode reason = decision.path("reason");
-        Why why = reason.isObject() ? new Why(reason.path("code").asText(null), reason.path("message").asText(""))
-                : new Why(null, reason.asText(""));
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("decision", decision);
-        return call(actor, orgId, userId, from, outcome, why.message().isEmpty() ? List.of() : List.of(why), extra);
+        Why why = decision.reason();
+        Map<String, Object> named = new LinkedHashMap<>();
+        named.put("decision", decision.forwardTo() == null ? Map.of() : Map.of("forwardTo", decision.forwardTo()));
+        HistoryItem item = call(actor, orgId, userId, from, outcome, why.message().isEmpty() ? List.of() : List.of(why), named);
+        item.details().put("decision", decision.answer()); // after the summary: it reads only the part above
+        return item;
     }
 
     /** A ring group's call passed over this member, and why (their own route would not ring them). */

@@ -137,6 +137,7 @@ class HistoryTest {
         assertThat(details(call)).containsEntry("from", bob.internalNumber()).containsEntry("outcome", "rejected");
         assertThat(details(call).get("reasons")).isEqualTo(List.of(Map.of("code", "STATUS_DND", "message", message)));
         assertThat((String) call.get("summary")).isEqualTo("Call from " + bob.internalNumber() + " did not ring: " + message);
+        assertThat(details(call).get("decision")).as("the whole answer, as the platform got it").isEqualTo(route.as(Map.class));
 
         // A call that rings is in the history too.
         as(anna.token()).body(Map.of("status", "available")).put("/api/me/availability").then().statusCode(200);
@@ -144,6 +145,26 @@ class HistoryTest {
                 .post("/api/orgs/" + org + "/calls/route").then().statusCode(200);
         Map<String, Object> rang = awaitItems(anna, "call", 2).get(0);
         assertThat(details(rang)).containsEntry("from", "+31201234567").containsEntry("outcome", "rang");
+    }
+
+    @Test
+    void aForwardedRouteNamesTheNumberItWentTo() {
+        UUID org = createOrg();
+        TestUser anna = user(org);
+        String mobile = as(anna.token()).body(Map.of("number", "+31612345678", "description", "mobile"))
+                .post("/api/orgs/" + org + "/users/" + anna.id() + "/fixed-destinations").then().statusCode(201).extract().path("id");
+        as(anna.token()).body(Map.of("status", "available", "destination", Map.of("type", "fixed_destination", "id", mobile)))
+                .put("/api/me/availability").then().statusCode(200);
+
+        Response route = as(platform()).body(Map.of("from", "+31201234567", "to", anna.internalNumber()))
+                .post("/api/orgs/" + org + "/calls/route");
+        route.then().statusCode(200);
+        assertThat(route.<String>path("action")).isEqualTo("forward");
+
+        Map<String, Object> call = awaitOne(anna, "call");
+        assertThat(details(call)).containsEntry("outcome", "forwarded");
+        assertThat((String) call.get("summary")).startsWith("Call from +31201234567 was forwarded to +31612345678");
+        assertThat(details(call).get("decision")).isEqualTo(route.as(Map.class));
     }
 
     @Test
