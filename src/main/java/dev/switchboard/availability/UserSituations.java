@@ -19,6 +19,7 @@ import dev.switchboard.account.UserStatus;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.organization.Organization;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.core.json.JsonArray;
 
 /**
@@ -60,7 +61,10 @@ public class UserSituations {
     /** A whole user {@code u}, with {@code ps} their published presence left-joined: one JSON array. */
     private final String user;
 
-    public UserSituations(PushReachability push) {
+    private final Pool pool;
+
+    public UserSituations(PushReachability push, Pool pool) {
+        this.pool = pool;
         // Over a VoIP account a, its registration r left-joined: one element of the devices array.
         String device = "json_build_array(a.id, a.sip_username, a.kind, a.internal_number, a.description, "
                 + LiveDeviceStates.REGISTERED + ", a.dnd, " + push.wakeableSql() + ", " + LiveDeviceStates.RINGING + ", "
@@ -139,7 +143,8 @@ public class UserSituations {
      * whether {@code from} (null for an outside caller) is one of its numbers, and the callee.
      */
     public Uni<Callee> callee(UUID orgId, String from, String to) {
-        return NativeSql.row(calleeSql, orgId, from, to).map(row -> {
+        return NativeSql.rows(pool, calleeSql, orgId, from, to).map(rows -> {
+            Object[] row = rows.isEmpty() ? null : rows.get(0);
             if (row == null) {
                 return new Callee(false, null, false, null, null, null, null, Map.of());
             }
@@ -172,22 +177,29 @@ public class UserSituations {
         return user(new JsonArray(userColumn), rules).situation();
     }
 
-    /** The org's users among {@code ids}, with their situations (a route's fallback hop). */
+    /** The org's users among {@code ids}, with their situations, in the caller's session (and transaction). */
     public Uni<Map<UUID, UserSituation>> users(UUID orgId, OrgRules rules, List<UUID> ids) {
-        return NativeSql.column(String.class, usersSql, NativeSql.uuids(ids), orgId).map(rows -> {
-            Map<UUID, UserSituation> users = new HashMap<>();
-            rows.forEach(text -> {
-                UserSituation s = user(new JsonArray(text), rules).situation();
-                users.put(s.userId(), s);
-            });
-            return users;
-        });
+        return NativeSql.rows(usersSql, NativeSql.uuids(ids), orgId).map(rows -> users(rows, rules));
     }
 
-    /** The org's ring group {@code groupId} with every member's situation, or null. */
+    /** As {@link #users}, on a pooled connection outside any session: a route's fallback hop. */
+    public Uni<Map<UUID, UserSituation>> fallbackUsers(UUID orgId, OrgRules rules, List<UUID> ids) {
+        return NativeSql.rows(pool, usersSql, NativeSql.uuids(ids), orgId).map(rows -> users(rows, rules));
+    }
+
+    private static Map<UUID, UserSituation> users(List<Object[]> rows, OrgRules rules) {
+        Map<UUID, UserSituation> users = new HashMap<>();
+        rows.forEach(row -> {
+            UserSituation s = user(new JsonArray((String) row[0]), rules).situation();
+            users.put(s.userId(), s);
+        });
+        return users;
+    }
+
+    /** The org's ring group {@code groupId} with every member's situation, or null; on a pooled connection (routing). */
     public Uni<GroupSituation> group(UUID orgId, OrgRules rules, UUID groupId) {
-        return NativeSql.value(String.class, groupSql, groupId, orgId)
-                .map(text -> text == null ? null : group(new JsonArray(text), rules));
+        return NativeSql.rows(pool, groupSql, groupId, orgId)
+                .map(rows -> rows.isEmpty() || rows.get(0)[0] == null ? null : group(new JsonArray((String) rows.get(0)[0]), rules));
     }
 
     public static OrgRules rules(Organization org) {

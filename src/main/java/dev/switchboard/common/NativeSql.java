@@ -15,6 +15,9 @@ import org.hibernate.reactive.pool.ReactiveConnection;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Runs our SQL on the current Hibernate Reactive session's own connection, so inside its
@@ -61,6 +64,25 @@ public final class NativeSql {
                     result.forEachRemaining(rows::add);
                     return rows;
                 });
+    }
+
+    /**
+     * Every row, on a connection of the pool's own: no session, no transaction, no flush. For
+     * read-only hot paths that need none of them (a routing decision): Hibernate's session and
+     * its connection wrapper cost more than the statement there.
+     */
+    public static Uni<List<Object[]>> rows(Pool pool, String sql, Object... params) {
+        return pool.preparedQuery(sql).execute(Tuple.wrap(bind(params))).map(result -> {
+            List<Object[]> rows = new ArrayList<>(result.size());
+            for (Row row : result) {
+                Object[] values = new Object[row.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = row.getValue(i);
+                }
+                rows.add(values);
+            }
+            return rows;
+        });
     }
 
     /** The first row, or null when there is none. */

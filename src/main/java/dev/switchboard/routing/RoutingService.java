@@ -32,8 +32,8 @@ import dev.switchboard.account.FixedDestinationService;
 import dev.switchboard.history.Actor;
 import dev.switchboard.history.History;
 import dev.switchboard.history.HistoryItem;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The dial-plan step: where should a call from {@code from} to {@code to} go right now. Uses the
@@ -47,10 +47,12 @@ public class RoutingService {
 
     private final UserSituations situations;
     private final History history;
+    private final Pool pool;
 
-    public RoutingService(UserSituations situations, History history) {
+    public RoutingService(UserSituations situations, History history, Pool pool) {
         this.situations = situations;
         this.history = history;
+        this.pool = pool;
     }
 
     /**
@@ -62,9 +64,9 @@ public class RoutingService {
      * callee's history (queued: the answer does not wait for it), asked for by {@code actor}; a
      * group's skipped members each get a {@code skipped_in_group} item. The answer's sentences are in
      * {@code m}'s language; history keeps the English answer (planned again from the same loaded
-     * parties, a pure and cheap step), as it keeps everything else in English.
+     * parties, a pure and cheap step), as it keeps everything else in English. Every read is on a
+     * pooled connection of its own, outside any Hibernate session: nothing here needs one.
      */
-    @WithSession
     public Uni<RouteAnswer> route(UUID orgId, RouteRequest request, Actor actor, Messages m) {
         String from = request.from() == null ? "" : request.from().trim();
         String to = request.to() == null ? "" : request.to().trim();
@@ -140,7 +142,7 @@ public class RoutingService {
             throw new IllegalStateException("route planning kept asking for more parties");
         }
         Uni<Void> loaded = outcome.missingType() == FallbackType.USER
-                ? situations.users(orgId, rules, List.of(outcome.missingId())).invoke(found -> {
+                ? situations.fallbackUsers(orgId, rules, List.of(outcome.missingId())).invoke(found -> {
                     users.putAll(found);
                     if (!found.containsKey(outcome.missingId())) {
                         // Deleted between the reads: nobody to ring, as a fallback that no longer exists.
@@ -180,8 +182,8 @@ public class RoutingService {
         if (group.strategy() != RingStrategy.ROUND_ROBIN) {
             return Uni.createFrom().item(group);
         }
-        return NativeSql.value(Long.class, "UPDATE ring_groups SET rotation = rotation + 1 WHERE id = $1 RETURNING rotation - 1",
-                group.groupId()).map(rotation -> rotation == null ? group
+        return NativeSql.rows(pool, "UPDATE ring_groups SET rotation = rotation + 1 WHERE id = $1 RETURNING rotation - 1",
+                group.groupId()).map(rows -> rows.isEmpty() ? null : (Long) rows.get(0)[0]).map(rotation -> rotation == null ? group
                         : new GroupSituation(group.groupId(), group.name(), group.internalNumber(), group.strategy(),
                                 group.memberRingSeconds(), group.members(), group.fallback(), rotation));
     }
