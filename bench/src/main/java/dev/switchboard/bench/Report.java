@@ -305,6 +305,11 @@ final class Report {
             sb.append(String.format("Call setup, INVITE (authenticated) → 180 Ringing at the caller, %s calls/s, %s rounds of %s s per mode, alternating"
                     + " (%s s unmeasured per mode first), %s called phones:%n%n", calls.getValue("callRatePerSec"), calls.getValue("rounds"),
                     calls.getValue("secondsPerRound"), calls.getValue("warmupSecondsPerMode"), calls.getValue("calledPhones")));
+            JsonObject routeWarmup = calls.getJsonObject("routeWarmup");
+            if (routeWarmup != null) {
+                sb.append(String.format("Before them, unmeasured: routing decisions straight to the service, %s/s for %s s (compiler %s cores in its last 5 s).%n%n",
+                        routeWarmup.getValue("rate"), routeWarmup.getValue("seconds"), routeWarmup.getValue("compilerCoresLast5s")));
+            }
             sb.append("| routing | calls | rang | failed | p50 | p99 | p99.9 | max | mean | Kamailio CPU | service CPU | DB CPU |\n");
             sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (String mode : new String[] {"switchboard", "static"}) {

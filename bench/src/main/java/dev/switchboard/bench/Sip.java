@@ -19,10 +19,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -45,6 +47,9 @@ final class Sip {
             String clientId, String clientSecret, String realm, int children, int routeWorkers, int reportWorkers,
             int callRate, double callSeconds, int rounds, double warmupSeconds, int stormRate, double settleSeconds) {
     }
+
+    /** Routing decisions per second of the warm-up before the call rounds. */
+    private static final int ROUTE_WARMUP_RATE = 200;
 
     private final Config c;
     private final Http http;
@@ -83,6 +88,7 @@ final class Sip {
             }
             // Switchboard only rings devices it knows to be registered: wait until every report arrived.
             awaitReadBack(calls, callees.size(), 60);
+            JsonObject routeWarmup = warmRoutes(calls, callees, caller);
             Map<String, Histogram> times = new HashMap<>();
             Map<String, JsonObject> totals = new HashMap<>();
             for (String mode : List.of("switchboard", "static")) {
@@ -100,7 +106,8 @@ final class Sip {
                 }
             }
             JsonObject result = new JsonObject().put("callRatePerSec", c.callRate).put("secondsPerRound", c.callSeconds)
-                    .put("rounds", c.rounds).put("warmupSecondsPerMode", c.warmupSeconds).put("calledPhones", callees.size());
+                    .put("rounds", c.rounds).put("warmupSecondsPerMode", c.warmupSeconds).put("calledPhones", callees.size())
+                    .put("routeWarmup", routeWarmup);
             for (String mode : List.of("switchboard", "static")) {
                 JsonObject t = totals.get(mode);
                 double measuredSeconds = c.rounds * c.callSeconds;
@@ -128,6 +135,29 @@ final class Sip {
     }
 
     /** One caller run at the call rate for {@code seconds}; adds its INVITE → 180 times and counts to the mode's totals. */
+    /**
+     * Unmeasured routing decisions straight to the service, as Kamailio asks them (the caller's
+     * number to a called phone's), until the service's JIT has settled ({@link OpenModel#warmUp}, as
+     * before the platform and REST mixes). A service in production has answered many; the call
+     * rounds alone (ten a second) would leave the route path partly compiled for minutes and
+     * measure that: the first version of this scenario saw the route's median fall from round to
+     * round.
+     */
+    private JsonObject warmRoutes(Platform.Fleet calls, List<Platform.Device> callees, Platform.Device caller) {
+        SplittableRandom random = new SplittableRandom(18);
+        String uri = "/api/orgs/" + calls.orgs().get(caller.org()).id() + "/calls/route";
+        OpenModel.Issuer route = (step, intended) -> {
+            Platform.Device to = callees.get(random.nextInt(callees.size()));
+            step.track(0, intended, http.call(HttpMethod.POST, uri, calls.platformToken(),
+                    "{\"from\":\"" + caller.internalNumber() + "\",\"to\":\"" + to.internalNumber() + "\"}"),
+                    r -> OpenModel.unexpected(r, 200));
+        };
+        JsonObject warmup = OpenModel.warmUp(seconds -> OpenModel.run(http.vertx, new String[] {"route"}, seconds,
+                List.of(new OpenModel.Stream(ROUTE_WARMUP_RATE, route))), new Cpu(c.servicePid, c.dbPid), ROUTE_WARMUP_RATE, 10, 45);
+        System.out.printf("    route warm-up through the API: %s%n", warmup.encode());
+        return warmup;
+    }
+
     private void callRound(String mode, Proc kamailio, Platform.Device caller, String round, double seconds, Histogram into,
             JsonObject totals) throws Exception {
         int calls = (int) Math.round(c.callRate * seconds);
