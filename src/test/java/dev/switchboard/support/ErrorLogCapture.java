@@ -9,7 +9,8 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Collects every log record at ERROR (JUL SEVERE) or above while installed on the root logger.
+ * Collects every log record at ERROR (JUL SEVERE) or above, or at another least level, while
+ * installed on the root logger.
  * Quarkus logs through the JBoss LogManager, which is the JVM's java.util.logging manager in tests
  * (see the surefire configuration), so the application's records pass through this handler.
  */
@@ -17,9 +18,19 @@ public final class ErrorLogCapture extends Handler implements AutoCloseable {
 
     private final List<LogRecord> errors = new ArrayList<>();
     private final Logger root = Logger.getLogger("");
+    private final Level least;
+
+    private ErrorLogCapture(Level least) {
+        this.least = least;
+    }
 
     public static ErrorLogCapture install() {
-        ErrorLogCapture capture = new ErrorLogCapture();
+        return install(Level.SEVERE);
+    }
+
+    /** Collects the records at {@code least} or above instead (WARNING: warnings too). */
+    public static ErrorLogCapture install(Level least) {
+        ErrorLogCapture capture = new ErrorLogCapture(least);
         capture.setLevel(Level.ALL);
         capture.root.addHandler(capture);
         return capture;
@@ -27,7 +38,7 @@ public final class ErrorLogCapture extends Handler implements AutoCloseable {
 
     @Override
     public synchronized void publish(LogRecord record) {
-        if (record != null && record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+        if (record != null && record.getLevel().intValue() >= least.intValue()) {
             errors.add(record);
         }
     }
