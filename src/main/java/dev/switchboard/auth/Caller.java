@@ -29,7 +29,7 @@ public class Caller {
 
     public static CallerView of(JsonWebToken jwt) {
         Set<String> groups = jwt.getGroups() == null ? Set.of() : jwt.getGroups();
-        Object org = jwt.getClaim(ORG_CLAIM);
+        Object org = TokenClaims.of(jwt).org();
         UUID orgId = org == null ? null : UUID.fromString(org.toString());
         UUID userId = null;
         if (!groups.contains(Role.PLATFORM_NAME) && jwt.getSubject() != null) {

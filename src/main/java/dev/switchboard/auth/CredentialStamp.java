@@ -20,7 +20,7 @@ public record CredentialStamp(UUID userId, long version, boolean legacy) {
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
             UUID userId = Caller.of(jwt).userId();
             return userId == null ? null
-                    : new CredentialStamp(userId, version(jwt), jwt.getClaim(CredentialVersions.CLAIM) == null);
+                    : new CredentialStamp(userId, version(jwt), TokenClaims.of(jwt).credentialsVersion() == null);
         }
         if (identity.getAttribute(TicketAuthenticationMechanism.VERSION_ATTRIBUTE) instanceof Long version
                 && !identity.getRoles().contains(Role.PLATFORM_NAME)) {
@@ -34,7 +34,7 @@ public record CredentialStamp(UUID userId, long version, boolean legacy) {
     }
 
     public static long version(JsonWebToken jwt) {
-        Object claim = jwt.getClaim(CredentialVersions.CLAIM);
+        Object claim = TokenClaims.of(jwt).credentialsVersion();
         if (claim instanceof Number number) {
             return number.longValue();
         }
