@@ -94,7 +94,8 @@ public class History {
 
     private void scheduleFlush(long delayMs) {
         if (flushScheduled.compareAndSet(false, true)) {
-            vertx.setTimer(delayMs, id -> {
+            // Vert.x refuses a timer under 1 ms (it threw, and the flag stayed set: no flush ever again).
+            vertx.setTimer(Math.max(1, delayMs), id -> {
                 flushScheduled.set(false);
                 flush();
             });
@@ -114,7 +115,7 @@ public class History {
         store.insert(batch, observers).subscribe().with(ignored -> {
             flushing.set(false);
             if (!queue.isEmpty()) {
-                scheduleFlush(0);
+                scheduleFlush(1); // what came while this batch was written: at once
             }
         }, failure -> {
             // Typically the database is unreachable: keep the items (within the bound) and retry.
