@@ -12,17 +12,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import jakarta.persistence.LockModeType;
-
-
 import dev.switchboard.account.User;
-import dev.switchboard.account.UserRepository;
 import dev.switchboard.availability.PresenceDerivation;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
-import dev.switchboard.organization.Organization;
-import dev.switchboard.organization.OrganizationRepository;
 import dev.switchboard.presence.PresenceMessages.OrgEvent;
 import dev.switchboard.presence.PresenceMessages.SelfChanged;
 import io.smallrye.mutiny.Uni;
@@ -38,23 +32,20 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class PresenceRecorder implements PresenceChanges {
 
-    private final UserRepository users;
-    private final OrganizationRepository organizations;
-    private final UserSituations situations;
+    /** {@link PresenceSubject}'s statement with the user's row locked. */
+    private final String lockedSubjectSql;
     private final FrameEncoder frames;
     private final PresenceStore store;
     private final PresencePublisher publisher;
     private final List<PresenceObserver> observers;
     private final LineRecorder lines;
 
-    public PresenceRecorder(UserRepository users, OrganizationRepository organizations, UserSituations situations,
+    public PresenceRecorder(UserSituations situations,
             FrameEncoder frames, PresenceStore store, PresencePublisher publisher, Instance<PresenceObserver> observers,
             LineRecorder lines) {
         this.lines = lines;
         this.observers = observers.stream().toList();
-        this.users = users;
-        this.organizations = organizations;
-        this.situations = situations;
+        this.lockedSubjectSql = PresenceSubject.sql(situations, PresenceSubject.LOCKED);
         this.frames = frames;
         this.store = store;
         this.publisher = publisher;
@@ -89,12 +80,7 @@ public class PresenceRecorder implements PresenceChanges {
         });
     }
 
-    /**
-     * Only the members' ids are read here, never the entities: a User loaded unlocked would stay
-     * in the session, and {@link #record}'s PESSIMISTIC_WRITE would then only upgrade it with a
-     * version check, failing with a stale version whenever the member changed since this read.
-     * {@link #usersChanged} locks the rows and {@link #record} loads each one locked, fresh.
-     */
+    /** Only the members' ids are read here; {@link #usersChanged} locks their rows and {@link #record} reads each one. */
     @Override
     public Uni<Void> orgChanged(UUID orgId) {
         return NativeSql.column(UUID.class, "SELECT id FROM users WHERE org_id = $1 ORDER BY id", orgId).flatMap(members -> {
@@ -125,49 +111,49 @@ public class PresenceRecorder implements PresenceChanges {
     }
 
     /**
-     * Locks the user with PESSIMISTIC_WRITE. The caller must not have loaded this user unlocked in
-     * the same session: Hibernate would only upgrade that copy ({@code select id … and version=?
-     * for no key update}), which fails as stale when a concurrent transaction changed the row in
-     * between. Writers lock the user first ({@code UserRepository.requireInOrgForUpdate}).
+     * Reads the user with their row locked, their whole situation and what was last published of
+     * them, in one statement ({@link PresenceSubject}, the change path's first round trip). It runs
+     * in the caller's transaction and, like every read there, flushes the caller's pending entity
+     * changes first, so it sees what the transaction changed. A plain statement, not an entity load:
+     * a User the caller loaded unlocked in the same session does not turn the lock into a version
+     * check here. A user who is not (or no longer) a member of the org: nothing to record.
      */
     private Uni<Void> record(UUID orgId, UUID userId, boolean added) {
         // Millisecond precision: what is stored (timestamptz) and what the event says must match.
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        return users.findById(userId, LockModeType.PESSIMISTIC_WRITE).flatMap(user -> {
-            if (user == null || !orgId.equals(user.orgId)) {
+        return NativeSql.row(lockedSubjectSql, orgId, userId).flatMap(values -> {
+            if (values == null) {
                 return Uni.createFrom().voidItem();
             }
-            return organizations.findById(orgId)
-                    .flatMap(org -> situations.load(user, org))
-                    .flatMap(loaded -> store.published(userId).flatMap(previous -> {
-                        var derived = PresenceDerivation.derive(loaded.situation(), now);
-                        Organization org = loaded.org();
-                        PresenceView candidate = new PresenceView(user.id, user.name, user.internalNumber,
-                                derived.presence().availability(), derived.presence().effectiveStatus(),
-                                derived.presence().contextForColleagues(UserSituations.rules(org)),
-                                derived.presence().reach(), now, user.note);
-                        boolean changed = added || previous == null || !candidate.sameAs(previous.view());
-                        PresenceView published = changed && previous != null
-                                && previous.view().availability() == candidate.availability()
-                                        ? withSince(candidate, previous.view().since())
-                                        : changed ? candidate : previous.view();
-                        SelfView self = Selves.of(published, user, loaded.situation(), derived, loaded.scheduled());
-                        String digest = digest(frames.encodePart(self));
-                        boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
-                        SelfChanged me = selfChanged ? new SelfChanged(orgId, userId, frames.encode(new Frames.Me(self))) : null;
-                        // the org seq of a visible change, null when colleagues see nothing new
-                        Uni<Long> stored = changed ? store.nextSeq(orgId).flatMap(seq -> {
-                            String type = added ? Frames.ColleagueAdded.TYPE : Frames.Presence.TYPE;
-                            String frame = frames.encode(added ? new Frames.ColleagueAdded(seq, published) : new Frames.Presence(seq, published));
-                            OrgEvent event = new OrgEvent(orgId, seq, type, userId, frame);
-                            return publisher.stored(store.stateAndEvent(orgId, published, digest, seq, type, frame), event, me)
-                                    .replaceWith(seq);
-                        }) : selfChanged ? publisher.stored(store.selfDigest(userId, digest), null, me).replaceWith((Long) null)
-                                : Uni.createFrom().item((Long) null);
-                        return stored.flatMap(seq -> observe(new PresenceObserver.Recorded(orgId, userId, user.name,
-                                previous == null ? null : previous.view().availability(), published.availability(),
-                                loaded.situation(), seq, published, previous == null ? null : previous.view().userStatus(), now)));
-                    }));
+            PresenceSubject.Read read = PresenceSubject.read(orgId, userId, values);
+            User user = read.user();
+            PresenceStore.Published previous = read.published() == null ? null
+                    : new PresenceStore.Published(read.published(), read.selfDigest());
+            var derived = PresenceDerivation.derive(read.situation(), now);
+            PresenceView candidate = new PresenceView(user.id, user.name, user.internalNumber,
+                    derived.presence().availability(), derived.presence().effectiveStatus(),
+                    derived.presence().contextForColleagues(read.rules()), derived.presence().reach(), now, user.note);
+            boolean changed = added || previous == null || !candidate.sameAs(previous.view());
+            PresenceView published = changed && previous != null
+                    && previous.view().availability() == candidate.availability()
+                            ? withSince(candidate, previous.view().since())
+                            : changed ? candidate : previous.view();
+            SelfView self = Selves.of(published, user, read.situation(), derived, read.scheduled());
+            String digest = digest(frames.encodePart(self));
+            boolean selfChanged = previous == null || !digest.equals(previous.selfDigest());
+            SelfChanged me = selfChanged ? new SelfChanged(orgId, userId, frames.encode(new Frames.Me(self))) : null;
+            // the org seq of a visible change, null when colleagues see nothing new
+            Uni<Long> stored = changed ? store.nextSeq(orgId).flatMap(seq -> {
+                String type = added ? Frames.ColleagueAdded.TYPE : Frames.Presence.TYPE;
+                String frame = frames.encode(added ? new Frames.ColleagueAdded(seq, published) : new Frames.Presence(seq, published));
+                OrgEvent event = new OrgEvent(orgId, seq, type, userId, frame);
+                return publisher.stored(store.stateAndEvent(orgId, published, digest, seq, type, frame), event, me)
+                        .replaceWith(seq);
+            }) : selfChanged ? publisher.stored(store.selfDigest(userId, digest), null, me).replaceWith((Long) null)
+                    : Uni.createFrom().item((Long) null);
+            return stored.flatMap(seq -> observe(new PresenceObserver.Recorded(orgId, userId, user.name,
+                    previous == null ? null : previous.view().availability(), published.availability(),
+                    read.situation(), seq, published, previous == null ? null : previous.view().userStatus(), now)));
         });
     }
 

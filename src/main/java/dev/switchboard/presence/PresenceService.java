@@ -42,11 +42,7 @@ public class PresenceService {
         this.organizations = organizations;
         this.store = store;
         this.pool = pool;
-        this.selfSql = "SELECT u.name, u.internal_number, u.status, u.status_until, u.destination_type, u.destination_id, "
-                + "u.created_at, u.note, u.note_until, o.apply_user_status_to_devices, o.show_call_context, " + situations.userColumn() + ", "
-                + Scheduled.column("u.id") + ", "
-                + PresenceStore.publishedColumns("ps.") + " FROM users u JOIN organizations o ON o.id = u.org_id "
-                + "LEFT JOIN presence_states ps ON ps.user_id = u.id WHERE u.org_id = $1 AND u.id = $2";
+        this.selfSql = PresenceSubject.sql(situations, "");
     }
 
     /** Every member's published presence with the org sequence number it is current at (one database snapshot). */
@@ -99,27 +95,14 @@ public class PresenceService {
             for (int i = 0; i < values.length; i++) {
                 values[i] = row.getValue(i);
             }
-            User user = new User();
-            user.id = userId;
-            user.orgId = orgId;
-            user.name = (String) values[0];
-            user.internalNumber = (String) values[1];
-            user.status = UserStatus.fromWire((String) values[2]);
-            user.statusUntil = NativeSql.instant(values[3]);
-            user.destinationType = values[4] == null ? null : DestinationType.fromWire((String) values[4]);
-            user.destinationId = (UUID) values[5];
-            user.createdAt = NativeSql.instant(values[6]);
-            user.note = (String) values[7];
-            user.noteUntil = NativeSql.instant(values[8]);
-            OrgRules rules = new OrgRules((Boolean) values[9], (Boolean) values[10]);
-            UserSituation situation = UserSituations.situation((String) values[11], rules);
-            var derived = PresenceDerivation.derive(situation, Instant.now(), m);
-            PresenceView stored = PresenceStore.publishedView(userId, values, 13);
-            PresenceView published = stored != null ? stored
+            PresenceSubject.Read read = PresenceSubject.read(orgId, userId, values);
+            User user = read.user();
+            var derived = PresenceDerivation.derive(read.situation(), Instant.now(), m);
+            PresenceView published = read.published() != null ? read.published()
                     : new PresenceView(userId, user.name, user.internalNumber, derived.presence().availability(),
                             derived.presence().effectiveStatus(), derived.presence().context(), derived.presence().reach(),
                             user.createdAt, user.note);
-            return Selves.of(published, user, situation, derived, Scheduled.of(values[12]));
+            return Selves.of(published, user, read.situation(), derived, read.scheduled());
         });
     }
 }
