@@ -6,17 +6,11 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.switchboard.account.DestinationType;
 import dev.switchboard.account.User;
-import dev.switchboard.account.UserStatus;
 import dev.switchboard.availability.GroupAvailability;
-import dev.switchboard.availability.OrgRules;
-import dev.switchboard.availability.UserSituation;
 import dev.switchboard.common.ApiException;
-import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.Messages;
 import dev.switchboard.availability.PresenceDerivation;
-import dev.switchboard.availability.Scheduled;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.organization.OrganizationRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
