@@ -29,12 +29,15 @@ import dev.switchboard.common.PageResponse;
 import dev.switchboard.common.Versions;
 import dev.switchboard.history.Actor;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 @Path("/api/orgs/{orgId}/users/{userId}/fixed-destinations")
 @Tag(name = "Fixed destinations")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class FixedDestinationResource {
 
     private final FixedDestinationService service;

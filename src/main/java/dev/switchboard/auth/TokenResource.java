@@ -19,12 +19,15 @@ import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 @Path("/api/auth/token")
 @Tag(name = "Authentication")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @PermitAll
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class TokenResource {
 
     /** Either {@code email} + {@code password} (users) or {@code clientId} + {@code clientSecret} (SIP platform). */

@@ -14,12 +14,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.switchboard.auth.WsTicketService.Ticket;
 import dev.switchboard.auth.WsTicketService.TicketHolder;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** {@code POST /api/ws-tickets}: a single-use ticket (≤ 30 s) for {@code /ws/presence?ticket=…}. */
 @Path("/api/ws-tickets")
 @Tag(name = "Authentication")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME, Role.PLATFORM_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class WsTicketResource {
 
     private final WsTicketService tickets;

@@ -24,12 +24,15 @@ import dev.switchboard.common.Versions;
 import dev.switchboard.common.Messages;
 import dev.switchboard.history.Actor;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 @Path("/api/orgs/{orgId}/users/{userId}")
 @Tag(name = "Availability")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class AvailabilityResource {
 
     private final AvailabilityService service;

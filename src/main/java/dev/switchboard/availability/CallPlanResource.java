@@ -22,6 +22,7 @@ import dev.switchboard.auth.Role;
 import dev.switchboard.availability.CallPlanDtos.CallPlanBody;
 import dev.switchboard.common.Versions;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** A user's call plan, for the user and their admins. */
 @Path("/api/orgs/{orgId}/users/{userId}/call-plan")
@@ -29,6 +30,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class CallPlanResource {
 
     private final CallPlanService plans;

@@ -22,6 +22,7 @@ import dev.switchboard.availability.CallPlanDtos.CallPlanBody;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.Versions;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** The signed-in member's own call plan: the same as {@code …/users/{self}/call-plan}. */
 @Path("/api/me/call-plan")
@@ -29,6 +30,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class MyCallPlanResource {
 
     private final CallPlanService plans;

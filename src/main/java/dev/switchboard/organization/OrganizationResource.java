@@ -31,11 +31,14 @@ import dev.switchboard.organization.OrganizationDtos.CreateOrganization;
 import dev.switchboard.organization.OrganizationDtos.OrganizationView;
 import dev.switchboard.organization.OrganizationDtos.UpdateOrganization;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 @Path("/api/orgs")
 @Tag(name = "Organizations")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class OrganizationResource {
 
     private final OrganizationService service;

@@ -23,6 +23,7 @@ import dev.switchboard.auth.Role;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.platform.PlatformService.CallState;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** What the SIP platform tells Switchboard about devices. Every answer is the device's resulting live state. */
 @Path("/api/platform")
@@ -30,6 +31,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed(Role.PLATFORM_NAME)
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class PlatformResource {
 
     /** {@code expiresIn} (seconds) is required when registering; a registration lapses by itself after it. */

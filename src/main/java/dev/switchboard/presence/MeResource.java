@@ -26,6 +26,7 @@ import dev.switchboard.common.Messages;
 import dev.switchboard.history.Actor;
 import dev.switchboard.presence.MeService.Me;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** The signed-in member's own account: who they are, and how reachable they are right now. */
 @Path("/api/me")
@@ -33,6 +34,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class MeResource {
 
     private final Caller caller;

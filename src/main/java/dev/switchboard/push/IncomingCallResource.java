@@ -18,6 +18,7 @@ import dev.switchboard.auth.Role;
 import dev.switchboard.push.IncomingCalls.IncomingCall;
 import dev.switchboard.push.IncomingCalls.Outcome;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** The SIP platform asks to wake an app account before ringing it (routing said {@code wakeUp: true}). */
 @Path("/api/platform/incoming-call")
@@ -25,6 +26,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed(Role.PLATFORM_NAME)
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class IncomingCallResource {
 
     public record IncomingCallRequest(@NotBlank @Size(max = 64) String sipUsername, @NotBlank @Size(max = 256) String callId,

@@ -28,6 +28,7 @@ import dev.switchboard.common.PageResponse;
 import dev.switchboard.push.PushDeviceDtos.PushDeviceView;
 import dev.switchboard.push.PushDeviceDtos.RegisterPushDevice;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** The caller's own mobile push devices (FCM / APNs tokens of their app account). */
 @Path("/api/me/push-devices")
@@ -35,6 +36,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class PushDeviceResource {
 
     private final PushDeviceService devices;

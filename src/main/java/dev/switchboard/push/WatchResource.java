@@ -27,6 +27,7 @@ import dev.switchboard.common.PageResponse;
 import dev.switchboard.push.WatchService.CreateWatch;
 import dev.switchboard.push.WatchService.WatchView;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** "Tell me when this colleague is available": the caller's pending watches. */
 @Path("/api/me/watches")
@@ -34,6 +35,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class WatchResource {
 
     private final WatchService watches;

@@ -28,6 +28,7 @@ import dev.switchboard.common.Versions;
 import dev.switchboard.ringgroup.RingGroupDtos.RingGroupBody;
 import dev.switchboard.ringgroup.RingGroupDtos.RingGroupView;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** Ring groups: admins manage them, every member of the org may read them. */
 @Path("/api/orgs/{orgId}/ring-groups")
@@ -35,6 +36,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class RingGroupResource {
 
     private final RingGroupService groups;

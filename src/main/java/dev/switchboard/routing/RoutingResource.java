@@ -23,11 +23,14 @@ import dev.switchboard.history.Actor;
 import dev.switchboard.routing.RoutingService.RouteRequest;
 import dev.switchboard.common.Messages;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 @Path("/api/orgs/{orgId}/calls/route")
 @Tag(name = "Call routing")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class RoutingResource {
 
     private final RoutingService routing;

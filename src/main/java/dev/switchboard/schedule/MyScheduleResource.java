@@ -22,6 +22,7 @@ import dev.switchboard.common.ApiException;
 import dev.switchboard.schedule.ScheduleDtos.CreateSchedule;
 import dev.switchboard.schedule.ScheduleDtos.ScheduleView;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** The signed-in member's own scheduled statuses. */
 @Path("/api/me/schedules")
@@ -29,6 +30,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class MyScheduleResource {
 
     private final ScheduleService service;

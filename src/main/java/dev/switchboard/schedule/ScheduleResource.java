@@ -21,6 +21,7 @@ import dev.switchboard.auth.Role;
 import dev.switchboard.schedule.ScheduleDtos.CreateSchedule;
 import dev.switchboard.schedule.ScheduleDtos.ScheduleView;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** Any member's scheduled statuses, for the member and the organization's admins. */
 @Path("/api/orgs/{orgId}/users/{userId}/schedules")
@@ -28,6 +29,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME, Role.USER_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class ScheduleResource {
 
     private final ScheduleService service;

@@ -33,6 +33,7 @@ import dev.switchboard.webhook.WebhookDtos.WebhookList;
 import dev.switchboard.webhook.WebhookDtos.WebhookRequest;
 import dev.switchboard.webhook.WebhookDtos.WebhookView;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.server.Cancellable;
 
 /** An org's webhooks (admins; docs/api.md "Webhooks"). */
 @Path("/api/orgs/{orgId}/webhooks")
@@ -40,6 +41,8 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({ Role.OPERATOR_NAME, Role.ADMIN_NAME })
+// A write the service has begun is finished even if the client hangs up (docs/api.md, "Requests a client abandons").
+@Cancellable(false)
 public class WebhookResource {
 
     private static final int MAX_ATTEMPTS_SHOWN = 100;
