@@ -125,8 +125,9 @@ class WebhooksTest {
         });
     }
 
+    /** A receiver that answers 503, then drops connections, for a few seconds (a real outage: WebhookOutageTest). */
     @Test
-    void aReceiverDownForAWhileGetsEverythingInOrderOnceItIsBack() throws Exception {
+    void aReceiverRefusingForAFewSecondsGetsEverythingInOrderOnceItAccepts() throws Exception {
         UUID org = TestApi.createOrg();
         TestUser admin = TestApi.admin(org);
         TestUser user = TestApi.user(org);
