@@ -87,7 +87,10 @@ class WebhooksTest {
         String secret = created.path("secret");
         assertThat(secret).startsWith("whsec_");
         String id = created.path("id");
-        as(admin.token()).get(webhooks(org) + "/" + id).then().statusCode(200);
+        // the 201's Location is the new webhook's own address
+        assertThat(created.header("Location")).endsWith(webhooks(org) + "/" + id);
+        as(admin.token()).get(created.header("Location")).then().statusCode(200).body("id", Matchers.is(id))
+                .body("url", Matchers.is(receiver.url("/ordered")));
         assertThat(as(admin.token()).get(webhooks(org) + "/" + id).asString()).doesNotContain("secret").doesNotContain(secret);
         assertThat(as(admin.token()).get(webhooks(org)).asString()).doesNotContain(secret);
 
