@@ -116,11 +116,21 @@ public final class OutboxLoop<R> {
      * do not retry together); never sooner than a Retry-After the receiver asked for (itself capped).
      */
     public static Duration backoff(int attempts, Duration initial, Duration max, Duration retryAfter) {
+        return backoff(attempts, initial, max, retryAfter, ThreadLocalRandom.current().nextDouble(0.8, 1.2));
+    }
+
+    /**
+     * {@link #backoff(int, Duration, Duration, Duration)} with its random factor given: the delay is
+     * the capped value times {@code jitter} (drawn from [0.8, 1.2)), or the receiver's Retry-After
+     * (capped at {@code max}) when that is longer. A pure function, for the tests.
+     */
+    static Duration backoff(int attempts, Duration initial, Duration max, Duration retryAfter, double jitter) {
         double base = initial.toMillis() * Math.pow(2, Math.min(30, Math.max(0, attempts - 1)));
         double capped = Math.min(base, max.toMillis());
-        long millis = (long) (capped * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
-        if (retryAfter != null && retryAfter.toMillis() > millis) {
-            millis = Math.min(retryAfter.toMillis(), max.toMillis());
+        long millis = (long) (capped * jitter);
+        if (retryAfter != null) {
+            // capped, it may fall below a jittered delay at the cap: then that delay stands
+            millis = Math.max(millis, Math.min(retryAfter.toMillis(), max.toMillis()));
         }
         return Duration.ofMillis(millis);
     }

@@ -14,8 +14,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Which orgs have an enabled webhook, remembered per replica so that a presence change or a call in
- * an org without one (the common case) costs no statement at all. Every change of an org's webhooks is
+ * Which orgs have a webhook (enabled or not: a disabled one records the events it misses, for a
+ * replay), remembered per replica so that a presence change or a call in an org without one (the
+ * common case) costs no statement at all. Every change of an org's webhooks is
  * announced on the cluster bus ({@link WebhookMessages.WebhooksChanged}) and forgets the org here;
  * a resubscribe forgets everything. A lookup that raced with such a message is not kept.
  */
@@ -28,7 +29,7 @@ public class WebhookOrgs {
     private final Map<UUID, Boolean> known = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
 
-    private static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM webhooks WHERE org_id = $1 AND enabled)";
+    private static final String EXISTS = "SELECT EXISTS (SELECT 1 FROM webhooks WHERE org_id = $1)";
 
     /** In the caller's Hibernate Reactive session (the writer's transaction). */
     Uni<Boolean> hasWebhooks(UUID orgId) {
@@ -60,7 +61,7 @@ public class WebhookOrgs {
                 });
     }
 
-    /** Without a lookup: whether this replica last saw the org with an enabled webhook. */
+    /** Without a lookup: whether this replica last saw the org with a webhook. */
     boolean knownToHaveWebhooks(UUID orgId) {
         return Boolean.TRUE.equals(known.get(orgId));
     }

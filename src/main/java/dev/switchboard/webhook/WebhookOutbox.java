@@ -183,7 +183,10 @@ public class WebhookOutbox {
         return "(o.enabled AND NOT $14 AND coalesce(o.failing_since, $13) <= clock_timestamp() - make_interval(secs => $16))";
     }
 
-    /** Delivered and dead rows and attempts past the retention; a disabled endpoint's rows older than it. */
+    /**
+     * Delivered, dead and skipped rows and attempts past the retention; a disabled endpoint's pending
+     * rows older than it.
+     */
     private Uni<Void> prune() {
         double retention = config.retention().toMillis() / 1000.0;
         String deliveries = "DELETE FROM webhook_deliveries WHERE (state <> 'pending' AND updated_at < statement_timestamp() "

@@ -160,8 +160,8 @@ public class WebhookService {
 
     /**
      * Queues again, after whatever is queued, every stored event of this endpoint with a seq above
-     * {@code since} (kept for {@code retention}), once each, with its original message id; events
-     * still pending are not queued twice.
+     * {@code since} (kept for {@code retention}): delivered, dead-lettered, and skipped while it was
+     * disabled; once each, with its message id; events still pending are not queued twice.
      */
     @WithTransaction
     public Uni<ReplayView> replay(UUID orgId, UUID id, long since) {

@@ -17,7 +17,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * A real HTTP receiver on loopback: records every request it accepts and answers with whatever
  * status it is told to ({@link #answer}); 0 closes the connection unanswered, {@link #HOLD} never
- * answers (a receiver that hangs). Signatures are checked
+ * answers (a receiver that hangs). {@link #stop} takes it down altogether (connecting is refused)
+ * and {@link #start} brings it back on the same port. Signatures are checked
  * by the tests with the published Standard Webhooks library, not with the service's own code.
  */
 final class WebhookReceiver implements AutoCloseable {
@@ -46,7 +47,8 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     private final Vertx vertx = Vertx.vertx();
-    private final HttpServer server;
+    private final int port;
+    private volatile HttpServer server;
     private final List<Received> received = new ArrayList<>();
     private final List<HttpServerRequest> held = new ArrayList<>();
     private volatile int status = 204;
@@ -55,7 +57,12 @@ final class WebhookReceiver implements AutoCloseable {
     static final int HOLD = -1;
 
     WebhookReceiver() throws Exception {
-        server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+        server = listen(0);
+        port = server.actualPort();
+    }
+
+    private HttpServer listen(int onPort) throws Exception {
+        return vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             int answer = status;
             synchronized (received) {
                 received.add(new Received(request.path(), request.getHeader("webhook-id"), request.getHeader("webhook-timestamp"),
@@ -72,11 +79,21 @@ final class WebhookReceiver implements AutoCloseable {
             } else {
                 request.response().setStatusCode(answer).end();
             }
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        })).listen(onPort, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + server.actualPort() + path;
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    /** Closes the server socket and every connection to it: from now on connecting is refused. */
+    void stop() throws Exception {
+        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Listens again, on the port it had ({@link #url} stays valid). */
+    void start() throws Exception {
+        server = listen(port);
     }
 
     /** From now on answer every request with this status (0: close the connection without answering; {@link #HOLD}). */

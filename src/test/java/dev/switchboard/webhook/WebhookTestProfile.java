@@ -5,9 +5,10 @@ import java.util.Map;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
- * Webhooks to a loopback receiver (allow-insecure) with a fast schedule: the issue's "receiver down
- * for 30 s" and "failing for 24 h" are shortened here to seconds by configuration. disable-after
- * exceeds retry-for so that a failing endpoint first dead-letters a delivery, then is disabled.
+ * Webhooks to a loopback receiver (allow-insecure) with a fast schedule: the issue's "failing for
+ * 24 h" is shortened here to seconds by configuration (a real 30-second outage outlasts this
+ * retry-for: {@link WebhookOutageTestProfile}). disable-after exceeds retry-for so that a failing
+ * endpoint first dead-letters a delivery, then is disabled.
  */
 public class WebhookTestProfile implements QuarkusTestProfile {
 

@@ -87,7 +87,10 @@ class WebhooksTest {
         String secret = created.path("secret");
         assertThat(secret).startsWith("whsec_");
         String id = created.path("id");
-        as(admin.token()).get(webhooks(org) + "/" + id).then().statusCode(200);
+        // the 201's Location is the new webhook's own address
+        assertThat(created.header("Location")).endsWith(webhooks(org) + "/" + id);
+        as(admin.token()).get(created.header("Location")).then().statusCode(200).body("id", Matchers.is(id))
+                .body("url", Matchers.is(receiver.url("/ordered")));
         assertThat(as(admin.token()).get(webhooks(org) + "/" + id).asString()).doesNotContain("secret").doesNotContain(secret);
         assertThat(as(admin.token()).get(webhooks(org)).asString()).doesNotContain(secret);
 
@@ -125,8 +128,9 @@ class WebhooksTest {
         });
     }
 
+    /** A receiver that answers 503, then drops connections, for a few seconds (a real outage: WebhookOutageTest). */
     @Test
-    void aReceiverDownForAWhileGetsEverythingInOrderOnceItIsBack() throws Exception {
+    void aReceiverRefusingForAFewSecondsGetsEverythingInOrderOnceItAccepts() throws Exception {
         UUID org = TestApi.createOrg();
         TestUser admin = TestApi.admin(org);
         TestUser user = TestApi.user(org);
@@ -269,6 +273,77 @@ class WebhooksTest {
         // since the last seq: nothing to re-send
         as(admin.token()).body(Map.of("since", original.get(1).seq())).post(webhooks(org) + "/" + id + "/replay")
                 .then().statusCode(202).body("queued", Matchers.is(0));
+    }
+
+    /**
+     * While disabled: no attempt reaches the receiver and none is logged, and enabling again does not
+     * send what was missed by itself. A replay from the last seq the receiver had sends the missed
+     * events, signed, in order, each under a webhook-id of its own, followed by those it already had
+     * again under their old ids.
+     */
+    @Test
+    void aDisabledWebhookIsSentNothingAndAReplayAfterEnablingSendsWhatItMissed() throws Exception {
+        UUID org = TestApi.createOrg();
+        TestUser admin = TestApi.admin(org);
+        TestUser user = TestApi.user(org);
+        String path = "/disabled-" + org;
+        List<String> events = List.of("presence.changed", "status.changed");
+        Response created = create(admin, path, events, null);
+        String secret = created.path("secret");
+        String id = created.path("id");
+        String webhook = webhooks(org) + "/" + id;
+        setStatus(user, "do_not_disturb");
+        await().atMost(PATIENCE).until(() -> receiver.accepted(path).size() >= 2);
+        long lastSeen = receiver.accepted(path).get(1).seq();
+
+        as(admin.token()).body(Map.of("url", receiver.url(path), "events", events, "enabled", false)).put(webhook)
+                .then().statusCode(200).body("enabled", Matchers.is(false))
+                .body("disabledReason", Matchers.is("disabled by an admin"));
+        List<String> missed = List.of("available", "offline", "available_for_colleagues");
+        missed.forEach(status -> setStatus(user, status));
+        // the changes happened (the org's stream has them) ...
+        List<Long> missedSeqs = as(admin.token()).get("/api/orgs/" + org + "/presence/events?since=" + lastSeen).then()
+                .statusCode(200).extract().<List<Map<String, Object>>>path("events").stream()
+                .filter(frame -> "presence".equals(frame.get("type"))).map(frame -> ((Number) frame.get("seq")).longValue())
+                .toList();
+        assertThat(missedSeqs).hasSize(missed.size());
+        // ... and for a while nothing reaches the receiver, nor is an attempt logged
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> receiver.all().stream()
+                .filter(r -> r.path().equals(path)).count() == 2
+                && as(admin.token()).get(webhook + "/deliveries").then().extract().<List<Object>>path("items").size() == 2);
+
+        as(admin.token()).body(Map.of("url", receiver.url(path), "events", events, "enabled", true)).put(webhook)
+                .then().statusCode(200).body("enabled", Matchers.is(true));
+        // enabled: a new change goes at once, the missed ones do not (they would come first: one at a time, in order)
+        setStatus(user, "do_not_disturb");
+        await().atMost(PATIENCE).until(() -> receiver.accepted(path).size() >= 4);
+        List<Received> resumed = receiver.accepted(path).subList(2, 4);
+        assertThat(resumed).extracting(Received::type).containsExactly("presence.changed", "status.changed");
+        assertThat(data(resumed.get(1)).getString("status")).isEqualTo("do_not_disturb");
+        assertThat(resumed).extracting(Received::seq).allSatisfy(seq -> assertThat(seq).isGreaterThan(missedSeqs.get(2)));
+
+        Response replay = as(admin.token()).body(Map.of("since", lastSeen)).post(webhook + "/replay");
+        replay.then().statusCode(202).body("queued", Matchers.is(2 * missed.size() + 2));
+        assertThat(replay.<Number>path("firstSeq").longValue()).isEqualTo(missedSeqs.get(0));
+        int total = 4 + 2 * missed.size() + 2;
+        await().atMost(PATIENCE).until(() -> receiver.accepted(path).size() >= total);
+        List<Received> replayed = receiver.accepted(path).subList(4, total);
+        for (Received event : replayed) {
+            event.verify(secret);
+        }
+        assertThat(replayed).extracting(Received::seq).isSorted();
+        assertThat(replayed).extracting(Received::type).containsExactly("presence.changed", "status.changed",
+                "presence.changed", "status.changed", "presence.changed", "status.changed", "presence.changed", "status.changed");
+        assertThat(replayed).filteredOn(r -> r.type().equals("presence.changed")).extracting(Received::seq)
+                .startsWith(missedSeqs.toArray(Long[]::new));
+        assertThat(replayed).filteredOn(r -> r.type().equals("status.changed")).extracting(r -> data(r).getString("status"))
+                .containsExactly("available", "offline", "available_for_colleagues", "do_not_disturb");
+        // the missed ones are new to the receiver, each with its own id; the one it had comes again under its old ids
+        List<String> seenBefore = receiver.accepted(path).subList(0, 4).stream().map(Received::id).toList();
+        assertThat(replayed.subList(0, 6)).extracting(Received::id).doesNotHaveDuplicates().doesNotContainAnyElementsOf(seenBefore);
+        assertThat(replayed.subList(6, 8)).extracting(Received::id).containsExactlyElementsOf(seenBefore.subList(2, 4));
+        assertThat(replayed.subList(6, 8)).extracting(Received::body)
+                .containsExactlyElementsOf(resumed.stream().map(Received::body).toList());
     }
 
     @Test
