@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The webphone presence page at `/`: sign-in, colleagues' presence, your own status, destination,
- * "until" and reachability, and the option to count as your webphone. Built on presence-client.js.
+ * "until", reachability and what is scheduled next, and the option to count as your webphone.
+ * Built on presence-client.js.
  */
 import { PresenceClient, SwitchboardError } from './presence-client.js';
 import { language, locale, choose, t, translate } from './i18n.js';
@@ -36,6 +37,7 @@ const view = {
   meNumber: $('me-number'),
   mePresence: $('me-presence'),
   meUntilText: $('me-until-text'),
+  meScheduled: $('me-scheduled'),
   statusChoice: /** @type {HTMLFieldSetElement} */ ($('status-choice')),
   until: /** @type {HTMLInputElement} */ ($('until')),
   untilClear: /** @type {HTMLButtonElement} */ ($('until-clear')),
@@ -141,6 +143,7 @@ function initials(name) {
 
 const timeFormat = new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit' });
 const dayTimeFormat = new Intl.DateTimeFormat(locale(), { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+const dateTimeFormat = new Intl.DateTimeFormat(locale(), { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 /** @param {string | null | undefined} iso */
 function when(iso) {
@@ -148,6 +151,20 @@ function when(iso) {
   const date = new Date(iso);
   const today = new Date();
   return date.toDateString() === today.toDateString() ? timeFormat.format(date) : dayTimeFormat.format(date);
+}
+
+/**
+ * A moment ahead, as briefly as it is unambiguous: "12:00" today, "Fri 12:00" within the coming
+ * six days, else with its date, "Fri 11 Dec, 12:00".
+ * @param {Date} date
+ */
+function ahead(date) {
+  const today = new Date();
+  if (date.toDateString() === today.toDateString()) return timeFormat.format(date);
+  const inSixDays = new Date(today);
+  inSixDays.setHours(0, 0, 0, 0);
+  inSixDays.setDate(inSixDays.getDate() + 6);
+  return date > today && date < inSixDays ? dayTimeFormat.format(date) : dateTimeFormat.format(date);
 }
 
 /** The next moment the wall clock shows `hh:mm` (today if still ahead, else tomorrow). @param {string} hhmm */
@@ -443,9 +460,10 @@ function renderDestinationOptions(me) {
   select.value = selected;
 }
 
-/** @param {{ internal: boolean, external: boolean, reasons: { code: string, message: string }[], plan?: { words: string }[] } | null} reachability */
+/** @param {import('./presence-client.js').Reachability | null} reachability */
 function renderReachability(reachability) {
   if (!reachability) return;
+  renderScheduled(reachability.scheduled ?? null);
   // A live region: touch it only when the words change, or screen readers repeat them.
   const signature = JSON.stringify(reachability);
   if (view.reachability.dataset.signature === signature) return;
@@ -478,6 +496,33 @@ function renderReachability(reachability) {
     li.textContent = part.words;
     return li;
   }));
+}
+
+/**
+ * What is scheduled next, under how colleagues see you: the window ahead ("Scheduled: Do not
+ * disturb, Fri 12:00–13:00") or the one that holds now ("Do not disturb until 13:00 (scheduled)");
+ * nothing when nothing is scheduled. Plain text: a schedule's note is never markup.
+ * @param {{ status: string, note: string | null, from: string, until: string, active: boolean } | null} scheduled
+ */
+function renderScheduled(scheduled) {
+  let text = '';
+  const until = scheduled ? new Date(scheduled.until) : null;
+  // A window whose end has passed is over, even before the `me` frame saying so arrives.
+  if (scheduled && until && until.getTime() > Date.now()) {
+    const status = t(`status.${scheduled.status}`);
+    if (scheduled.active) {
+      text = t('scheduled.active', { status, time: ahead(until) });
+    } else {
+      const from = new Date(scheduled.from);
+      const end = from.toDateString() === until.toDateString() ? timeFormat.format(until) : ahead(until);
+      const when = `${ahead(from)}–${end}`;
+      text = scheduled.note ? t('scheduled.nextNote', { status, note: scheduled.note, when }) : t('scheduled.next', { status, when });
+    }
+  }
+  // A live region: touch it only when the words change.
+  if (view.meScheduled.textContent !== text) view.meScheduled.textContent = text;
+  view.meScheduled.hidden = !text;
+  view.meScheduled.dataset.active = String(!!text && !!scheduled?.active);
 }
 
 /** The org's ring groups: "2 of 5 can take a call". @param {{groupId: string, name: string, internalNumber: string, available: number, members: number}[]} groups */

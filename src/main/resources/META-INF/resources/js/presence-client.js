@@ -26,7 +26,11 @@
  *   What colleagues see (derived: green only when a call would ring now).
  * @typedef {{ type: 'voip_account' | 'fixed_destination', id: string }} Destination
  * @typedef {{ code: string, message: string }} Reason
- * @typedef {{ internal: boolean, external: boolean, reasons: Reason[] }} Reachability
+ * @typedef {{ scheduleId: string, status: UserStatus, note: string | null, from: string, until: string,
+ *   active: boolean }} Scheduled
+ *   The scheduled window that holds now (`active`) or starts next; `from`/`until` are instants.
+ * @typedef {{ internal: boolean, external: boolean, reasons: Reason[], plan?: { words: string }[],
+ *   scheduled?: Scheduled | null }} Reachability
  * @typedef {{
  *   userId: string, name: string, internalNumber: string, availability: Availability,
  *   userStatus: UserStatus, context: Array<'ringing' | 'in_call'>, reach: 'rings' | 'forwarded' | 'unreachable',

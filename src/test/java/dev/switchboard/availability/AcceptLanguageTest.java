@@ -147,6 +147,23 @@ class AcceptLanguageTest {
         }
     }
 
+    @Test
+    void aSocketWithoutLangSpeaksTheLanguageOfItsUpgradesAcceptLanguage() {
+        Setup s = setup();
+        try (SocketClient dutch = SocketClient.connect(base, s.anna().token(), null, Map.of("Accept-Language", "nl-NL,nl;q=0.9,en;q=0.8"));
+                SocketClient english = SocketClient.connect(base, s.anna().token(), "lang=en", Map.of("Accept-Language", "nl"))) {
+            assertThat(reasons(dutch.next("snapshot").getJsonObject("me"))).startsWith("Je status is niet storen");
+            // ?lang= is the page's own choice: it wins over the browser's header
+            assertThat(reasons(english.next("snapshot").getJsonObject("me"))).startsWith("Your status is do not disturb");
+
+            as(s.anna().token()).body(Map.of("status", "offline")).put("/api/me/availability").then().statusCode(200);
+            JsonObject me = dutch.next("me").getJsonObject("me");
+            assertThat(reasons(me)).startsWith("Je status is offline");
+            assertThat(me.getJsonObject("reachability").getJsonArray("plan").getJsonObject(0).getString("words")).startsWith("Belt je bureautelefoon ");
+            assertThat(reasons(english.next("me").getJsonObject("me"))).startsWith("Your status is offline");
+        }
+    }
+
     private static String reasons(JsonObject me) {
         return me.getJsonObject("reachability").getJsonArray("reasons").getJsonObject(0).getString("message");
     }

@@ -52,6 +52,13 @@ public final class SocketClient implements AutoCloseable {
         return connectTo(base, PRESENCE, token, query, options);
     }
 
+    /** Opens {@code /ws/presence?query} with a bearer token and further upgrade headers (e.g. {@code Accept-Language}). */
+    public static SocketClient connect(URI base, String token, String query, Map<String, String> headers) {
+        Map<String, String> all = new HashMap<>(RawSocket.bearer(token));
+        all.putAll(headers);
+        return connectTo(base, PRESENCE, all, query, RawSocket.Options.DEFAULTS);
+    }
+
     /** Opens the platform's line feed {@code /ws/platform} with a bearer token (null: none). */
     public static SocketClient platformFeed(URI base, String token) {
         return platformFeed(base, token, null);
@@ -63,9 +70,13 @@ public final class SocketClient implements AutoCloseable {
     }
 
     private static SocketClient connectTo(URI base, String path, String token, String query, RawSocket.Options options) {
+        return connectTo(base, path, RawSocket.bearer(token), query, options);
+    }
+
+    private static SocketClient connectTo(URI base, String path, Map<String, String> headers, String query, RawSocket.Options options) {
         LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
         List<String> received = Collections.synchronizedList(new ArrayList<>());
-        RawSocket socket = RawSocket.open(RawSocket.uri(base, path, query), RawSocket.bearer(token), WAIT, options, text -> {
+        RawSocket socket = RawSocket.open(RawSocket.uri(base, path, query), headers, WAIT, options, text -> {
             JsonObject frame = new JsonObject(text);
             received.add(frame.getString("type"));
             frames.add(frame);

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,23 @@ final class Browser implements AutoCloseable {
         if (mobile) {
             driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", true, "maxTouchPoints", 5));
         }
+    }
+
+    /** The page's clock reads {@code zone}'s wall time, whatever the machine's zone (CDP timezone override). */
+    Browser inTimeZone(ZoneId zone) {
+        driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", zone.getId()));
+        return this;
+    }
+
+    /**
+     * The browser's languages ({@code navigator.languages}, {@code Accept-Language}), e.g. {@code "en-GB"}
+     * for English with a 24-hour clock. Headless Chromium on Linux takes them from the environment
+     * ({@code LANG}), not from {@code --lang}; this sets them for the pages of this browser.
+     */
+    Browser speaking(String languages) {
+        Object userAgent = driver.executeCdpCommand("Browser.getVersion", Map.of()).get("userAgent");
+        driver.executeCdpCommand("Emulation.setUserAgentOverride", Map.of("userAgent", userAgent, "acceptLanguage", languages));
+        return this;
     }
 
     /** JavaScript errors the page did not catch (console entries of level SEVERE saying "Uncaught"). */

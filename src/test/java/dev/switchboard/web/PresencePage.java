@@ -133,6 +133,11 @@ final class PresencePage {
         return driver.findElement(By.cssSelector("#me-presence .presence-label")).getText();
     }
 
+    /** The line under it that says what is scheduled next, or which window holds now; null when hidden. */
+    String scheduledLine() {
+        return (String) js("const line = document.getElementById('me-scheduled'); return line.hidden ? null : line.textContent;");
+    }
+
     Select destination() {
         return new Select(driver.findElement(By.id("destination")));
     }
