@@ -42,17 +42,22 @@ class ScheduleClaimTest {
     @Test
     void concurrentAppliersApplyEachWindowOnce() throws Exception {
         UUID org = createOrg();
-        LocalDateTime start = LocalDateTime.now(ZoneId.of("Europe/Amsterdam")).truncatedTo(ChronoUnit.SECONDS).plusSeconds(3);
         List<TestUser> users = new ArrayList<>();
-        List<Long> versions = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
-            TestUser member = user(org);
-            users.add(member);
+            users.add(user(org));
+        }
+        // The windows start once every schedule is stored and every version read: from then on
+        // the appliers race this instance's own timer for them.
+        ZoneId zone = ZoneId.of("Europe/Amsterdam");
+        LocalDateTime start = LocalDateTime.now(zone).truncatedTo(ChronoUnit.SECONDS).plusSeconds(5);
+        List<Long> versions = new ArrayList<>();
+        for (TestUser member : users) {
             as(member.token()).body(Map.of("status", "do_not_disturb", "from", start.toString(), "until", start.plusHours(1).toString()))
                     .post("/api/me/schedules").then().statusCode(201);
             versions.add(version(member));
         }
-        long stopAt = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        assertThat(LocalDateTime.now(zone)).as("set-up done before the windows start").isBefore(start);
+        long stopAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         List<CompletableFuture<Void>> appliers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             appliers.add(CompletableFuture.runAsync(() -> {
