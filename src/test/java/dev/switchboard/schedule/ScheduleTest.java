@@ -105,6 +105,22 @@ class ScheduleTest {
     }
 
     @Test
+    void aWindowInsideALongerOneEndsBothAndTheLongerOneIsNotResumed() {
+        UUID org = createOrg();
+        TestUser bob = user(org);
+        LocalDateTime now = localNow();
+        LocalDateTime longEnd = now.plusSeconds(90);
+        create(bob, "do_not_disturb", now.minusMinutes(2), longEnd);
+        Awaitility.await().atMost(WAIT).until(() -> "do_not_disturb".equals(status(bob)));
+        String inner = create(bob, "offline", now.minusMinutes(1), now.plusSeconds(5));
+        Awaitility.await().atMost(WAIT).until(() -> "offline".equals(status(bob)));
+        // The inner window's end restores what was before the longer one, which it had replaced.
+        Awaitility.await().atMost(WAIT).until(() -> schedule(bob, inner).get("next") == null);
+        assertThat(status(bob)).isEqualTo("available");
+        assertThat(localNow()).as("the longer window still runs").isBefore(longEnd);
+    }
+
+    @Test
     void aChangeByHandDuringAWindowWinsAndTheWindowsEndLeavesIt() {
         UUID org = createOrg();
         TestUser bob = user(org);
