@@ -16,8 +16,8 @@ import io.vertx.core.json.JsonObject;
  * all pass through it) and for devices without an owner ({@link PresenceRecorder#devicesChanged}),
  * each affected line is compared with what the feed last said, and only a changed one takes the
  * org's next line seq and is stored and announced ({@link PresencePublisher#stored}, bus prefix
- * {@code l}). Lock order: after the user's row and the org's presence sequence row, the org's line
- * sequence row, always last.
+ * {@code l}). Lock order: after the user's row and the org's presence sequence row (for devices
+ * without owner: after the devices' rows), the org's line sequence row, always last.
  */
 @ApplicationScoped
 public class LineRecorder implements PresenceObserver {
@@ -45,9 +45,12 @@ public class LineRecorder implements PresenceObserver {
         return record(orgId, userId, List.of());
     }
 
-    /** Devices whose line may have changed although no user was re-derived (no owner, or deleted). */
+    /**
+     * Devices whose line may have changed although no user was re-derived (no owner, or deleted):
+     * compared once their rows are locked, which orders their writers as a user's row does theirs.
+     */
     Uni<Void> devicesChanged(UUID orgId, Collection<UUID> voipAccountIds) {
-        return record(orgId, null, voipAccountIds);
+        return lines.lockAccounts(voipAccountIds).flatMap(locked -> record(orgId, null, voipAccountIds));
     }
 
     private Uni<Void> record(UUID orgId, UUID userId, Collection<UUID> accountIds) {

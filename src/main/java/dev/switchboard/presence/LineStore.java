@@ -65,6 +65,19 @@ public class LineStore {
         });
     }
 
+    /**
+     * In the caller's transaction: locks the accounts' rows as their writers do (FOR NO KEY UPDATE,
+     * in id order), so that a {@link #compare} after it, a statement of its own, sees every change
+     * committed to these devices before. Devices without owner have no user row to serialize their
+     * writers: without this, two reports on one device (its DND, its registration) compared at once,
+     * each without the other's change, and the one that committed last left the feed saying a line
+     * the device no longer had.
+     */
+    Uni<Void> lockAccounts(Collection<UUID> accountIds) {
+        return NativeSql.rows("SELECT id FROM voip_accounts WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE",
+                NativeSql.uuids(accountIds)).replaceWithVoid();
+    }
+
     /** Stores what the feed says of the line now, and line event {@code seq} that says it. */
     PresenceStore.Write said(UUID orgId, LineView line, String lineJson, long seq, String type, String frame) {
         return new PresenceStore.Write(List.of(

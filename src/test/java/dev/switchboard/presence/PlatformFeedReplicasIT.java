@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
+import dev.switchboard.support.AllAtOnce;
 import dev.switchboard.support.Replicas;
 import dev.switchboard.support.Replicas.Replica;
 import dev.switchboard.support.SocketClient;
@@ -48,6 +52,8 @@ import io.vertx.core.json.JsonObject;
 class PlatformFeedReplicasIT {
 
     private static final String PASSWORD = "correct-horse-battery";
+    /** Rounds of simultaneous reports; each is a chance for the two writers to overlap. */
+    private static final int CONCURRENT_ROUNDS = 20;
 
     private final List<SocketClient> sockets = new ArrayList<>();
     private Replicas cluster;
@@ -68,6 +74,8 @@ class PlatformFeedReplicasIT {
     private Phone lobbyPhone;
     /** What the platform knew when its socket on A closed. */
     private Feed onA;
+    /** The platform's socket on B after the resume. */
+    private Feed onB;
 
     @RegisterExtension
     final TestWatcher printLogsOnFailure = new TestWatcher() {
@@ -204,6 +212,45 @@ class PlatformFeedReplicasIT {
         resumed.assertNothingMoreFor(Duration.ofMillis(700));
         resumed.assertMatchesSnapshotOf(a);
         resumed.assertMatchesSnapshotOf(b);
+        onB = resumed;
+    }
+
+    /**
+     * The platform reports a device's DND and its registration at the same moment, through different
+     * replicas (as a load balancer spreads them): whichever commits last, the feed's last word on the
+     * line is the line as it is, for a device without owner as for one with.
+     */
+    @Test
+    @Order(3)
+    void concurrentReportsThroughBothReplicasLeaveTheFeedSayingTheLineAsItIs() throws Exception {
+        Phone shared = createPhone(b, lobby, "desk_phone", null);
+        Phone owned = createPhone(b, office, "desk_phone", owenId);
+        onB.expect(shared, "unavailable", false, false);
+        onB.expect(owned, "unavailable", false, false);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 1; round <= CONCURRENT_ROUNDS; round++) {
+                boolean on = round % 2 == 1; // both fields change every round
+                AllAtOnce.run(pool, List.<Callable<Void>> of(
+                        () -> platformDnd(a, shared, on),
+                        () -> register(b, shared, on),
+                        () -> platformDnd(b, owned, on),
+                        () -> register(a, owned, on)));
+                for (Phone phone : List.of(shared, owned)) {
+                    // each report changed the line as the feed last said it: two events, in seq order
+                    onB.nextLineOf(phone);
+                    JsonObject last = onB.nextLineOf(phone).getJsonObject("line");
+                    String as = "round " + round + ", line of " + (phone == shared ? "the device without owner" : "Owen's device");
+                    assertThat(last.getString("state")).as(as).isEqualTo(on ? "idle" : "unavailable");
+                    assertThat(last.getBoolean("dnd")).as(as).isEqualTo(on);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        onB.assertNothingMoreFor(Duration.ofMillis(700));
+        onB.assertMatchesSnapshotOf(a);
+        onB.assertMatchesSnapshotOf(b);
     }
 
     // --- REST ----------------------------------------------------------------------------------------
@@ -229,17 +276,19 @@ class PlatformFeedReplicasIT {
         return new Phone(orgId, UUID.fromString(created.path("id")), created.path("sipUsername"));
     }
 
-    private void register(Replica replica, Phone phone, boolean registered) {
+    private Void register(Replica replica, Phone phone, boolean registered) {
         Map<String, Object> body = new HashMap<>();
         body.put("registered", registered);
         if (registered) {
             body.put("expiresIn", 3600);
         }
         replica.api(platform).body(body).put("/api/platform/registrations/" + phone.sipUsername()).then().statusCode(200);
+        return null;
     }
 
-    private void platformDnd(Replica replica, Phone phone, boolean dnd) {
+    private Void platformDnd(Replica replica, Phone phone, boolean dnd) {
         replica.api(platform).body(Map.of("dnd", dnd)).put("/api/platform/dnd/" + phone.sipUsername()).then().statusCode(200);
+        return null;
     }
 
     private void callEvent(Replica replica, Phone phone, String callId, String state) {
@@ -325,6 +374,14 @@ class PlatformFeedReplicasIT {
             assertThat(line.getString("state")).as("frame %s", frame).isEqualTo(state);
             assertThat(line.getBoolean("dnd")).as("frame %s", frame).isEqualTo(dnd);
             assertThat(line.getBoolean("userDnd")).as("frame %s", frame).isEqualTo(userDnd);
+        }
+
+        /** The org's next frame is a line event of the phone; answers it. */
+        JsonObject nextLineOf(Phone phone) {
+            JsonObject frame = next(phone.orgId());
+            assertThat(frame.getString("type")).as("frame %s", frame).isEqualTo("line");
+            assertThat(frame.getJsonObject("line").getString("voipAccountId")).as("frame %s", frame).isEqualTo(phone.id().toString());
+            return frame;
         }
 
         void expectRemoved(Phone phone) {
