@@ -33,19 +33,15 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
+import dev.switchboard.support.ReplicaSteps;
 import dev.switchboard.support.Replicas;
 import dev.switchboard.support.Replicas.Replica;
 import dev.switchboard.support.SocketClient;
@@ -83,9 +79,7 @@ class MultiReplicaIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final List<SocketClient> sockets = new ArrayList<>();
     private Replicas cluster;
-    private boolean failed;
 
     private Replica a;
     private Replica b;
@@ -104,15 +98,7 @@ class MultiReplicaIT {
     private View gusView;
 
     @RegisterExtension
-    final TestWatcher printLogsOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-            if (cluster != null) {
-                cluster.printTails(80);
-            }
-        }
-    };
+    final ReplicaSteps steps = new ReplicaSteps(() -> cluster);
 
     // --- set-up and tear-down --------------------------------------------------------------------
 
@@ -125,25 +111,6 @@ class MultiReplicaIT {
         b = cluster.start(2, "B", env(Map.of()));
         a.awaitReady();
         b.awaitReady();
-    }
-
-    @AfterAll
-    void stopEverything() {
-        sockets.forEach(socket -> {
-            try {
-                socket.close();
-            } catch (RuntimeException ignored) {
-                // best effort
-            }
-        });
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @BeforeEach
-    void onlyAfterPassingSteps() {
-        Assumptions.assumeFalse(failed, "an earlier step failed");
     }
 
     // --- the steps ---------------------------------------------------------------------------------
@@ -426,7 +393,7 @@ class MultiReplicaIT {
 
     private SocketClient connect(Replica replica, Member member, String query) {
         SocketClient socket = SocketClient.connect(URI.create("http://127.0.0.1:" + replica.port), member.token, query);
-        sockets.add(socket);
+        steps.closeAtEnd(socket);
         return socket;
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,20 +15,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 import dev.switchboard.support.AllAtOnce;
+import dev.switchboard.support.ReplicaSteps;
 import dev.switchboard.support.Replicas;
 import dev.switchboard.support.Replicas.Replica;
 import dev.switchboard.support.SocketClient;
@@ -55,9 +50,7 @@ class PlatformFeedReplicasIT {
     /** Rounds of simultaneous reports; each is a chance for the two writers to overlap. */
     private static final int CONCURRENT_ROUNDS = 20;
 
-    private final List<SocketClient> sockets = new ArrayList<>();
     private Replicas cluster;
-    private boolean failed;
 
     private Replica a;
     private Replica b;
@@ -78,15 +71,7 @@ class PlatformFeedReplicasIT {
     private Feed onB;
 
     @RegisterExtension
-    final TestWatcher printLogsOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-            if (cluster != null) {
-                cluster.printTails(80);
-            }
-        }
-    };
+    final ReplicaSteps steps = new ReplicaSteps(() -> cluster);
 
     @BeforeAll
     void startDatabaseAndTwoReplicas() throws Exception {
@@ -97,25 +82,6 @@ class PlatformFeedReplicasIT {
         b = cluster.start(2, "B", env);
         a.awaitReady();
         b.awaitReady();
-    }
-
-    @AfterAll
-    void stopEverything() {
-        sockets.forEach(socket -> {
-            try {
-                socket.close();
-            } catch (RuntimeException ignored) {
-                // best effort
-            }
-        });
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @BeforeEach
-    void onlyAfterPassingSteps() {
-        Assumptions.assumeFalse(failed, "an earlier step failed");
     }
 
     // --- the steps ---------------------------------------------------------------------------------
@@ -298,7 +264,7 @@ class PlatformFeedReplicasIT {
 
     private SocketClient connect(Replica replica) {
         SocketClient socket = SocketClient.platformFeed(URI.create("http://127.0.0.1:" + replica.port), platform);
-        sockets.add(socket);
+        steps.closeAtEnd(socket);
         return socket;
     }
 
