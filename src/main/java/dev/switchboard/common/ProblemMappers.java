@@ -58,6 +58,16 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response busy(ServiceBusyException e, UriInfo uri) {
+        return busy(e.getMessage(), uri);
+    }
+
+    private Response busy(String detail, UriInfo uri) {
+        return respond(new Problem(Problem.typeUri("busy"), "Service busy", 503, detail, path(uri), null))
+                .header(HttpHeaders.RETRY_AFTER, "1").build();
+    }
+
+    @ServerExceptionMapper
     public Response validation(ConstraintViolationException e, UriInfo uri) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
                 .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
@@ -130,9 +140,7 @@ public class ProblemMappers {
             if (t instanceof PgException pg && ("40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState()))
                     || t instanceof org.hibernate.JDBCException jdbc
                             && ("40P01".equals(jdbc.getSQLState()) || "40001".equals(jdbc.getSQLState()))) {
-                return respond(new Problem(Problem.typeUri("busy"), "Service busy", 503,
-                        "The change collided with a concurrent one and was not applied; retry.", path(uri), null))
-                        .header(HttpHeaders.RETRY_AFTER, "1").build();
+                return busy("The change collided with a concurrent one and was not applied; retry.", uri);
             }
             if (t instanceof OptimisticLockException || t instanceof StaleStateException) {
                 return api(ApiException.staleVersion(), uri);

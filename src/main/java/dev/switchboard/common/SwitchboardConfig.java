@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import jakarta.validation.constraints.Min;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -86,11 +87,25 @@ public interface SwitchboardConfig {
         Optional<String> password();
     }
 
-    /** {@code switchboard.platform.*}: the SIP platform's client credentials. */
+    /** {@code switchboard.platform.*}: the SIP platform's client credentials, and how its registration reports are taken in. */
     interface Platform {
         Optional<String> clientId();
 
         Optional<String> clientSecret();
+
+        /**
+         * Registration changes (a device registering or unregistering: a presence change each)
+         * applied at once; more wait in arrival order, so a registration storm leaves pooled
+         * connections to routing decisions.
+         */
+        @WithDefault("4")
+        @Min(1)
+        int registrationChanges();
+
+        /** Registration reports that may wait, of each kind (refreshes, changes); one more is answered 503 with Retry-After. */
+        @WithDefault("20000")
+        @Min(1)
+        int waitingReports();
     }
 
     /** {@code switchboard.sip.*}. */

@@ -8,24 +8,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
 import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.account.LiveDeviceStates;
+import dev.switchboard.common.Admission;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
+import dev.switchboard.common.SwitchboardConfig;
 import dev.switchboard.history.Actor;
 import dev.switchboard.history.History;
 import dev.switchboard.history.HistoryItem;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Live device state reported by the SIP platform. Only a change that can matter (registered
  * flips, DND flips, a call moves forward) triggers a presence re-derivation; a registration
- * refresh just extends the expiry. Each request is one statement that finds the account by SIP
- * username, applies the report and answers the device's resulting state; no entity is loaded.
+ * refresh just extends the expiry (refreshes arriving together share one statement). Each report
+ * is one statement that finds the account by SIP username, applies it and answers the device's
+ * resulting state; no entity is loaded.
  */
 @ApplicationScoped
 public class PlatformService {
@@ -59,20 +61,6 @@ public class PlatformService {
             + ", " + LiveDeviceStates.IN_CALL;
     /** After the live state, what the history names the device by (columns 10–12). */
     private static final String NAMED = ", a.kind, a.internal_number, a.description";
-
-    /**
-     * A refresh of a registration that is still current: the account found by SIP username and
-     * its registration extended in one statement, outside any transaction, answering the device's
-     * state. Nothing visible changes (the device was and stays registered), so no presence table
-     * and no user row is touched. No row: unknown, lapsed or never registered; {@link #REGISTER}
-     * decides. Each refresh is written (no coalescing): {@code lastSeen} is part of the answer and
-     * the expiry always moves forward by most of {@code expiresIn} (docs/architecture.md).
-     */
-    private static final String REFRESH = "UPDATE device_registrations r SET expires_at = clock_timestamp() + make_interval(secs => $2), "
-            + "user_agent = coalesce($3, r.user_agent), contact = coalesce($4, r.contact), last_seen = clock_timestamp() "
-            + "FROM voip_accounts a WHERE a.sip_username = $1 AND r.voip_account_id = a.id "
-            + "AND NOT r.lapsed AND r.expires_at > clock_timestamp() "
-            + "RETURNING r.user_agent, r.last_seen, a.dnd, " + LiveDeviceStates.RINGING + ", " + LiveDeviceStates.IN_CALL;
 
     /**
      * Any registration change, in the caller's transaction: whether the device was registered
@@ -128,37 +116,42 @@ public class PlatformService {
             + "CROSS JOIN LATERAL (SELECT coalesce((SELECT state FROM moved), "
             + "  (SELECT c.state FROM device_calls c WHERE c.voip_account_id = a.id AND c.call_id = $2)) AS state) cur";
 
-    private final Pool pool;
+    private final RegistrationRefreshes refreshes;
+    private final Admission registrationChanges;
     private final VoipAccountRepository accounts;
     private final PresenceChanges presence;
     private final History history;
 
-    public PlatformService(Pool pool, VoipAccountRepository accounts, PresenceChanges presence, History history) {
-        this.pool = pool;
+    public PlatformService(RegistrationRefreshes refreshes, SwitchboardConfig config, VoipAccountRepository accounts,
+            PresenceChanges presence, History history, MeterRegistry metrics) {
+        this.refreshes = refreshes;
+        this.registrationChanges = new Admission("registration changes", config.platform().registrationChanges(),
+                config.platform().waitingReports());
+        Gauge.builder("switchboard.registrations.changes.waiting", registrationChanges, Admission::waiting)
+                .description("Registration changes waiting for their turn").register(metrics);
         this.accounts = accounts;
         this.presence = presence;
         this.history = history;
     }
 
-    /** A refresh of a current registration is one statement; anything else (a flip, a 404) takes {@link #REGISTER}. */
+    /**
+     * A refresh of a registration that is still current changes nothing visible (the device was
+     * and stays registered): its expiry is extended in a shared statement ({@link RegistrationRefreshes}),
+     * and no presence table or user row is touched. Anything else (a device registering or
+     * unregistering, an unknown SIP username) takes {@link #REGISTER} in a transaction, at most
+     * {@code switchboard.platform.registration-changes} at once, so a storm of them leaves pooled
+     * connections to the routing decisions.
+     */
     public Uni<DeviceStateView> registration(String sipUsername, boolean registered, long expiresIn, String userAgent,
             String contact) {
-        Uni<DeviceStateView> changed = Uni.createFrom().deferred(() -> Panache.withTransaction(() -> NativeSql.row(REGISTER,
+        Uni<DeviceStateView> changed = registrationChanges.submit(() -> Panache.withTransaction(() -> NativeSql.row(REGISTER,
                 sipUsername, registered ? (double) expiresIn : 0d, !registered, userAgent, contact)
                 .flatMap(row -> recorded(row, row != null && (Boolean) row[4] != registered,
                         (org, owner, device) -> history.write(HistoryItem.registration(Actor.PLATFORM, org, owner, device, registered, false))))));
         if (!registered) {
             return changed;
         }
-        return pool.preparedQuery(REFRESH).execute(Tuple.of(sipUsername, (double) expiresIn, userAgent, contact))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
-                        return changed;
-                    }
-                    Row row = rows.iterator().next();
-                    return Uni.createFrom().item(new LiveDeviceStates.Live(true, row.getString(0),
-                            row.getOffsetDateTime(1).toInstant(), row.getBoolean(3), row.getBoolean(4)).view(row.getBoolean(2)));
-                });
+        return refreshes.refresh(sipUsername, expiresIn, userAgent, contact).onItem().ifNull().switchTo(changed);
     }
 
     /**
