@@ -40,6 +40,8 @@ final class Platform {
     static final String[] STORM_OPS = {"registration", "route"};
     /** Calls in progress at once in the mix: the three events of one call are this many call events apart. */
     private static final int CALL_SLOTS = 64;
+    /** Connections of the routing decisions: at about 1 ms a route, far more than the mix's highest step sends. */
+    private static final int ROUTE_CONNECTIONS = 16;
     private static final String[] CALL_STATES = {"ringing", "answered", "ended"};
 
     /**
@@ -137,6 +139,12 @@ final class Platform {
 
     private final Vertx vertx;
     private final Http http;
+    /**
+     * Routing decisions have connections of their own, as a proxy asks for them from workers of
+     * their own (Kamailio's route group, apart from the report group): a route never waits in the
+     * client for a connection that a registration report holds.
+     */
+    private final Http routes;
     private final Fleet fleet;
     private final SplittableRandom random = new SplittableRandom(14);
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -151,6 +159,7 @@ final class Platform {
     Platform(Vertx vertx, int port, Fleet fleet, int connections) {
         this.vertx = vertx;
         this.http = new Http(vertx, port, connections, "127.0.0.4");
+        this.routes = new Http(vertx, port, ROUTE_CONNECTIONS, "127.0.0.5");
         this.fleet = fleet;
     }
 
@@ -179,7 +188,7 @@ final class Platform {
         String to = org.members().get(random.nextInt(org.size())).number();
         String from = random.nextBoolean() ? org.members().get(random.nextInt(org.size())).number()
                 : "+3120" + (1_000_000 + random.nextInt(9_000_000));
-        step.track(op, intended, http.call(HttpMethod.POST, "/api/orgs/" + org.id() + "/calls/route", token(),
+        step.track(op, intended, routes.call(HttpMethod.POST, "/api/orgs/" + org.id() + "/calls/route", token(),
                 "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}"), r -> {
                     String wrong = OpenModel.unexpected(r, 200);
                     return wrong == null && r.json().getString("action") == null ? "no action: " + r.body() : wrong;
