@@ -595,7 +595,7 @@ public final class Driver {
     private static final long T0 = System.nanoTime();
 
     private static final String PG_TOP_STATEMENTS = "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, "
-            + "round(mean_exec_time::numeric, 3) AS mean_ms, round(total_plan_time::numeric, 1) AS plan_ms, "
+            + "round(mean_exec_time::numeric, 3) AS mean_ms, plans, round(total_plan_time::numeric, 1) AS plan_ms, "
             + "rows, round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct, "
             + "left(regexp_replace(query, '\\s+', ' ', 'g'), 220) AS query FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25";
 
