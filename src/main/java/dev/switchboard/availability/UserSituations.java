@@ -16,10 +16,10 @@ import dev.switchboard.account.DeviceKind;
 import dev.switchboard.account.LiveDeviceStates;
 import dev.switchboard.account.User;
 import dev.switchboard.account.UserStatus;
+import dev.switchboard.common.DatabasePool;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.organization.Organization;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.core.json.JsonArray;
 
 /**
@@ -61,10 +61,11 @@ public class UserSituations {
     /** A whole user {@code u}, with {@code ps} their published presence left-joined: one JSON array. */
     private final String user;
 
-    private final Pool pool;
+    /** Every read here is a routing decision's: on the routing connections (common.DatabasePool#routing). */
+    private final DatabasePool pools;
 
-    public UserSituations(PushReachability push, Pool pool) {
-        this.pool = pool;
+    public UserSituations(PushReachability push, DatabasePool pools) {
+        this.pools = pools;
         // Over a VoIP account a, its registration r left-joined: one element of the devices array.
         String device = "json_build_array(a.id, a.sip_username, a.kind, a.internal_number, a.description, "
                 + LiveDeviceStates.REGISTERED + ", a.dnd, " + push.wakeableSql() + ", " + LiveDeviceStates.RINGING + ", "
@@ -143,7 +144,7 @@ public class UserSituations {
      * whether {@code from} (null for an outside caller) is one of its numbers, and the callee.
      */
     public Uni<Callee> callee(UUID orgId, String from, String to) {
-        return NativeSql.rows(pool, calleeSql, orgId, from, to).map(rows -> {
+        return NativeSql.rows(pools.routing(), calleeSql, orgId, from, to).map(rows -> {
             Object[] row = rows.isEmpty() ? null : rows.get(0);
             if (row == null) {
                 return new Callee(false, null, false, null, null, null, null, Map.of());
@@ -184,7 +185,7 @@ public class UserSituations {
 
     /** As {@link #users}, on a pooled connection outside any session: a route's fallback hop. */
     public Uni<Map<UUID, UserSituation>> fallbackUsers(UUID orgId, OrgRules rules, List<UUID> ids) {
-        return NativeSql.rows(pool, usersSql, NativeSql.uuids(ids), orgId).map(rows -> users(rows, rules));
+        return NativeSql.rows(pools.routing(), usersSql, NativeSql.uuids(ids), orgId).map(rows -> users(rows, rules));
     }
 
     private static Map<UUID, UserSituation> users(List<Object[]> rows, OrgRules rules) {
@@ -198,7 +199,7 @@ public class UserSituations {
 
     /** The org's ring group {@code groupId} with every member's situation, or null; on a pooled connection (routing). */
     public Uni<GroupSituation> group(UUID orgId, OrgRules rules, UUID groupId) {
-        return NativeSql.rows(pool, groupSql, groupId, orgId)
+        return NativeSql.rows(pools.routing(), groupSql, groupId, orgId)
                 .map(rows -> rows.isEmpty() || rows.get(0)[0] == null ? null : group(new JsonArray((String) rows.get(0)[0]), rules));
     }
 

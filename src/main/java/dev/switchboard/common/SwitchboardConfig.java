@@ -183,6 +183,15 @@ public interface SwitchboardConfig {
         /** How long ended calls are kept. */
         @WithDefault("1H")
         Duration endedRetention();
+
+        /**
+         * Database connections of the routing decisions, apart from the main pool: a call's route
+         * never waits for a connection other requests hold, and its statement is planned again
+         * after autovacuum on this many connections only (common.DatabasePool).
+         */
+        @WithDefault("2")
+        @Min(1)
+        int routeConnections();
     }
 
     /** {@code switchboard.history.*}: the per-user history (docs/api.md, "History"). */

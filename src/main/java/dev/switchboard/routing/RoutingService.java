@@ -26,6 +26,7 @@ import dev.switchboard.availability.RoutePlanner;
 import dev.switchboard.availability.UserSituation;
 import dev.switchboard.availability.UserSituations;
 import dev.switchboard.common.ApiException;
+import dev.switchboard.common.DatabasePool;
 import dev.switchboard.common.Messages;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.account.FixedDestinationService;
@@ -33,7 +34,6 @@ import dev.switchboard.history.Actor;
 import dev.switchboard.history.History;
 import dev.switchboard.history.HistoryItem;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The dial-plan step: where should a call from {@code from} to {@code to} go right now. Uses the
@@ -47,12 +47,12 @@ public class RoutingService {
 
     private final UserSituations situations;
     private final History history;
-    private final Pool pool;
+    private final DatabasePool pools;
 
-    public RoutingService(UserSituations situations, History history, Pool pool) {
+    public RoutingService(UserSituations situations, History history, DatabasePool pools) {
         this.situations = situations;
         this.history = history;
-        this.pool = pool;
+        this.pools = pools;
     }
 
     /**
@@ -182,7 +182,7 @@ public class RoutingService {
         if (group.strategy() != RingStrategy.ROUND_ROBIN) {
             return Uni.createFrom().item(group);
         }
-        return NativeSql.rows(pool, "UPDATE ring_groups SET rotation = rotation + 1 WHERE id = $1 RETURNING rotation - 1",
+        return NativeSql.rows(pools.routing(), "UPDATE ring_groups SET rotation = rotation + 1 WHERE id = $1 RETURNING rotation - 1",
                 group.groupId()).map(rows -> rows.isEmpty() ? null : (Long) rows.get(0)[0]).map(rotation -> rotation == null ? group
                         : new GroupSituation(group.groupId(), group.name(), group.internalNumber(), group.strategy(),
                                 group.memberRingSeconds(), group.members(), group.fallback(), rotation));
