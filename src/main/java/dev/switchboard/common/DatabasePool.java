@@ -1,17 +1,19 @@
 package dev.switchboard.common;
 
+import java.util.List;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import io.quarkus.arc.Arc;
-
 import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
 /**
- * The reactive pool, with every statement prepared once per connection and kept
+ * The reactive pools (the main one, and the routing decisions' own: {@link #routing}), with every statement prepared once per connection and kept
  * ({@code quarkus.datasource.reactive.cache-prepared-statements=true}). Without the cache each
  * execution is an unnamed statement that PostgreSQL parses and plans again: on the platform's
  * path (the routing and situation queries are a few kilobytes of SQL each) planning alone took
@@ -41,7 +43,10 @@ public class DatabasePool implements PgPoolCreator {
     public Pool create(Input input) {
         input.pgConnectOptionsList().forEach(options -> options.setPreparedStatementCacheSqlLimit(SQL_LIMIT)
                 .addProperty("plan_cache_mode", "force_generic_plan"));
-        routing = io.vertx.mutiny.sqlclient.Pool.newInstance(PgPool.pool(input.vertx(), input.pgConnectOptionsList(),
+        // its own metrics name: its pool metrics are reported apart from the main pool's (client "routing")
+        List<PgConnectOptions> routingOptions = input.pgConnectOptionsList().stream()
+                .map(options -> new PgConnectOptions(options).setMetricsName("routing")).toList();
+        routing = io.vertx.mutiny.sqlclient.Pool.newInstance(PgPool.pool(input.vertx(), routingOptions,
                 new PoolOptions(input.poolOptions()).setMaxSize(routeConnections)));
         return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), input.poolOptions());
     }
