@@ -94,9 +94,9 @@ public interface SwitchboardConfig {
         Optional<String> clientSecret();
 
         /**
-         * Registration changes (a device registering or unregistering: a presence change each)
-         * applied at once; more wait in arrival order, so a registration storm leaves pooled
-         * connections to routing decisions.
+         * Transactions applying registration changes (a device registering or unregistering: a
+         * presence change each) at once; the changes that arrive meanwhile go together into the
+         * next one, so a registration storm leaves pooled connections to routing decisions.
          */
         @WithDefault("4")
         @Min(1)

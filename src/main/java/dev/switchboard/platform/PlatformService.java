@@ -8,18 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
 import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.account.LiveDeviceStates;
-import dev.switchboard.common.Admission;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
 import dev.switchboard.common.PresenceChanges;
-import dev.switchboard.common.SwitchboardConfig;
 import dev.switchboard.history.Actor;
 import dev.switchboard.history.History;
 import dev.switchboard.history.HistoryItem;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -74,7 +70,7 @@ public class PlatformService {
      * owner, and an unregistration never reached colleagues). Joining it into the upsert's source
      * reads it first; the CTE is materialized, so the answer's read sees that same row.
      */
-    private static final String REGISTER = "WITH a AS (SELECT id, org_id, user_id, dnd, kind, internal_number, description "
+    static final String REGISTER = "WITH a AS (SELECT id, org_id, user_id, dnd, kind, internal_number, description "
             + "FROM voip_accounts WHERE sip_username = $1), "
             + "previous AS (SELECT NOT lapsed AND expires_at > clock_timestamp() AS was FROM device_registrations "
             + "  WHERE voip_account_id = (SELECT id FROM a) FOR UPDATE), "
@@ -117,18 +113,15 @@ public class PlatformService {
             + "  (SELECT c.state FROM device_calls c WHERE c.voip_account_id = a.id AND c.call_id = $2)) AS state) cur";
 
     private final RegistrationRefreshes refreshes;
-    private final Admission registrationChanges;
+    private final RegistrationChanges changes;
     private final VoipAccountRepository accounts;
     private final PresenceChanges presence;
     private final History history;
 
-    public PlatformService(RegistrationRefreshes refreshes, SwitchboardConfig config, VoipAccountRepository accounts,
-            PresenceChanges presence, History history, MeterRegistry metrics) {
+    public PlatformService(RegistrationRefreshes refreshes, RegistrationChanges changes, VoipAccountRepository accounts,
+            PresenceChanges presence, History history) {
         this.refreshes = refreshes;
-        this.registrationChanges = new Admission("registration changes", config.platform().registrationChanges(),
-                config.platform().waitingReports());
-        Gauge.builder("switchboard.registrations.changes.waiting", registrationChanges, Admission::waiting)
-                .description("Registration changes waiting for their turn").register(metrics);
+        this.changes = changes;
         this.accounts = accounts;
         this.presence = presence;
         this.history = history;
@@ -138,16 +131,12 @@ public class PlatformService {
      * A refresh of a registration that is still current changes nothing visible (the device was
      * and stays registered): its expiry is extended in a shared statement ({@link RegistrationRefreshes}),
      * and no presence table or user row is touched. Anything else (a device registering or
-     * unregistering, an unknown SIP username) takes {@link #REGISTER} in a transaction, at most
-     * {@code switchboard.platform.registration-changes} at once, so a storm of them leaves pooled
-     * connections to the routing decisions.
+     * unregistering, an unknown SIP username) takes {@link #REGISTER} in a transaction
+     * ({@link RegistrationChanges}: a few at once, the owner re-derived once per transaction).
      */
     public Uni<DeviceStateView> registration(String sipUsername, boolean registered, long expiresIn, String userAgent,
             String contact) {
-        Uni<DeviceStateView> changed = registrationChanges.submit(() -> Panache.withTransaction(() -> NativeSql.row(REGISTER,
-                sipUsername, registered ? (double) expiresIn : 0d, !registered, userAgent, contact)
-                .flatMap(row -> recorded(row, row != null && (Boolean) row[4] != registered,
-                        (org, owner, device) -> history.write(HistoryItem.registration(Actor.PLATFORM, org, owner, device, registered, false))))));
+        Uni<DeviceStateView> changed = changes.apply(sipUsername, registered, registered ? (double) expiresIn : 0d, userAgent, contact);
         if (!registered) {
             return changed;
         }
@@ -203,6 +192,17 @@ public class PlatformService {
                 });
     }
 
+    /** The device's state in a statement's answer (see {@link #recorded}). */
+    static DeviceStateView view(Object[] row) {
+        return new LiveDeviceStates.Live((Boolean) row[5], (String) row[6], NativeSql.instant(row[7]),
+                (Boolean) row[8], (Boolean) row[9]).view((Boolean) row[3]);
+    }
+
+    /** The device as the history names it, from a statement's answer. */
+    static HistoryItem.Device device(Object[] row) {
+        return new HistoryItem.Device((UUID) row[0], (String) row[10], (String) row[11], (String) row[12]);
+    }
+
     /** What goes to the owner's history when a report changed something. */
     @FunctionalInterface
     private interface Recording {
@@ -221,8 +221,7 @@ public class PlatformService {
         }
         UUID org = (UUID) row[1];
         UUID owner = (UUID) row[2];
-        DeviceStateView view = new LiveDeviceStates.Live((Boolean) row[5], (String) row[6], NativeSql.instant(row[7]),
-                (Boolean) row[8], (Boolean) row[9]).view((Boolean) row[3]);
+        DeviceStateView view = view(row);
         if (!changed) {
             return Uni.createFrom().item(view);
         }
@@ -230,7 +229,6 @@ public class PlatformService {
             // no presence to re-derive, but the device's line in the platform feed changed
             return presence.devicesChanged(org, java.util.List.of((UUID) row[0])).replaceWith(view);
         }
-        HistoryItem.Device device = new HistoryItem.Device((UUID) row[0], (String) row[10], (String) row[11], (String) row[12]);
-        return presence.userChanged(org, owner).flatMap(ignored -> history.record(org, owner, device)).replaceWith(view);
+        return presence.userChanged(org, owner).flatMap(ignored -> history.record(org, owner, device(row))).replaceWith(view);
     }
 }

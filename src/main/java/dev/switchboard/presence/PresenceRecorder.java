@@ -100,10 +100,14 @@ public class PresenceRecorder implements PresenceChanges {
         // UPDATE would also block the key-share locks that inserts referencing a user take (a
         // watch, a fixed destination, a push device), and a writer holding another user's lock
         // while inserting such a row then deadlocks with this statement.
+        // Recorded org by org (then by user): each recording takes its org's sequence rows, so
+        // transactions recording users of several orgs take those rows in one order.
+        List<Map.Entry<UUID, UUID>> byOrg = new java.util.ArrayList<>(sorted.entrySet());
+        byOrg.sort(Map.Entry.<UUID, UUID>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
         return NativeSql.rows("SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", NativeSql.uuids(sorted.keySet()))
                 .flatMap(locked -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Map.Entry<UUID, UUID> user : sorted.entrySet()) {
+                    for (Map.Entry<UUID, UUID> user : byOrg) {
                         chain = chain.flatMap(ignored -> userChanged(user.getValue(), user.getKey()));
                     }
                     return chain;

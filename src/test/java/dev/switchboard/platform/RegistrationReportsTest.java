@@ -163,6 +163,35 @@ class RegistrationReportsTest {
         }
     }
 
+    @Test
+    void allPhonesOfOneUserRegisteringAtOnceAreEachRecordedAndTheUserEndsReachable() throws Exception {
+        UUID org = createOrg();
+        TestUser anna = user(org);
+        List<Device> phones = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            phones.add(device(org, anna.id()));
+        }
+        // the desk phone is what rings: Anna is available once it is registered
+        as(anna.token()).body(Map.of("status", "available", "destination", Map.of("type", "voip_account", "id", phones.get(0).id().toString())))
+                .put("/api/me/availability").then().statusCode(200);
+
+        List<Response> answers = parallel(phones.stream().map(phone -> (Callable<Response>) () -> register(phone.sipUsername(), "phone", 600))
+                .toList());
+
+        assertThat(answers).allSatisfy(answer -> {
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.jsonPath().getBoolean("registered")).isTrue();
+        });
+        assertThat(as(anna.token()).get("/api/orgs/" + org + "/presence/" + anna.id()).then().statusCode(200).extract().jsonPath()
+                .getString("availability")).isEqualTo("available");
+        // however the changes were grouped, each phone's registration is in Anna's history
+        List<Map<String, Object>> items = as(anna.token()).get("/api/me/history?type=registration").then().statusCode(200).extract()
+                .jsonPath().getList("items");
+        assertThat(items).hasSize(5);
+        assertThat(items).extracting(item -> (Object) ((Map<?, ?>) item.get("details")).get("voipAccountId"))
+                .containsExactlyInAnyOrderElementsOf(phones.stream().map(phone -> (Object) phone.id().toString()).toList());
+    }
+
     private static Device device(UUID org, UUID owner) {
         Response created = createVoipAccount(org, "desk_phone", owner);
         return new Device(UUID.fromString(created.path("id")), created.path("sipUsername"));
