@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.switchboard.account.VoipAccountDtos.DeviceStateView;
-import dev.switchboard.account.VoipAccountRepository;
 import dev.switchboard.account.LiveDeviceStates;
 import dev.switchboard.common.ApiException;
 import dev.switchboard.common.NativeSql;
@@ -17,6 +16,9 @@ import dev.switchboard.history.HistoryItem;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Live device state reported by the SIP platform. Only a change that can matter (registered
@@ -70,6 +72,9 @@ public class PlatformService {
      * owner, and an unregistration never reached colleagues). Joining it into the upsert's source
      * reads it first; the CTE is materialized, so the answer's read sees that same row.
      */
+    private static final String CREDENTIALS = "SELECT id, org_id, sip_username, internal_number, sip_realm, sip_ha1_md5, sip_ha1_sha256 "
+            + "FROM voip_accounts WHERE sip_username = $1";
+
     static final String REGISTER = "WITH a AS (SELECT id, org_id, user_id, dnd, kind, internal_number, description "
             + "FROM voip_accounts WHERE sip_username = $1), "
             + "previous AS (SELECT NOT lapsed AND expires_at > clock_timestamp() AS was FROM device_registrations "
@@ -114,15 +119,15 @@ public class PlatformService {
 
     private final RegistrationRefreshes refreshes;
     private final RegistrationChanges changes;
-    private final VoipAccountRepository accounts;
+    private final Pool pool;
     private final PresenceChanges presence;
     private final History history;
 
-    public PlatformService(RegistrationRefreshes refreshes, RegistrationChanges changes, VoipAccountRepository accounts,
-            PresenceChanges presence, History history) {
+    public PlatformService(RegistrationRefreshes refreshes, RegistrationChanges changes, Pool pool, PresenceChanges presence,
+            History history) {
         this.refreshes = refreshes;
         this.changes = changes;
-        this.accounts = accounts;
+        this.pool = pool;
         this.presence = presence;
         this.history = history;
     }
@@ -153,12 +158,19 @@ public class PlatformService {
             String realm, String ha1, String ha1Md5, String ha1Sha256) {
     }
 
-    @io.quarkus.hibernate.reactive.panache.common.WithSession
+    /**
+     * One statement on a pooled connection, no session: a registrar fetches these on the REGISTER's
+     * path (Kamailio's SIP worker waits for them), for every phone, after each restart.
+     */
     public Uni<SipCredentialsView> credentials(String sipUsername) {
-        return accounts.findBySipUsername(sipUsername)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("SIP username"))
-                .map(a -> new SipCredentialsView(a.id, a.orgId, a.sipUsername, a.internalNumber, a.sipRealm, a.sipHa1Md5, a.sipHa1Md5,
-                        a.sipHa1Sha256));
+        return pool.preparedQuery(CREDENTIALS).execute(Tuple.of(sipUsername)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ApiException.notFound("SIP username");
+            }
+            Row a = rows.iterator().next();
+            return new SipCredentialsView(a.getUUID(0), a.getUUID(1), a.getString(2), a.getString(3), a.getString(4), a.getString(5),
+                    a.getString(5), a.getString(6));
+        });
     }
 
     @WithTransaction
