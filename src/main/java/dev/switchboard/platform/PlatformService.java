@@ -60,6 +60,10 @@ public class PlatformService {
     /** After the live state, what the history names the device by (columns 10–12). */
     private static final String NAMED = ", a.kind, a.internal_number, a.description";
 
+    /** What a registrar needs to challenge a device ({@link #credentials}). */
+    private static final String CREDENTIALS = "SELECT id, org_id, sip_username, internal_number, sip_realm, sip_ha1_md5, sip_ha1_sha256 "
+            + "FROM voip_accounts WHERE sip_username = $1";
+
     /**
      * Any registration change, in the caller's transaction: whether the device was registered
      * before (its registration row locked), the upsert, and the resulting state. clock_timestamp(),
@@ -72,9 +76,6 @@ public class PlatformService {
      * owner, and an unregistration never reached colleagues). Joining it into the upsert's source
      * reads it first; the CTE is materialized, so the answer's read sees that same row.
      */
-    private static final String CREDENTIALS = "SELECT id, org_id, sip_username, internal_number, sip_realm, sip_ha1_md5, sip_ha1_sha256 "
-            + "FROM voip_accounts WHERE sip_username = $1";
-
     static final String REGISTER = "WITH a AS (SELECT id, org_id, user_id, dnd, kind, internal_number, description "
             + "FROM voip_accounts WHERE sip_username = $1), "
             + "previous AS (SELECT NOT lapsed AND expires_at > clock_timestamp() AS was FROM device_registrations "

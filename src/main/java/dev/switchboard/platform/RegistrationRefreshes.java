@@ -27,7 +27,7 @@ import io.vertx.pgclient.PgException;
  * flight, and the refreshes that arrive meanwhile go in the next one, up to {@value #MAX_BATCH}
  * at a time. Alone, a refresh is one statement as before; in a storm (every phone re-registering
  * after an outage) hundreds share one, so they cost PostgreSQL one round trip instead of hundreds
- * and hold one pooled connection, not all of them (docs/architecture.md, "Registration reports").
+ * and hold one pooled connection, not all of them (docs/architecture.md, "Registration reports in a storm").
  *
  * <p>Each refresh is still written and answered on its own: its expiry, user agent, contact and
  * {@code lastSeen}, read back from its own row. A device reported twice before its batch left
